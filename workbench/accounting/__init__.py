@@ -1,0 +1,1 @@
+"""Emission accounting formulas, sector by sector (power first)."""

@@ -1,0 +1,211 @@
+"""The canonical dataset on disk.
+
+Layout (one folder)::
+
+    DATASET/
+      manifest.json                 schema version, row counts, file hashes, fingerprint, import log
+      tables/<table>/part-NNNNN.parquet   append-only parts, canonical columns and dtypes
+      quarantine/<import_id>/<table>.csv  rows an import rejected, with reasons (zh/en)
+
+Parts are only ever added, never rewritten: a re-import that changes a value
+adds a new ``revision`` row, so nothing already in the dataset is overwritten.
+The fingerprint is a SHA-256 over every part's hash; results computed from a
+dataset record it so a reviewer can tell exactly which data a flag came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from workbench import schema
+
+MANIFEST = "manifest.json"
+
+
+class DatasetError(Exception):
+    """The folder is not a readable canonical dataset."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def canonical_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Cast ``df`` to the canonical dtypes of ``table``, canonical columns first.
+
+    Missing nullable columns are added empty; extra (unknown) columns are kept
+    as strings after the canonical ones.  The input must already be valid
+    (see ``workbench.ingest``); a value that cannot be cast raises.
+    """
+    spec = schema.TABLES[table]
+    out = {}
+    for col in spec.columns:
+        dtype = schema.PANDAS_DTYPES[col.kind]
+        if col.name in df.columns:
+            s = df[col.name]
+        elif col.nullable:
+            s = pd.Series(pd.NA, index=df.index)
+        else:
+            raise DatasetError(f"{table}: required column {col.name!r} is missing")
+        if col.kind in ("date", "timestamp"):
+            s = pd.to_datetime(s).astype(dtype)
+        else:
+            s = s.astype(dtype)
+        out[col.name] = s
+    for extra in df.columns:
+        if extra not in out:
+            out[extra] = df[extra].astype("string")
+    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+class Dataset:
+    """A canonical dataset folder (see the module docstring for the layout)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    # -- manifest -----------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST
+
+    def exists(self) -> bool:
+        """True when the folder holds a manifest."""
+        return self.manifest_path.is_file()
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The manifest (an empty one for a dataset not yet written)."""
+        if not self.exists():
+            return {"schema_version": schema.SCHEMA_VERSION, "tables": {}, "imports": [],
+                    "fingerprint": None}
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise DatasetError(f"{self.manifest_path}: unreadable manifest ({exc})") from exc
+        if data.get("schema_version") != schema.SCHEMA_VERSION:
+            raise DatasetError(
+                f"{self.manifest_path}: schema version {data.get('schema_version')!r}, "
+                f"this workbench reads {schema.SCHEMA_VERSION!r}"
+            )
+        return data
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Content fingerprint (SHA-256 over all parts), ``None`` for an empty dataset."""
+        return self.manifest.get("fingerprint")
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table as recorded in the manifest."""
+        return {t: info["rows"] for t, info in self.manifest["tables"].items()}
+
+    @staticmethod
+    def _fingerprint(tables: dict[str, Any]) -> str:
+        h = hashlib.sha256()
+        for name in sorted(tables):
+            for part in tables[name]["parts"]:
+                h.update(f"{name}/{part['file']}:{part['sha256']}\n".encode())
+        return h.hexdigest()
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        manifest["fingerprint"] = self._fingerprint(manifest["tables"])
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                       encoding="utf-8")
+        tmp.replace(self.manifest_path)
+
+    # -- writing ------------------------------------------------------------------
+    def append(self, tables: dict[str, pd.DataFrame], log_entry: dict[str, Any] | None = None,
+               stamp: bool = True) -> dict[str, Any]:
+        """Append one part per non-empty table and record ``log_entry`` in the import log.
+
+        Frames are cast with :func:`canonical_frame`.  The manifest is replaced
+        atomically after every part is on disk, so a crash leaves either the old
+        dataset or the new one (a stray part file that no manifest names is ignored).
+        ``stamp=False`` leaves wall-clock time out of the manifest (deterministic output).
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        manifest = self.manifest
+        for name, df in tables.items():
+            if name not in schema.TABLES:
+                raise DatasetError(f"unknown table {name!r}")
+            if df is None or df.empty:
+                continue
+            frame = canonical_frame(name, df)
+            info = manifest["tables"].setdefault(name, {"rows": 0, "parts": []})
+            folder = self.path / "tables" / name
+            folder.mkdir(parents=True, exist_ok=True)
+            fname = f"part-{len(info['parts']):05d}.parquet"
+            target = folder / fname
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), target,
+                           compression="zstd")
+            info["parts"].append({"file": fname, "rows": len(frame), "sha256": _sha256(target)})
+            info["rows"] += len(frame)
+        if log_entry is not None:
+            entry = dict(log_entry)
+            if stamp:
+                entry.setdefault("at", datetime.now(UTC).isoformat(timespec="seconds"))
+            manifest["imports"].append(entry)
+        self._write_manifest(manifest)
+        return manifest
+
+    # -- reading ------------------------------------------------------------------
+    def parts(self, table: str) -> list[Path]:
+        """The Parquet parts of ``table`` named by the manifest (empty if the table is absent)."""
+        info = self.manifest["tables"].get(table)
+        if not info:
+            return []
+        return [self.path / "tables" / table / p["file"] for p in info["parts"]]
+
+    def has(self, table: str) -> bool:
+        """True when ``table`` has at least one row."""
+        return bool(self.parts(table))
+
+    def read(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """Read a whole table as a DataFrame with canonical dtypes.
+
+        An absent table reads as an empty frame with the canonical columns, so
+        callers can tell "no rows" from "no such table" with :meth:`has`.
+        """
+        parts = self.parts(table)
+        if not parts:
+            spec = schema.TABLES[table]
+            empty = pd.DataFrame({c.name: pd.Series(dtype=schema.PANDAS_DTYPES[c.kind])
+                                  for c in spec.columns})
+            return empty[columns] if columns else empty
+        frames = [pq.read_table(p, columns=columns).to_pandas() for p in parts]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def latest_monthly(self) -> pd.DataFrame:
+        """``monthly_parameters`` with only the latest revision of each (unit, period, parameter)."""
+        df = self.read("monthly_parameters")
+        if df.empty:
+            return df
+        df = df.sort_values(["unit_id", "period", "parameter_code", "revision"])
+        return df.drop_duplicates(["unit_id", "period", "parameter_code"], keep="last").reset_index(
+            drop=True
+        )
+
+    def duckdb(self):
+        """An in-memory DuckDB connection with one view per table over the Parquet parts."""
+        import duckdb
+
+        con = duckdb.connect()
+        for table in schema.TABLES:
+            parts = self.parts(table)
+            if parts:
+                files = ", ".join(f"'{p.as_posix()}'" for p in parts)
+                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+        return con

@@ -1,0 +1,414 @@
+"""The data contract: tables, columns, dtypes, canonical units and parameter codes.
+
+Everything that crosses a module boundary is described here, once.  Column names
+carry their unit as a suffix (``generation_mwh``, ``ncv_gj_per_t``, ``co2_t``),
+booleans start with ``is_``, codes end in ``_code``, dates in ``_date`` and
+timestamps in ``_at`` (see ``docs/data-format.md``, which documents this module).
+
+Chinese platform exports name columns differently; :data:`HEADER_ALIASES` maps
+the headers we know to canonical columns, and where the header implies a
+non-canonical unit (``装机容量(万千瓦)``) the alias carries that unit so the
+importer converts it explicitly and records the conversion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+#: Value kinds used by the validator.  ``str`` columns are free text unless the
+#: column lists ``codes``; ``period`` is ``YYYY-MM``; ``date`` is ISO ``YYYY-MM-DD``;
+#: ``timestamp`` is ISO 8601 (naive timestamps are China Standard Time).
+KINDS = ("str", "float", "int", "bool", "period", "date", "timestamp")
+
+#: pandas dtype used in the canonical dataset for each kind.
+PANDAS_DTYPES = {
+    "str": "string",
+    "float": "float64",
+    "int": "Int64",
+    "bool": "boolean",
+    "period": "string",
+    "date": "datetime64[ms]",
+    "timestamp": "datetime64[ms]",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column.
+
+    Attributes:
+        name: canonical name (unit suffix included).
+        kind: one of :data:`KINDS`.
+        label_zh / label_en: what the user reads.
+        unit: canonical unit of a numeric column (``None`` for dimensionless text).
+        nullable: whether an empty cell is acceptable.
+        codes: allowed values of a code column (``None`` = free).
+        min_value / max_value: physically impossible beyond these (import rejects).
+    """
+
+    name: str
+    kind: str
+    label_zh: str
+    label_en: str
+    unit: str | None = None
+    nullable: bool = False
+    codes: tuple[str, ...] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its columns and the columns that identify a row."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    #: references: column -> (table, column) that must exist (dangling references are rejected)
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        """Canonical column names in contract order."""
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (KeyError if it is not in the table)."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A monthly parameter code (月度存证 item) with its canonical unit.
+
+    ``min_value``/``max_value`` bound physically impossible values (rejected on
+    import); plausibility bands for screening live in the config file instead.
+    """
+
+    code: str
+    unit: str
+    label_zh: str
+    label_en: str
+    sector: str = "power"
+    min_value: float | None = 0.0
+    max_value: float | None = None
+
+
+INDUSTRY_CODES = ("power", "steel", "cement", "aluminium")
+UNIT_CATEGORY_CODES = ("coal_gt300", "coal_le300", "coal_unconventional", "gas")
+FUEL_CODES = ("coal", "gangue_coal", "natural_gas")
+COOLING_CODES = ("water", "air")
+SOURCE_CODES = ("measured", "default", "calculated")
+EVENT_CODES = ("submitted", "returned", "approved")
+LEVEL_CODES = ("city", "province", "national")
+VERIFICATION_CONCLUSIONS = ("pass", "pass_with_corrections", "fail")
+
+PARAMETERS: dict[str, Parameter] = {
+    p.code: p
+    for p in (
+        Parameter("coal_consumption_t", "t", "燃煤消耗量", "Coal consumption"),
+        Parameter("gas_consumption_knm3", "knm3", "天然气消耗量", "Natural gas consumption"),
+        Parameter("ncv_gj_per_t", "GJ/t", "收到基低位发热量", "Net calorific value (as received)",
+                  min_value=0.0, max_value=40.0),
+        Parameter("ncv_gj_per_knm3", "GJ/knm3", "天然气低位发热量", "Natural gas net calorific value",
+                  min_value=0.0, max_value=60.0),
+        Parameter("carbon_ar_pct", "%", "收到基元素碳含量", "Carbon content (as received)",
+                  min_value=0.0, max_value=100.0),
+        Parameter("cc_tc_per_gj", "tC/GJ", "单位热值含碳量", "Carbon content per unit heat",
+                  min_value=0.0, max_value=0.1),
+        Parameter("oxidation_rate", "1", "碳氧化率", "Oxidation rate", min_value=0.0, max_value=1.0),
+        Parameter("generation_mwh", "MWh", "发电量", "Electricity generated"),
+        Parameter("own_use_mwh", "MWh", "厂用电量", "Plant own use"),
+        Parameter("supply_mwh", "MWh", "供电量", "Electricity supplied"),
+        Parameter("heat_supply_gj", "GJ", "供热量", "Heat supplied"),
+        Parameter("operating_hours_h", "h", "运行小时数", "Operating hours", max_value=744.0),
+        Parameter("load_factor", "1", "负荷（出力）系数", "Load (output) factor",
+                  min_value=0.0, max_value=1.0),
+        Parameter("purchased_electricity_mwh", "MWh", "购入电量", "Purchased electricity"),
+        Parameter("co2_t", "t", "二氧化碳排放量（填报）", "CO2 emissions (as reported)"),
+    )
+}
+
+#: Parameters every coal unit must file each month; gas units file the gas equivalents.
+REQUIRED_PARAMETERS = {
+    "coal": ("coal_consumption_t", "ncv_gj_per_t", "carbon_ar_pct", "cc_tc_per_gj",
+             "oxidation_rate", "generation_mwh", "own_use_mwh", "supply_mwh", "heat_supply_gj",
+             "operating_hours_h", "load_factor", "purchased_electricity_mwh", "co2_t"),
+    "natural_gas": ("gas_consumption_knm3", "ncv_gj_per_knm3", "cc_tc_per_gj", "oxidation_rate",
+                    "generation_mwh", "own_use_mwh", "supply_mwh", "heat_supply_gj",
+                    "operating_hours_h", "load_factor", "purchased_electricity_mwh", "co2_t"),
+}
+REQUIRED_PARAMETERS["gangue_coal"] = REQUIRED_PARAMETERS["coal"]
+
+#: Daily parameters (以日保月): they must add up to the monthly value.
+DAILY_PARAMETER_CODES = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh")
+
+
+def _c(name: str, kind: str, zh: str, en: str, **kw) -> Column:
+    return Column(name, kind, zh, en, **kw)
+
+
+ENTERPRISES = Table(
+    "enterprises", "重点排放单位", "Enterprises",
+    (
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("enterprise_name", "str", "企业名称", "Enterprise name"),
+        _c("province", "str", "省份", "Province"),
+        _c("city", "str", "地市", "City"),
+        _c("industry_code", "str", "行业", "Industry", codes=INDUSTRY_CODES),
+        _c("verifier_name", "str", "核查机构", "Verification agency", nullable=True),
+    ),
+    key=("enterprise_id",),
+)
+
+UNITS = Table(
+    "units", "排放设施（机组）", "Units (facilities)",
+    (
+        _c("unit_id", "str", "机组编号", "Unit ID"),
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("unit_category_code", "str", "机组类别", "Unit category", codes=UNIT_CATEGORY_CODES),
+        _c("capacity_mw", "float", "装机容量", "Capacity", unit="MW", min_value=0.0,
+           max_value=2000.0),
+        _c("fuel_code", "str", "燃料类型", "Fuel", codes=FUEL_CODES),
+        _c("is_chp", "bool", "是否热电联产", "Combined heat and power"),
+        _c("cooling_code", "str", "冷却方式", "Cooling", codes=COOLING_CODES),
+        _c("commissioning_year", "int", "投产年份", "Commissioning year", nullable=True,
+           min_value=1950, max_value=2030),
+    ),
+    key=("unit_id",),
+    references={"enterprise_id": ("enterprises", "enterprise_id")},
+)
+
+MONTHLY_PARAMETERS = Table(
+    "monthly_parameters", "月度存证参数", "Monthly evidence parameters",
+    (
+        _c("unit_id", "str", "机组编号", "Unit ID"),
+        _c("period", "period", "月份", "Period (YYYY-MM)"),
+        _c("parameter_code", "str", "参数", "Parameter", codes=tuple(PARAMETERS)),
+        _c("value", "float", "数值", "Value"),
+        _c("unit", "str", "计量单位", "Unit of measure"),
+        _c("source_code", "str", "数据来源", "Source", codes=SOURCE_CODES),
+        _c("report_id", "str", "检测报告编号", "Lab report ID", nullable=True),
+        _c("submitted_at", "timestamp", "存证时间", "Deposited at"),
+        _c("revision", "int", "修订版本", "Revision", min_value=0, max_value=999),
+        _c("original_value", "float", "原始数值", "Value as filed", nullable=True),
+        _c("original_unit", "str", "原始单位", "Unit as filed", nullable=True),
+    ),
+    key=("unit_id", "period", "parameter_code", "revision"),
+    references={"unit_id": ("units", "unit_id")},
+)
+
+DAILY_PARAMETERS = Table(
+    "daily_parameters", "日数据", "Daily parameters",
+    (
+        _c("unit_id", "str", "机组编号", "Unit ID"),
+        _c("date", "date", "日期", "Date"),
+        _c("parameter_code", "str", "参数", "Parameter", codes=DAILY_PARAMETER_CODES),
+        _c("value", "float", "数值", "Value", min_value=0.0),
+    ),
+    key=("unit_id", "date", "parameter_code"),
+    references={"unit_id": ("units", "unit_id")},
+)
+
+LAB_REPORTS = Table(
+    "lab_reports", "检测报告", "Lab reports",
+    (
+        _c("report_id", "str", "报告编号", "Report ID"),
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("unit_id", "str", "机组编号", "Unit ID", nullable=True),
+        _c("lab_name", "str", "检测机构", "Laboratory"),
+        _c("lab_accreditation_no", "str", "CMA/CNAS资质编号", "CMA/CNAS accreditation no.",
+           nullable=True),
+        _c("sample_id", "str", "样品编号", "Sample ID"),
+        _c("covered_period", "period", "所属月份", "Covered period (YYYY-MM)"),
+        _c("sampling_start_date", "date", "采样开始日期", "Sampling start"),
+        _c("sampling_end_date", "date", "采样结束日期", "Sampling end"),
+        _c("received_date", "date", "收样日期", "Sample received"),
+        _c("test_date", "date", "检测日期", "Test date"),
+        _c("report_date", "date", "报告日期", "Report date"),
+        _c("carbon_ad_pct", "float", "空气干燥基元素碳含量", "Carbon (air-dried)", unit="%",
+           min_value=0.0, max_value=100.0),
+        _c("total_moisture_pct", "float", "全水分", "Total moisture (as received)", unit="%",
+           min_value=0.0, max_value=100.0),
+        _c("moisture_ad_pct", "float", "空气干燥基水分", "Moisture (air-dried)", unit="%",
+           min_value=0.0, max_value=100.0),
+        _c("hydrogen_ad_pct", "float", "空气干燥基氢含量", "Hydrogen (air-dried)", unit="%",
+           min_value=0.0, max_value=100.0),
+        _c("sulfur_total_pct", "float", "全硫", "Total sulphur", unit="%", min_value=0.0,
+           max_value=100.0),
+        _c("gross_cv_ad_mj_per_kg", "float", "空气干燥基高位发热量", "Gross CV (air-dried)",
+           unit="MJ/kg", min_value=0.0, max_value=40.0),
+        _c("ncv_ar_gj_per_t", "float", "收到基低位发热量", "NCV (as received)", unit="GJ/t",
+           min_value=0.0, max_value=40.0),
+        _c("carbon_ar_pct", "float", "收到基元素碳含量", "Carbon (as received)", unit="%",
+           min_value=0.0, max_value=100.0),
+    ),
+    key=("report_id",),
+    references={"enterprise_id": ("enterprises", "enterprise_id"),
+                "unit_id": ("units", "unit_id")},
+)
+
+REVIEW_EVENTS = Table(
+    "review_events", "审核记录", "Review events",
+    (
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("period", "period", "月份", "Period (YYYY-MM)"),
+        _c("event_code", "str", "事件", "Event", codes=EVENT_CODES),
+        _c("event_at", "timestamp", "时间", "Time"),
+        _c("level_code", "str", "审核层级", "Review level", codes=LEVEL_CODES),
+        _c("actor", "str", "操作人", "Actor"),
+        _c("note", "str", "备注", "Note", nullable=True),
+    ),
+    key=("enterprise_id", "period", "event_code", "event_at"),
+    references={"enterprise_id": ("enterprises", "enterprise_id")},
+)
+
+ANNUAL_REPORTS = Table(
+    "annual_reports", "年度排放报告", "Annual emission reports",
+    (
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("year", "int", "年度", "Year", min_value=2013, max_value=2100),
+        _c("reported_co2_t", "float", "报告排放量", "Reported CO2", unit="t", min_value=0.0),
+        _c("verified_co2_t", "float", "核查排放量", "Verified CO2", unit="t", nullable=True,
+           min_value=0.0),
+        _c("verifier_name", "str", "核查机构", "Verification agency", nullable=True),
+        _c("verification_conclusion", "str", "核查结论", "Verification conclusion",
+           nullable=True, codes=VERIFICATION_CONCLUSIONS),
+        _c("allowance_allocated_t", "float", "分配配额", "Allowances allocated", unit="t",
+           nullable=True, min_value=0.0),
+        _c("allowance_surrendered_t", "float", "清缴配额", "Allowances surrendered", unit="t",
+           nullable=True, min_value=0.0),
+        _c("surrendered_date", "date", "清缴日期", "Surrender date", nullable=True),
+    ),
+    key=("enterprise_id", "year"),
+    references={"enterprise_id": ("enterprises", "enterprise_id")},
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (ENTERPRISES, UNITS, MONTHLY_PARAMETERS, DAILY_PARAMETERS, LAB_REPORTS,
+              REVIEW_EVENTS, ANNUAL_REPORTS)
+}
+
+#: Order in which tables must be imported so references resolve.
+IMPORT_ORDER = ("enterprises", "units", "lab_reports", "monthly_parameters", "daily_parameters",
+                "review_events", "annual_reports")
+
+#: Chinese (and common English) names of table files/sheets -> canonical table name.
+TABLE_ALIASES: dict[str, str] = {
+    "重点排放单位": "enterprises", "企业": "enterprises", "企业信息": "enterprises",
+    "机组": "units", "机组信息": "units", "排放设施": "units",
+    "月度存证": "monthly_parameters", "月度参数": "monthly_parameters",
+    "日数据": "daily_parameters", "日参数": "daily_parameters",
+    "检测报告": "lab_reports", "煤质检测报告": "lab_reports",
+    "审核记录": "review_events", "审核流程": "review_events",
+    "年度报告": "annual_reports", "年度排放报告": "annual_reports",
+}
+
+
+@dataclass(frozen=True)
+class HeaderAlias:
+    """A header as it appears in a platform export.
+
+    ``unit`` is the unit the header implies when it differs from the canonical
+    column's unit (the importer converts and records the conversion).
+    """
+
+    header: str
+    column: str
+    unit: str | None = None
+
+
+def _aliases() -> dict[str, list[HeaderAlias]]:
+    """Per-table header aliases.  Each column's own zh label is always an alias."""
+    extra: dict[str, list[HeaderAlias]] = {
+        "enterprises": [
+            HeaderAlias("单位名称", "enterprise_name"), HeaderAlias("信用代码", "enterprise_id"),
+            HeaderAlias("所在省份", "province"), HeaderAlias("省", "province"),
+            HeaderAlias("所在地市", "city"), HeaderAlias("市", "city"),
+            HeaderAlias("所属行业", "industry_code"),
+        ],
+        "units": [
+            HeaderAlias("装机容量(MW)", "capacity_mw"),
+            HeaderAlias("装机容量（MW）", "capacity_mw"),
+            HeaderAlias("装机容量(万千瓦)", "capacity_mw", "万千瓦"),
+            HeaderAlias("装机容量（万千瓦）", "capacity_mw", "万千瓦"),
+            HeaderAlias("机组类型", "unit_category_code"),
+        ],
+        "monthly_parameters": [
+            HeaderAlias("设施编号", "unit_id"), HeaderAlias("年月", "period"),
+            HeaderAlias("统计月份", "period"), HeaderAlias("参数代码", "parameter_code"),
+            HeaderAlias("参数名称", "parameter_code"), HeaderAlias("值", "value"),
+            HeaderAlias("单位", "unit"), HeaderAlias("数据类型", "source_code"),
+            HeaderAlias("报告编号", "report_id"), HeaderAlias("提交时间", "submitted_at"),
+            HeaderAlias("填报时间", "submitted_at"), HeaderAlias("版本", "revision"),
+        ],
+        "daily_parameters": [
+            HeaderAlias("设施编号", "unit_id"), HeaderAlias("参数代码", "parameter_code"),
+            HeaderAlias("参数名称", "parameter_code"), HeaderAlias("值", "value"),
+        ],
+        "lab_reports": [
+            HeaderAlias("检测单位", "lab_name"), HeaderAlias("实验室", "lab_name"),
+            HeaderAlias("资质编号", "lab_accreditation_no"), HeaderAlias("月份", "covered_period"),
+            HeaderAlias("送样日期", "received_date"), HeaderAlias("化验日期", "test_date"),
+            HeaderAlias("出具报告日期", "report_date"),
+            HeaderAlias("收到基低位发热量(kcal/kg)", "ncv_ar_gj_per_t", "kcal/kg"),
+            HeaderAlias("收到基低位发热量（kcal/kg）", "ncv_ar_gj_per_t", "kcal/kg"),
+            HeaderAlias("收到基低位发热量(MJ/kg)", "ncv_ar_gj_per_t", "MJ/kg"),
+            HeaderAlias("空气干燥基高位发热量(kcal/kg)", "gross_cv_ad_mj_per_kg", "kcal/kg"),
+            HeaderAlias("Mt", "total_moisture_pct"), HeaderAlias("Mad", "moisture_ad_pct"),
+            HeaderAlias("Cad", "carbon_ad_pct"), HeaderAlias("Car", "carbon_ar_pct"),
+            HeaderAlias("Had", "hydrogen_ad_pct"), HeaderAlias("St,d", "sulfur_total_pct"),
+            HeaderAlias("Qgr,ad", "gross_cv_ad_mj_per_kg"), HeaderAlias("Qnet,ar", "ncv_ar_gj_per_t"),
+        ],
+        "review_events": [HeaderAlias("审核结果", "event_code"), HeaderAlias("层级", "level_code")],
+        "annual_reports": [
+            HeaderAlias("报告排放量(万吨)", "reported_co2_t", "万吨"),
+            HeaderAlias("报告排放量（万吨）", "reported_co2_t", "万吨"),
+            HeaderAlias("核查排放量(万吨)", "verified_co2_t", "万吨"),
+            HeaderAlias("核查排放量（万吨）", "verified_co2_t", "万吨"),
+        ],
+    }
+    out: dict[str, list[HeaderAlias]] = {}
+    for name, table in TABLES.items():
+        own = [HeaderAlias(c.label_zh, c.name) for c in table.columns]
+        own += [HeaderAlias(c.label_en, c.name) for c in table.columns]
+        out[name] = own + extra.get(name, [])
+    return out
+
+
+HEADER_ALIASES: dict[str, list[HeaderAlias]] = _aliases()
+
+#: Chinese (and English) parameter names accepted in the ``parameter_code`` column.
+PARAMETER_ALIASES: dict[str, str] = {
+    **{p.label_zh: p.code for p in PARAMETERS.values()},
+    **{p.label_en: p.code for p in PARAMETERS.values()},
+    "燃煤量": "coal_consumption_t", "低位发热量": "ncv_gj_per_t", "元素碳含量": "carbon_ar_pct",
+    "负荷系数": "load_factor", "出力系数": "load_factor", "排放量": "co2_t",
+}
+
+#: Chinese names accepted in code columns (source, event, level, industry...).
+CODE_ALIASES: dict[str, str] = {
+    "实测值": "measured", "实测": "measured", "缺省值": "default", "缺省": "default",
+    "计算值": "calculated", "计算": "calculated",
+    "提交": "submitted", "退回": "returned", "通过": "approved", "审核通过": "approved",
+    "市级": "city", "省级": "province", "国家": "national", "国家级": "national",
+    "发电": "power", "电力": "power", "钢铁": "steel", "水泥": "cement", "电解铝": "aluminium",
+    "水冷": "water", "空冷": "air", "燃煤": "coal", "煤矸石": "gangue_coal", "天然气": "natural_gas",
+    "是": "true", "否": "false",
+}
+
+
+def hours_in_period(period: str) -> int:
+    """Hours in a ``YYYY-MM`` month (h): the upper bound of operating hours."""
+    import calendar
+
+    year, month = int(period[:4]), int(period[5:7])
+    return calendar.monthrange(year, month)[1] * 24
