@@ -64,7 +64,7 @@ def config_hash(cfg: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def by_year(table: dict[str, float], year: int) -> float:
+def by_year(table: dict[str, Any], year: int) -> Any:
     """Look up a by-year policy table (keys are years as strings).
 
     Years after the last entry use the last entry; years before the first raise,
@@ -74,4 +74,4 @@ def by_year(table: dict[str, float], year: int) -> float:
     if year < years[0]:
         raise KeyError(f"no policy value for {year}; the table starts at {years[0]}")
     chosen = max(y for y in years if y <= year)
-    return float(table[str(chosen)])
+    return table[str(chosen)]

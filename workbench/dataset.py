@@ -56,11 +56,13 @@ def canonical_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
         if col.name in df.columns:
             s = df[col.name]
         elif col.nullable:
-            s = pd.Series(pd.NA, index=df.index)
+            s = pd.Series(index=df.index, dtype=dtype)
         else:
             raise DatasetError(f"{table}: required column {col.name!r} is missing")
         if col.kind in ("date", "timestamp"):
             s = pd.to_datetime(s).astype(dtype)
+        elif col.kind in ("float", "int"):
+            s = pd.to_numeric(s).astype(dtype)
         else:
             s = s.astype(dtype)
         out[col.name] = s

@@ -1,0 +1,1 @@
+"""Sample data: a deterministic generator built on real plant data, with injected problems."""
