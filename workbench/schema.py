@@ -148,7 +148,8 @@ REQUIRED_PARAMETERS = {
 REQUIRED_PARAMETERS["gangue_coal"] = REQUIRED_PARAMETERS["coal"]
 
 #: Daily parameters (以日保月): they must add up to the monthly value.
-DAILY_PARAMETER_CODES = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh")
+DAILY_PARAMETER_CODES = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh",
+                         "supply_mwh")
 
 
 def _c(name: str, kind: str, zh: str, en: str, **kw) -> Column:

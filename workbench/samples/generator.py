@@ -22,7 +22,7 @@ import pandas as pd
 from workbench import schema
 from workbench.config import load_config
 from workbench.dataset import Dataset
-from workbench.samples import filings, plants, problems, workflow
+from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED, filings, plants, problems, workflow
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def _periods(scale: Scale) -> list[str]:
     return [str(p) for p in pd.period_range(scale.start, periods=scale.months, freq="M")]
 
 
-def generate(scale: str | Scale = "demo", seed: int = 7, problem_rate: float = 0.25) -> Generated:
+def generate(scale: str | Scale = "demo", seed: int = DEFAULT_SEED,
+             problem_rate: float = DEFAULT_PROBLEM_RATE) -> Generated:
     """Generate a dataset (see the module docstring)."""
     sc = SCALES[scale] if isinstance(scale, str) else scale
     if not 0.0 <= problem_rate <= 1.0:
@@ -168,8 +169,8 @@ def monthly_long(w: pd.DataFrame) -> pd.DataFrame:
             source = pd.Series("default", index=sub.index)
         else:
             source = pd.Series("calculated", index=sub.index)
-        report = sub["report_id"].where(sub["has_lab"]) if code in _WITH_REPORT \
-            else pd.Series(pd.NA, index=sub.index)
+        report = (sub["report_id"].where(sub["has_lab"]) if code in _WITH_REPORT
+                  else pd.Series(pd.NA, index=sub.index)).astype("string")
         frames.append(pd.DataFrame({
             "unit_id": sub["unit_id"], "period": sub["period"], "parameter_code": code,
             "value": v[keep].astype(float), "unit": param.unit, "source_code": source,

@@ -1,0 +1,189 @@
+"""The ``workbench`` command: sample data, import, dataset info, and JupyterLab.
+
+Every subcommand has ``--help`` (中文 / English).  Heavy imports happen inside
+the commands so ``workbench --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from workbench import __version__
+from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED
+
+#: The reviewer notebook opened by ``workbench lab`` / ``workbench demo``.
+REVIEWER_NOTEBOOK = "notebooks/reviewer_workbench.ipynb"
+#: The committed demo dataset, relative to the repository root.
+DEMO_DATASET = "data_samples/demo"
+
+
+def _repo_root() -> Path | None:
+    """The source checkout this package runs from (editable install), if any."""
+    here = Path(__file__).resolve().parents[1]
+    return here if (here / "notebooks").is_dir() and (here / "pyproject.toml").is_file() else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """碳排放数据质量审核工作台 / Carbon Audit Workbench.
+
+    \b
+    workbench sample   生成示例数据 / generate a sample dataset
+    workbench import   导入并校验数据 / validate and import platform exports
+    workbench info     数据集概况 / what a dataset holds
+    workbench lab      打开审核工作台 / open the reviewer workbench in JupyterLab
+    workbench demo     示例数据 + 工作台 / demo data + workbench in one step
+    """
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["demo", "province", "national"]), default="demo",
+              show_default=True,
+              help="规模：一个省示例 / 全省 / 全国。demo: ~60 enterprises, 24 months; province: "
+                   "~200 enterprises, 24 months; national: 2,100 enterprises, >3M records/year.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+              help="随机种子（同一种子输出相同）/ random seed; the same seed gives the same bytes.")
+@click.option("--problem-rate", type=click.FloatRange(0, 1), default=DEFAULT_PROBLEM_RATE,
+              show_default=True,
+              help="注入问题的企业比例 / share of enterprises given injected problems.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="输出目录（须为空）/ output folder (must not hold a dataset).")
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
+def sample(scale: str, seed: int, problem_rate: float, out: Path, as_json: bool) -> None:
+    """生成示例数据集（含 truth.csv）/ Generate a sample dataset with its truth.csv."""
+    from workbench.samples.generator import generate, write
+
+    t0 = time.perf_counter()
+    gen = generate(scale, seed, problem_rate)
+    try:
+        ds = write(gen, out, scale, seed, problem_rate)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = {"dataset": str(out), "scale": scale, "seed": seed, "problem_rate": problem_rate,
+              "records": gen.record_count(),
+              "tables": {k: len(v) for k, v in gen.tables.items()},
+              "truth_rows": len(gen.truth), "fingerprint": ds.fingerprint,
+              "seconds": round(time.perf_counter() - t0, 2)}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"已生成 / generated {result['records']:,} records in {result['seconds']} s "
+               f"-> {out}")
+    for table, n in result["tables"].items():
+        click.echo(f"  {table:<20} {n:>12,}")
+    click.echo(f"  truth.csv            {len(gen.truth):>12,}  (注入问题 / injected problems)")
+
+
+@main.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", "into", type=click.Path(path_type=Path), required=True,
+              help="目标数据集目录 / canonical dataset folder (created if absent).")
+@click.option("--table", default=None,
+              help="表名（默认由文件名或工作表名判断）/ table name; default: from file or sheet name.")
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
+@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
+              help="输出语言 / language of the summary (default from config).")
+def import_(sources: tuple[Path, ...], into: Path, table: str | None, as_json: bool,
+            locale: str | None) -> None:
+    """校验并导入CSV/XLSX/Parquet / Validate and import CSV, XLSX or Parquet files.
+
+    \b
+    不合格的行进入隔离区（文件、行号、列、值、原因）；不会静默丢弃。
+    Rejected rows go to DATASET/quarantine/ with file, row, column, value and
+    reason; nothing is dropped silently.
+    Exit codes: 0 all imported; 1 some rows quarantined; 2 a file could not be read.
+    """
+    from workbench.config import load_config
+    from workbench.ingest import import_files
+
+    cfg = load_config()
+    report = import_files(list(sources), into, table=table, config=cfg)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        for line in report.summary_lines(locale or cfg["general"]["locale"]):
+            click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
+@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
+              help="输出语言 / language (default from config).")
+def info(dataset: Path, as_json: bool, locale: str | None) -> None:
+    """数据集概况 / Row counts, periods and fingerprint of a dataset."""
+    from workbench.config import load_config
+    from workbench.dataset import Dataset, DatasetError
+    from workbench.overview import describe
+
+    if not Dataset(dataset).exists():
+        raise click.ClickException(f"{dataset}: no manifest.json here; not a workbench dataset")
+    try:
+        facts = describe(dataset, locale or load_config()["general"]["locale"])
+    except DatasetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False))
+        return
+    click.echo(f"{facts['dataset']}  fingerprint {facts['fingerprint'][:16]}…")
+    for t in facts["tables"]:
+        click.echo(f"  {t['label']:<16} {t['rows']:>12,}  {t['periods']}")
+
+
+def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:
+    root = _repo_root()
+    if root is None:
+        raise click.ClickException("the notebooks are not installed beside this package; run "
+                                   "from a source checkout (pip install -e .)")
+    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()))
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+           f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+           f"--LabApp.default_url=/lab/tree/{REVIEWER_NOTEBOOK}"]
+    if no_browser:
+        cmd.append("--no-browser")
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    click.echo(f"数据集 / dataset: {dataset.resolve()}")
+    click.echo(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{REVIEWER_NOTEBOOK} "
+               "(带令牌的完整链接见下方 / the full URL with its token is printed below)")
+    os.execvpe(cmd[0], cmd, env)
+
+
+@main.command()
+@click.argument("dataset", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=8888, show_default=True, help="端口 / port.")
+@click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
+def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
+    """在JupyterLab中打开审核工作台 / Open the reviewer workbench notebook in JupyterLab."""
+    root = _repo_root()
+    dataset = dataset or (root / DEMO_DATASET if root else None)
+    if dataset is None or not (dataset / "manifest.json").is_file():
+        raise click.ClickException(f"{dataset}: not a workbench dataset (run `workbench demo`)")
+    _launch_lab(dataset, port, no_browser)
+
+
+@main.command()
+@click.option("--port", type=int, default=8888, show_default=True, help="端口 / port.")
+@click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
+def demo(port: int, no_browser: bool) -> None:
+    """生成（或复用）示例数据并打开工作台 / Make or reuse the demo dataset and open JupyterLab."""
+    from workbench.samples.generator import generate, write
+
+    root = _repo_root()
+    dataset = (root / DEMO_DATASET) if root else Path("workbench-demo")
+    if not (dataset / "manifest.json").is_file():
+        click.echo(f"生成示例数据 / generating the demo dataset -> {dataset}")
+        write(generate("demo"), dataset, "demo", DEFAULT_SEED, DEFAULT_PROBLEM_RATE)
+    _launch_lab(dataset, port, no_browser)
+
+
+if __name__ == "__main__":
+    main()

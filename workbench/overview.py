@@ -1,0 +1,56 @@
+"""What is in a dataset: tables, row counts, periods, quarantined rows.
+
+The first thing a reviewer sees when opening a dataset, and what
+``workbench info`` prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import i18n, schema
+from workbench.dataset import Dataset
+
+
+def table_summary(ds: Dataset, locale: str = "zh-CN") -> pd.DataFrame:
+    """One row per contract table: label, rows, and the period range it covers."""
+    rows = []
+    counts = ds.row_counts()
+    for name in schema.TABLES:
+        period = _period_range(ds, name) if counts.get(name) else ""
+        rows.append({"table": name, "label": i18n.table_label(name, locale),
+                     "rows": counts.get(name, 0), "periods": period})
+    return pd.DataFrame(rows)
+
+
+def _period_range(ds: Dataset, table: str) -> str:
+    col = {"monthly_parameters": "period", "review_events": "period",
+           "lab_reports": "covered_period", "daily_parameters": "date",
+           "annual_reports": "year"}.get(table)
+    if col is None:
+        return ""
+    con = ds.duckdb()
+    lo, hi = con.execute(f"SELECT min({col}), max({col}) FROM {table}").fetchone()
+    fmt = (lambda v: str(v)[:10])
+    return f"{fmt(lo)} … {fmt(hi)}"
+
+
+def quarantine_files(ds: Dataset) -> pd.DataFrame:
+    """Quarantine files of past imports with the number of rejected rows in each."""
+    rows = []
+    for path in sorted((ds.path / "quarantine").glob("*/*.csv")):
+        n = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0)
+        rows.append({"import_id": path.parent.name, "table": path.stem, "rows": n,
+                     "file": str(path)})
+    return pd.DataFrame(rows, columns=["import_id", "table", "rows", "file"])
+
+
+def describe(path: str | Path, locale: str = "zh-CN") -> dict:
+    """Manifest facts and the table summary of the dataset at ``path`` (JSON-ready)."""
+    ds = Dataset(path)
+    m = ds.manifest
+    return {"dataset": str(ds.path), "schema_version": m["schema_version"],
+            "fingerprint": m["fingerprint"], "imports": len(m["imports"]),
+            "tables": table_summary(ds, locale).to_dict(orient="records")}
