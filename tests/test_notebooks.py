@@ -1,0 +1,27 @@
+"""Notebooks run end to end in a real Jupyter kernel on the demo data."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_executes(path, demo_dir, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATASET", str(demo_dir))
+    nb = nbformat.read(path, as_version=4)
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no parameters cell"
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    text = "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
+                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "monthly_parameters" in text and os.fspath(demo_dir) in text
