@@ -1,0 +1,49 @@
+"""The workbench command end to end (in-process with click's runner, and as a real process)."""
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from workbench.cli import main
+from workbench.dataset import Dataset
+
+
+def test_every_subcommand_has_bilingual_help():
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0
+    for cmd in ("sample", "import", "info", "lab", "demo"):
+        res = runner.invoke(main, [cmd, "--help"])
+        assert res.exit_code == 0, cmd
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in res.output), f"{cmd} help has no Chinese"
+
+
+def test_sample_then_info(tmp_path, demo_dir):
+    runner = CliRunner()
+    out = tmp_path / "ds"
+    res = runner.invoke(main, ["sample", "--scale", "demo", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    facts = json.loads(res.output)
+    assert facts["records"] == sum(facts["tables"].values()) > 300_000
+    assert facts["fingerprint"] == Dataset(demo_dir).fingerprint
+    assert (out / "truth.csv").is_file()
+    again = runner.invoke(main, ["sample", "--scale", "demo", "--out", str(out)])
+    assert again.exit_code != 0 and "already holds a dataset" in again.output
+    info = runner.invoke(main, ["info", str(out), "--json", "--locale", "en"])
+    assert info.exit_code == 0
+    tables = {t["table"]: t for t in json.loads(info.output)["tables"]}
+    assert tables["monthly_parameters"]["rows"] == facts["tables"]["monthly_parameters"]
+    assert tables["monthly_parameters"]["periods"] == "2023-01 … 2024-12"
+
+
+def test_info_refuses_a_folder_that_is_not_a_dataset(tmp_path):
+    res = CliRunner().invoke(main, ["info", str(tmp_path)])
+    assert res.exit_code != 0 and "not a workbench dataset" in res.output
+
+
+def test_console_entry_point_runs_as_a_process():
+    out = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == 0 and "workbench" in out.stdout
