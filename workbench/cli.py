@@ -86,7 +86,7 @@ def sample(scale: str, seed: int, problem_rate: float, out: Path, as_json: bool)
 @click.option("--into", "into", type=click.Path(path_type=Path), required=True,
               help="目标数据集目录 / canonical dataset folder (created if absent).")
 @click.option("--table", default=None,
-              help="表名（默认由文件名或工作表名判断）/ table name; default: from file or sheet name.")
+              help="表名（默认取文件名或工作表名）/ table; default: from the file or sheet name.")
 @click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
               help="输出语言 / language of the summary (default from config).")
@@ -154,7 +154,7 @@ def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:
     click.echo(f"数据集 / dataset: {dataset.resolve()}")
     click.echo(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{REVIEWER_NOTEBOOK} "
                "(带令牌的完整链接见下方 / the full URL with its token is printed below)")
-    os.execvpe(cmd[0], cmd, env)
+    os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with JupyterLab
 
 
 @main.command()

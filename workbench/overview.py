@@ -18,23 +18,23 @@ def table_summary(ds: Dataset, locale: str = "zh-CN") -> pd.DataFrame:
     """One row per contract table: label, rows, and the period range it covers."""
     rows = []
     counts = ds.row_counts()
+    con = ds.duckdb()
     for name in schema.TABLES:
-        period = _period_range(ds, name) if counts.get(name) else ""
+        period = _period_range(con, name) if counts.get(name) else ""
         rows.append({"table": name, "label": i18n.table_label(name, locale),
                      "rows": counts.get(name, 0), "periods": period})
     return pd.DataFrame(rows)
 
 
-def _period_range(ds: Dataset, table: str) -> str:
+def _period_range(con, table: str) -> str:
+    """``first … last`` period (or date, or year) of a table, through DuckDB."""
     col = {"monthly_parameters": "period", "review_events": "period",
            "lab_reports": "covered_period", "daily_parameters": "date",
            "annual_reports": "year"}.get(table)
     if col is None:
         return ""
-    con = ds.duckdb()
-    lo, hi = con.execute(f"SELECT min({col}), max({col}) FROM {table}").fetchone()
-    fmt = (lambda v: str(v)[:10])
-    return f"{fmt(lo)} … {fmt(hi)}"
+    lo, hi = con.execute(f"SELECT min({col}), max({col}) FROM {table}").fetchone()  # noqa: S608
+    return f"{str(lo)[:10]} … {str(hi)[:10]}"
 
 
 def quarantine_files(ds: Dataset) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The sample generator: physics holds, truth.csv is exactly what was injected, output is deterministic."""
+"""The sample generator: physics holds, truth.csv is what was injected, output is deterministic."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def _shapes(kind: np.ndarray, years: np.ndarray, unit_idx: np.ndarray,
 
 
 def simulate_operations(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Add generation, hours, load factor, own use, supply, heat and purchased power (MWh, h, GJ)."""
+    """Add generation, hours, load factor, own use, supply, heat, purchased power (MWh, h, GJ)."""
     n = len(w)
     uidx = pd.factorize(w["unit_id"])[0]
     n_units = uidx.max() + 1
@@ -162,7 +162,8 @@ def _legitimate_default_months(w: pd.DataFrame, rng: np.random.Generator, policy
     """
     coal = w["fuel_code"] != "natural_gas"
     ents = w.loc[coal, "enterprise_id"].unique()
-    users = set(rng.choice(ents, size=max(1, len(ents) // 15), replace=False)) if len(ents) else set()
+    n_users = max(1, len(ents) // 15) if len(ents) else 0
+    users = set(rng.choice(ents, size=n_users, replace=False))
     pick = coal & w["enterprise_id"].isin(users) & (rng.random(len(w)) < 0.25)
     default_cc = w.loc[pick, "year"].map(
         lambda y: float(by_year(policy["default_coal_cc_tc_per_gj"], int(y))))

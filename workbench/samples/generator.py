@@ -22,7 +22,14 @@ import pandas as pd
 from workbench import schema
 from workbench.config import load_config
 from workbench.dataset import Dataset
-from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED, filings, plants, problems, workflow
+from workbench.samples import (
+    DEFAULT_PROBLEM_RATE,
+    DEFAULT_SEED,
+    filings,
+    plants,
+    problems,
+    workflow,
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ def monthly_long(w: pd.DataFrame) -> pd.DataFrame:
 
 def _legitimate_corrections(monthly: pd.DataFrame, approvals: pd.DataFrame,
                             w: pd.DataFrame) -> pd.DataFrame:
-    """Months returned by the city: revision 0 of one unit's supply had a typo, revision 1 fixes it."""
+    """Months returned by the city: one unit's revision-0 supply had a typo, revision 1 fixes it."""
     ret = approvals.dropna(subset=["resubmitted_at"])
     if ret.empty:
         return monthly

@@ -91,7 +91,8 @@ def review_events(deposits: pd.DataFrame, ents: pd.DataFrame, rng: np.random.Gen
     appr_at = last + _days(rng.uniform(3, 20, n))
     filer = "filer-" + g["enterprise_id"].str[-6:]
     city_actor = "city-" + city.astype(str) + "-r" + pd.Series(rng.integers(1, 4, n)).astype(str)
-    prov_actor = "province-" + prov.astype(str) + "-r" + pd.Series(rng.integers(1, 6, n)).astype(str)
+    prov_actor = ("province-" + prov.astype(str) + "-r"
+                  + pd.Series(rng.integers(1, 6, n)).astype(str))
     base = {"enterprise_id": g["enterprise_id"], "period": g["period"]}
     parts = [
         pd.DataFrame({**base, "event_code": "submitted", "event_at": g["submitted_at"],
@@ -109,7 +110,8 @@ def review_events(deposits: pd.DataFrame, ents: pd.DataFrame, rng: np.random.Gen
                       "event_code": "submitted", "event_at": resub_at[r], "level_code": "city",
                       "actor": filer[r], "note": "已更正 / corrected"}),
     ]
-    events = pd.concat(parts, ignore_index=True).sort_values(["enterprise_id", "period", "event_at"])
+    events = pd.concat(parts, ignore_index=True)
+    events = events.sort_values(["enterprise_id", "period", "event_at"])
     returned = g.loc[r, ["enterprise_id", "period"]].assign(resubmitted_at=resub_at[r],
                                                             approved_at=appr_at[r])
     approved = g[["enterprise_id", "period"]].assign(approved_at=appr_at)
