@@ -54,6 +54,19 @@ def test_every_table_follows_the_contract(demo):
                 assert set(df[c.name].dropna()) <= set(c.codes), (name, c.name)
         assert not df.duplicated(list(spec.key)).any(), name
     assert creditcode.validate(demo.tables["enterprises"]["enterprise_id"]).all()
+    assert demo.tables["lab_reports"]["sample_id"].is_unique
+
+
+def test_lab_numbers_leave_room_for_other_clients(demo):
+    """Consecutive monthly reports of one unit are not numbered in sequence in clean data."""
+    lab = demo.tables["lab_reports"]
+    batch = demo.truth.loc[demo.truth["kind"] == "batch_backtesting", "unit_id"]
+    clean = lab[~lab["unit_id"].isin(batch)].sort_values(["unit_id", "covered_period"])
+    seq = clean["report_id"].str[-5:].astype(int)
+    previous = clean.groupby("unit_id")["report_id"].shift()
+    same_year = clean["report_id"].str[:-6] == previous.str[:-6]
+    steps = seq.groupby(clean["unit_id"]).diff()[same_year]
+    assert (steps.abs() > 1).mean() > 0.99
 
 
 def test_demo_size(demo):

@@ -95,8 +95,12 @@ def simulate_operations(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
     rate = base_rate + rng.normal(0, 0.004, n_units)[uidx] + rng.normal(0, 0.002, n)
     w["own_use_mwh"] = np.round(gen * rate.clip(0.01, 0.15), 3)
     w["supply_mwh"] = np.round(gen - w["own_use_mwh"].to_numpy(), 3)
+    # heat supplied per MWh generated: steady industrial steam all year, plus district
+    # heating in the northern heating season (GJ/MWh)
     heating = np.isin(w["month"], HEATING_MONTHS) & w["is_north"].to_numpy(bool)
-    heat_ratio = np.where(heating, rng.uniform(2.0, 4.5, n), rng.uniform(0.15, 0.6, n))
+    steam = rng.uniform(0.2, 0.8, n_units)[uidx] * (1 + rng.normal(0, 0.06, n))
+    district = rng.uniform(1.8, 3.8, n_units)[uidx] * (1 + rng.normal(0, 0.08, n))
+    heat_ratio = (steam + np.where(heating, district, 0.0)).clip(0, None)
     w["heat_supply_gj"] = np.round(np.where(w["is_chp"], gen * heat_ratio, 0.0), 1)
     idle = hours_month - hours
     grid = np.where(hours < 0.5 * hours_month, cap * idle * 0.004 * rng.uniform(0.5, 1.5, n),

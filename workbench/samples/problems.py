@@ -113,10 +113,11 @@ def batch_backtesting(d: Draft, idx: pd.Index, rng: np.random.Generator) -> list
     idx = w.loc[idx].sort_values("period").index
     first = w.loc[idx[0], "report_id"]
     lab, year = first.rsplit("-", 2)[0], w.loc[idx[-1], "month_end"].year + 1
-    seq = int(rng.integers(100, 900))
-    w.loc[idx, "report_id"] = [f"{lab}-{year}-{seq + k:05d}" for k in range(len(idx))]
-    w.loc[idx, "sample_id"] = [f"{lab}-YP{str(year)[2:]}{seq + 40 + k:05d}"
-                               for k in range(len(idx))]
+    report_prefix, sample_prefix = f"{lab}-{year}-", f"{lab}-YP{str(year)[2:]}"
+    seq = _next_number(w["report_id"], report_prefix) + int(rng.integers(1, 30))
+    sseq = _next_number(w["sample_id"], sample_prefix) + int(rng.integers(1, 30))
+    w.loc[idx, "report_id"] = [f"{report_prefix}{seq + k:05d}" for k in range(len(idx))]
+    w.loc[idx, "sample_id"] = [f"{sample_prefix}{sseq + k:05d}" for k in range(len(idx))]
     if rng.random() < 0.5:
         day = w.loc[idx[-1], "month_end"] + pd.Timedelta(days=int(rng.integers(50, 120)))
         w.loc[idx, "received_date"] = day
@@ -124,6 +125,13 @@ def batch_backtesting(d: Draft, idx: pd.Index, rng: np.random.Generator) -> list
         w.loc[idx, "report_date"] = day + pd.to_timedelta(rng.integers(2, 4, len(idx)), unit="D")
         w.loc[idx, "submitted_at"] = w.loc[idx, "report_date"] + pd.Timedelta(days=2, hours=10)
     return _truth("batch_backtesting", w.loc[idx], "carbon_ar_pct")
+
+
+def _next_number(ids: pd.Series, prefix: str) -> int:
+    """One past the highest running number already issued under ``prefix``."""
+    taken = ids.dropna().astype(str)
+    taken = taken[taken.str.startswith(prefix)].str[len(prefix):]
+    return int(taken.astype(int).max()) + 1 if len(taken) else 1
 
 
 _LAB_RESULTS = ("carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_ad_pct",

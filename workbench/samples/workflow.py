@@ -52,19 +52,30 @@ def assign_labs(w: pd.DataFrame, ents: pd.DataFrame, rng: np.random.Generator) -
     w["lab_name"] = lab.map(lambda x: x[0])
     w["lab_accreditation_no"] = lab.map(lambda x: x[1])
     w["lab_code"] = lab.map(lambda x: x[2])
-    return renumber_reports(w)
+    return renumber_reports(w, rng)
 
 
-def renumber_reports(w: pd.DataFrame) -> pd.DataFrame:
-    """Number reports per lab and year in report-date order, samples in receipt order."""
-    yr = w["report_date"].dt.year.astype(str)
-    order = w.sort_values(["report_date", "unit_id"]).groupby(["lab_code", yr]).cumcount() + 1
-    w["report_id"] = w["lab_code"] + "-" + yr + "-" + order.reindex(w.index).map("{:05d}".format)
-    ryr = w["received_date"].dt.year.astype(str)
-    sorder = w.sort_values(["received_date", "unit_id"]).groupby(["lab_code", ryr]).cumcount() + 1
-    w["sample_id"] = (w["lab_code"] + "-YP" + ryr.str[2:]
-                      + sorder.reindex(w.index).map("{:05d}".format))
+def renumber_reports(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Number reports per lab and year in report-date order, samples in receipt order.
+
+    A lab also tests other clients' coal (traders, steel, cement), so between
+    two reports of ours its counter moves on by a random number of reports.
+    """
+    yr, seq = _lab_sequence(w, "report_date", rng)
+    w["report_id"] = w["lab_code"] + "-" + yr + "-" + seq.map("{:05d}".format)
+    ryr, sseq = _lab_sequence(w, "received_date", rng)
+    w["sample_id"] = w["lab_code"] + "-YP" + ryr.str[2:] + sseq.map("{:05d}".format)
     return w
+
+
+def _lab_sequence(w: pd.DataFrame, date_col: str,
+                  rng: np.random.Generator) -> tuple[pd.Series, pd.Series]:
+    """(year, running number) per row: a lab's counter in date order, restarting each year."""
+    yr = w[date_col].dt.year.astype(str)
+    order = w.sort_values([date_col, "unit_id"]).index
+    step = pd.Series(1 + rng.poisson(15, len(w)), index=order)
+    seq = step.groupby([w.loc[order, "lab_code"], yr.loc[order]]).cumsum()
+    return yr, seq.reindex(w.index)
 
 
 def _days(x: np.ndarray) -> pd.TimedeltaIndex:
