@@ -1,0 +1,264 @@
+"""Vectorised validation of one table's rows (all files of an import) against the contract.
+
+:func:`check` turns the string cells of every sheet of a table into one frame of
+canonical values and rejects, with a bilingual reason per check, rows with:
+empty required cells; malformed numbers, integers, yes/no values, months,
+dates or timestamps; unknown codes (canonical codes, :data:`schema.CODE_ALIASES`
+and, for ``parameter_code``, :data:`schema.PARAMETER_ALIASES` are accepted);
+values outside a column's min/max (after converting unit-bearing headers);
+parameter-specific units, bounds and monthly hours (:mod:`.parameters`);
+invalid credit codes in ``enterprise_id``; text longer than the configured
+limit; cells beyond the header; duplicate keys within the import; and
+references to enterprises/units neither imported nor in the dataset.
+Unknown extra columns are carried along as strings and never cause rejection.
+All checks are column operations; nothing loops over rows except the
+formatting of reasons for rows already rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from workbench import creditcode, schema
+from workbench.ingest import parse
+from workbench.ingest.existing import Known
+from workbench.ingest.headers import INPUT_DEFAULTS, Mapping
+from workbench.ingest.issues import Issues, fmt_numbers
+from workbench.ingest.keys import group_ids, joined
+from workbench.ingest.parameters import check_parameters
+from workbench.ingest.readers import Sheet
+from workbench.ingest.reasons import Bi
+from workbench.ingest.units import Conversion, factor
+
+#: Reason code for a malformed cell of each kind.
+_BAD = {"float": "not_number", "int": "not_integer", "bool": "not_bool", "period": "not_period",
+        "date": "not_date", "timestamp": "not_timestamp", "str": "unknown_code"}
+
+
+@dataclass
+class Part:
+    """One sheet of a table and how its headers map to the contract."""
+
+    sheet: Sheet
+    mapping: Mapping
+
+
+@dataclass
+class Checked:
+    """The rows of one table in one import, parsed and checked.
+
+    ``frame`` has the canonical columns (canonical dtypes, missing where a cell
+    was empty or rejected) then the extra columns, one row per row read, in
+    the order of ``parts``; ``given_revision`` marks monthly rows whose file gave
+    a revision number.
+    """
+
+    table: str
+    frame: pd.DataFrame
+    issues: Issues
+    parts: list[Part]
+    conversions: list[Conversion]
+    given_revision: np.ndarray
+
+    @property
+    def sources(self) -> np.ndarray:
+        """The file (or file[sheet]) label of every row."""
+        return np.repeat([p.sheet.label for p in self.parts],
+                         [len(p.sheet.frame) for p in self.parts])
+
+    @property
+    def row_numbers(self) -> np.ndarray:
+        """The row number in its source of every row."""
+        return np.concatenate([p.sheet.row_numbers for p in self.parts]) if self.parts else (
+            np.zeros(0, dtype=np.int64))
+
+
+def label(table: str, column: str) -> Bi:
+    """How a reason names a column: ``数值(value)`` / ``value``."""
+    c = schema.TABLES[table].column(column)
+    return Bi(f"{c.label_zh}({c.name})", c.name)
+
+
+@cache
+def _code_lookup(table: str, column: str) -> dict[str, str]:
+    col = schema.TABLES[table].column(column)
+    extra = (schema.PARAMETER_ALIASES,) if column == "parameter_code" else ()
+    return parse.code_lookup(col.codes, *extra, schema.CODE_ALIASES)
+
+
+def _parser(table: str, column: schema.Column):
+    if column.codes is not None:
+        return parse.codes(_code_lookup(table, column.name))
+    if column.name == "enterprise_id":
+        return parse.credit_code
+    return None
+
+
+def _stack(parts: list[Part], pick) -> pd.Series:
+    series = [pick(p) for p in parts]
+    if len(series) == 1:
+        return series[0]
+    return pd.concat(series, ignore_index=True)
+
+
+def _raw_columns(table: str, parts: list[Part]
+                 ) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """The cells of each canonical column (``""`` where a file lacks it) and of each extra."""
+    def cells(part: Part, column: str) -> pd.Series:
+        pos = part.mapping.columns.get(column)
+        frame = part.sheet.frame
+        if pos is None:
+            return pd.Series("", index=frame.index, dtype=str)
+        return frame.iloc[:, pos]
+
+    canonical = {c: _stack(parts, lambda p, c=c: cells(p, c))
+                 for c in schema.TABLES[table].column_names}
+    names = list(dict.fromkeys(n for p in parts for n in p.mapping.extras.values()))
+
+    def extra(part: Part, name: str) -> pd.Series:
+        for pos, n in part.mapping.extras.items():
+            if n == name:
+                return part.sheet.frame.iloc[:, pos]
+        return pd.Series("", index=part.sheet.frame.index, dtype=str)
+
+    extras = {n: _stack(parts, lambda p, n=n: extra(p, n)) for n in names}
+    return canonical, extras
+
+
+def _header_factors(table: str, parts: list[Part], column: schema.Column
+                    ) -> tuple[np.ndarray | None, list[Conversion]]:
+    """Per-row factor for a column whose header implies another unit (None when none does)."""
+    n = sum(len(p.sheet.frame) for p in parts)
+    out, conversions, start = None, [], 0
+    for p in parts:
+        rows = len(p.sheet.frame)
+        unit = p.mapping.units.get(column.name)
+        if unit is not None:
+            f = factor(unit, column.unit)
+            out = np.ones(n) if out is None else out
+            out[start:start + rows] = f
+            mask = np.zeros(n, dtype=bool)
+            mask[start:start + rows] = True
+            conversions.append(Conversion(table, {"column": column.name}, unit, column.unit, f,
+                                          mask))
+        start += rows
+    return out, conversions
+
+
+def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list[Part],
+                  issues: Issues, max_text: int) -> tuple[pd.Series, list[Conversion]]:
+    """Parse one column, reject malformed/missing/out-of-range cells; return canonical values."""
+    name, lab = column.name, label(table, column.name)
+    parsed = parse.parse_column(raw, column, _parser(table, column))
+    if not column.nullable:
+        issues.add(parsed.missing, "missing", name, raw, column=lab)
+    expected = (", ".join(column.codes) if column.codes else parse.YEARS_TEXT)
+    if column.kind != "str" or column.codes:
+        issues.add(parsed.bad, _BAD[column.kind], name, raw, column=lab, expected=expected)
+    values, conversions = parsed.values, []
+    if column.kind == "float":
+        factors, conversions = _header_factors(table, parts, column)
+        if factors is not None:
+            values = values * factors
+            for conv in conversions:
+                conv.rows &= values.notna().to_numpy()
+    if column.kind == "str":
+        length = raw.str.strip().str.len().to_numpy()
+        issues.add(length > max_text, "too_long", name, raw, column=lab, value=length,
+                   expected=max_text)
+    if name == "enterprise_id":
+        bad = values.notna().to_numpy() & ~creditcode.validate(values).to_numpy()
+        issues.add(bad, "bad_credit_code", name, raw, column=lab)
+    if column.kind in ("float", "int"):
+        _check_range(column, values, raw, lab, issues)
+    return values, conversions
+
+
+def _check_range(column: schema.Column, values: pd.Series, raw: pd.Series, lab: Bi,
+                 issues: Issues) -> None:
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    unit = column.unit or ""
+    for bound, code, outside in ((column.min_value, "below_min", np.less),
+                                 (column.max_value, "above_max", np.greater)):
+        if bound is None:
+            continue
+        mask = np.isfinite(v) & outside(v, bound)
+        issues.add(mask, code, column.name, raw, column=lab, value=fmt_numbers(v, mask, unit),
+                   expected=fmt_numbers(np.full(len(v), float(bound)), mask, unit))
+
+
+def _check_duplicates(table: str, frame: pd.DataFrame, sources: np.ndarray,
+                      row_numbers: np.ndarray, issues: Issues) -> None:
+    """Reject every row of a key that occurs more than once, naming the other rows."""
+    key = list(schema.TABLES[table].key)
+    ids = group_ids([frame[c] for c in key])
+    valid = ids >= 0
+    counts = np.bincount(ids[valid]) if valid.any() else np.zeros(0, dtype=np.int64)
+    dup = valid & (counts[np.where(valid, ids, 0)] > 1) if counts.size else valid & False
+    if not dup.any():
+        return
+    idx = np.flatnonzero(dup)
+    groups: dict[int, list[int]] = {}
+    for i in idx:
+        groups.setdefault(int(ids[i]), []).append(int(i))
+    others = np.full(len(frame), "", dtype=object)
+    for members in groups.values():
+        for i in members:
+            others[i] = ", ".join(str(row_numbers[j]) if sources[j] == sources[i]
+                                  else f"{sources[j]}:{row_numbers[j]}"
+                                  for j in members if j != i)
+    key_label = ", ".join(key)
+    issues.add(dup, "duplicate_key", key_label, joined(frame, key), column=key_label,
+               expected=others)
+
+
+def _check_references(table: str, frame: pd.DataFrame, known: Known, issues: Issues) -> None:
+    for column, (ref_table, ref_column) in schema.TABLES[table].references.items():
+        codes, uniques = pd.factorize(frame[column])
+        if not len(uniques):
+            continue
+        found = np.append(pd.Index(uniques).isin(known.values(ref_table, ref_column)), True)
+        missing = ~found[codes]
+        target = schema.TABLES[ref_table]
+        issues.add(missing, "dangling", column, frame[column].astype(str),
+                   column=label(table, column),
+                   expected=Bi(f"{target.label_zh}({ref_table})", ref_table))
+
+
+def _given_revision(table: str, raw: dict[str, pd.Series]) -> np.ndarray:
+    """Which rows gave a value in a column that has an input default (and fill the default)."""
+    given = np.ones(len(next(iter(raw.values()))), dtype=bool)
+    for (t, column), default in INPUT_DEFAULTS.items():
+        if t == table:
+            filled = (raw[column].str.strip() != "").to_numpy()
+            raw[column] = raw[column].where(filled, default)
+            given &= filled
+    return given
+
+
+def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked:
+    """Parse and check all rows of ``table`` read in this import (see the module docstring)."""
+    raw, extras = _raw_columns(table, parts)
+    n = len(next(iter(raw.values())))
+    issues = Issues(n)
+    given = _given_revision(table, raw)
+    columns, conversions = {}, []
+    for column in schema.TABLES[table].columns:
+        columns[column.name], conv = _check_column(table, column, raw[column.name], parts,
+                                                   issues, max_text)
+        conversions += conv
+    frame = pd.DataFrame(columns)
+    for name, cells in extras.items():
+        frame[name] = cells.mask(cells == "")
+    if table == "monthly_parameters":
+        conversions += check_parameters(frame, raw["value"], issues)
+    overflow = _stack(parts, lambda p: p.sheet.overflow)
+    issues.add((overflow != "").to_numpy(), "too_many_cells", "", overflow)
+    checked = Checked(table, frame, issues, parts, conversions, given)
+    _check_duplicates(table, frame, checked.sources, checked.row_numbers, issues)
+    _check_references(table, frame, known, issues)
+    return checked
