@@ -1,0 +1,164 @@
+"""Accounting checks: recompute what the guideline formulas say the filing should be.
+
+Source: 发电设施核算指南 (E = FC × NCV × CC × OF × 44/12; CC = C_ar / NCV_ar),
+GB/T 483 moisture-basis conversions, MEE default-value notices; domain notes
+§1.2 and §7 checks 1, 2 and 10.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.accounting import power
+from workbench.checks.inputs import Inputs
+from workbench.checks.registry import check, flag_rows
+from workbench.config import by_year
+
+
+def _fuel(m: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Consumption and NCV of each unit-month, whichever fuel it files (t & GJ/t or knm3 & GJ/knm3)."""
+    gas = m["fuel_code"] == "natural_gas"
+    fc = m.get("coal_consumption_t", pd.Series(np.nan, index=m.index)).where(
+        ~gas, m.get("gas_consumption_knm3"))
+    ncv = m.get("ncv_gj_per_t", pd.Series(np.nan, index=m.index)).where(
+        ~gas, m.get("ncv_gj_per_knm3"))
+    return fc.astype(float), ncv.astype(float)
+
+
+@check(id="accounting.co2_recompute", family="accounting", severity="critical",
+       title_zh="排放量重算不符", title_en="CO2 does not follow from its inputs",
+       message_zh="填报排放量 {observed:,.0f} t，按 FC×NCV×CC×OF×44/12 重算为 {expected:,.0f} t",
+       message_en="filed CO2 {observed:,.0f} t; FC×NCV×CC×OF×44/12 gives {expected:,.0f} t",
+       needs=("monthly:co2_t", "monthly:cc_tc_per_gj", "monthly:oxidation_rate"),
+       config_keys=("checks.co2_recompute_rel_tol",),
+       rationale="A filed CO2 that its own inputs do not give is a calculation error or a "
+                 "manual override; either misstates emissions directly.",
+       source="发电设施核算指南 formula; domain notes §7 check 1 (|Δ| > 0.5%)")
+def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly
+    fc, ncv = _fuel(m)
+    expected = power.fuel_co2_t(fc, ncv, m["cc_tc_per_gj"].astype(float),
+                                m["oxidation_rate"].astype(float))
+    filed = m["co2_t"].astype(float)
+    rel = (filed - expected).abs() / expected.where(expected > 0)
+    tol = cfg["checks"]["co2_recompute_rel_tol"]
+    hit = rel > tol
+    rows = m[hit]
+    return flag_rows(rows, "co2_t", filed[hit], expected[hit], score=rel[hit] / tol,
+                     delta_co2_t=(expected - filed)[hit])
+
+
+@check(id="accounting.carbon_identity", family="accounting", severity="warning",
+       title_zh="元素碳含量与单位热值含碳量不一致", title_en="C_ar does not equal CC × NCV",
+       message_zh="收到基元素碳 {observed:.2f}%，而 100×CC×NCV = {expected:.2f}%",
+       message_en="as-received carbon {observed:.2f}%, but 100×CC×NCV = {expected:.2f}%",
+       needs=("monthly:carbon_ar_pct", "monthly:cc_tc_per_gj", "monthly:ncv_gj_per_t"),
+       config_keys=("checks.carbon_identity_abs_pct",),
+       rationale="CC is C_ar / NCV; when the filed three disagree one of them was changed "
+                 "after the lab reported.",
+       source="CC = C_ar / NCV_ar (platform calculated field); domain notes §1.2")
+def carbon_identity(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly[x.monthly["carbon_ar_pct"].notna()]
+    expected = 100 * m["cc_tc_per_gj"].astype(float) * m["ncv_gj_per_t"].astype(float)
+    diff = (m["carbon_ar_pct"] - expected).abs()
+    tol = cfg["checks"]["carbon_identity_abs_pct"]
+    hit = diff > tol
+    return flag_rows(m[hit], "carbon_ar_pct", m.loc[hit, "carbon_ar_pct"], expected[hit],
+                     score=diff[hit] / tol)
+
+
+@check(id="accounting.basis_conversion", family="accounting", severity="critical",
+       title_zh="基准换算不符", title_en="Basis conversion does not hold",
+       message_zh="报告收到基碳 {observed:.2f}%，由空干基碳、全水分、空干基水分换算应为 {expected:.2f}%",
+       message_en="reported C_ar {observed:.2f}%; C_ad, M_t and M_ad give {expected:.2f}%",
+       needs=("labs",), config_keys=("checks.basis_conversion_abs_pct",),
+       rationale="C_ar = C_ad × (100 − M_t)/(100 − M_ad). Invented total moisture (the 中碳能投 "
+                 "case) lowers C_ar; a result that does not follow from its own sample is altered.",
+       source="GB/T 483 basis conversion; MEE typical cases 2022; domain notes §7 check 2")
+def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = x.labs.rename(columns={"covered_period": "period"})
+    expected = power.carbon_ar_from_ad(lab["carbon_ad_pct"], lab["total_moisture_pct"],
+                                       lab["moisture_ad_pct"])
+    diff = (lab["carbon_ar_pct"] - expected).abs()
+    tol = cfg["checks"]["basis_conversion_abs_pct"]
+    impossible = lab["total_moisture_pct"] <= lab["moisture_ad_pct"]
+    hit = (diff > tol) | impossible
+    rows = lab[hit]
+    return flag_rows(rows, "carbon_ar_pct", rows["carbon_ar_pct"], expected[hit],
+                     score=(diff[hit] / tol).where(~impossible[hit], 10.0),
+                     evidence="report " + rows["report_id"].astype(str))
+
+
+@check(id="accounting.filed_vs_report", family="accounting", severity="critical",
+       title_zh="填报值与检测报告不符", title_en="Filed value differs from its lab report",
+       message_zh="填报 {observed:.3f}，所附检测报告为 {expected:.3f}",
+       message_en="filed {observed:.3f}; the attached lab report says {expected:.3f}",
+       needs=("labs", "monthly:carbon_ar_pct"),
+       rationale="The monthly deposit must carry the lab's result; a different number means "
+                 "the value was changed between the report and the filing.",
+       source="环办气候函〔2022〕111号 (monthly deposit of lab reports)")
+def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly
+    lab = x.labs.set_index("report_id")
+    frames = []
+    for param, lab_col, tol in (("carbon_ar_pct", "carbon_ar_pct", 0.005),
+                                ("ncv_gj_per_t", "ncv_ar_gj_per_t", 0.0005)):
+        rep = m.get(f"report_{param}")
+        if rep is None:
+            continue
+        linked = m[rep.notna() & rep.isin(lab.index)]
+        reported = lab.loc[linked[f"report_{param}"], lab_col].to_numpy()
+        diff = (linked[param].to_numpy() - reported)
+        hit = np.abs(diff) > tol
+        rows = linked[hit]
+        frames.append(flag_rows(rows, param, rows[param], reported[hit],
+                                score=np.abs(diff[hit]) / tol,
+                                evidence="report " + rows[f"report_{param}"].astype(str)))
+    return pd.concat(frames) if frames else pd.DataFrame()
+
+
+@check(id="accounting.default_as_measured", family="accounting", severity="critical",
+       title_zh="缺省值冒充实测值", title_en="Default value filed as measured",
+       message_zh="单位热值含碳量 {observed:.5f} 等于当年缺省值，却标为实测/计算",
+       message_en="CC {observed:.5f} equals the year's default but is marked measured/calculated",
+       needs=("monthly:cc_tc_per_gj",), config_keys=("policy.default_coal_cc_tc_per_gj",),
+       rationale="A measured carbon content that lands exactly on the default is an "
+                 "'experience value' filled in without a test.",
+       source="domain notes §3.2 (经验值补齐) and §7 check 10")
+def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = _coal(x.monthly)
+    default = _default_cc(m, cfg)
+    src = m.get("source_cc_tc_per_gj", pd.Series("", index=m.index))
+    hit = (src != "default") & ((m["cc_tc_per_gj"] - default).abs() < 5e-6)
+    return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit], score=5.0)
+
+
+@check(id="accounting.default_value_by_year", family="accounting", severity="warning",
+       title_zh="缺省值与年度规定不符", title_en="Default value is not the one for its year",
+       message_zh="标为缺省值的单位热值含碳量 {observed:.5f}，当年缺省值为 {expected:.5f}",
+       message_en="CC marked default is {observed:.5f}; the default for its year is {expected:.5f}",
+       needs=("monthly:cc_tc_per_gj", "monthly:source_cc_tc_per_gj"),
+       config_keys=("policy.default_coal_cc_tc_per_gj",),
+       rationale="The default changed (0.03356 → 0.03085 tC/GJ in June 2022); using another "
+                 "year's default misstates emissions.",
+       source="MEE notice of 8 June 2022; domain notes §1.2")
+def default_value_by_year(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = _coal(x.monthly)
+    default = _default_cc(m, cfg)
+    hit = (m["source_cc_tc_per_gj"] == "default") & ((m["cc_tc_per_gj"] - default).abs() >= 5e-6)
+    fc, ncv = _fuel(m)
+    delta = power.fuel_co2_t(fc, ncv, default - m["cc_tc_per_gj"], m["oxidation_rate"])
+    return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit],
+                     score=2.0, delta_co2_t=delta[hit])
+
+
+def _coal(m: pd.DataFrame) -> pd.DataFrame:
+    return m[m["fuel_code"] != "natural_gas"]
+
+
+def _default_cc(m: pd.DataFrame, cfg: dict) -> pd.Series:
+    table = cfg["policy"]["default_coal_cc_tc_per_gj"]
+    years = m["year"].astype(int)
+    lookup = {y: float(by_year(table, y)) for y in years.unique()}
+    return years.map(lookup).astype(float)

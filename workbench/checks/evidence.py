@@ -1,0 +1,178 @@
+"""Evidence checks on lab reports: dates, batches, reuse, accreditation.
+
+Source: the MEE typical cases of March 2022 (中碳能投 altered sample, test
+and report dates and turned one batch into monthly reports; 辽宁东煤 issued
+month-by-month reports with false dates for batch back-testing), the rule
+that reports come from CMA/CNAS labs within 40 days of month end
+(环办气候函〔2022〕111号); domain notes §3 and §7 checks 6, 7 and 8.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.checks.inputs import Inputs
+from workbench.checks.registry import check, flag_rows
+
+_DATES = ("sampling_start_date", "sampling_end_date", "received_date", "test_date",
+          "report_date")
+#: CMA certificate numbers are 12 digits; CNAS laboratory numbers are L + 4-5 digits.
+ACCREDITATION_PATTERN = r"(?:CMA\s*)?\d{12}|CNAS\s*L\d{4,5}"
+
+
+def _labs(x: Inputs) -> pd.DataFrame:
+    return x.labs.rename(columns={"covered_period": "period"})
+
+
+def _evidence(rows: pd.DataFrame) -> pd.Series:
+    return "report " + rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
+
+
+@check(id="evidence.date_order", family="evidence", severity="critical",
+       title_zh="检测报告日期顺序不合理", title_en="Lab report dates out of order",
+       message_zh="采样、收样、检测、报告日期顺序不成立（{evidence}）",
+       message_en="sampling, receipt, test and report dates are out of order ({evidence})",
+       needs=("labs",),
+       rationale="A report dated before its sample was taken or received cannot be genuine; "
+                 "altered dates are how batch back-tests were disguised as monthly tests.",
+       source="MEE typical cases 2022 (中碳能投, 辽宁东煤); domain notes §7 check 6")
+def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x)
+    bad = pd.Series(False, index=lab.index)
+    for a, b in zip(_DATES, _DATES[1:], strict=False):
+        bad |= lab[a] > lab[b]
+    rows = lab[bad]
+    lag = (rows["report_date"] - rows["sampling_end_date"]).dt.days
+    return flag_rows(rows, "carbon_ar_pct", lag, None, 0.0, None, score=5.0,
+                     evidence=_evidence(rows) + " · report−sampling end " + lag.astype(str) + " d")
+
+
+@check(id="evidence.report_deadline", family="evidence", severity="warning",
+       title_zh="检测报告超过月后40天", title_en="Lab report after the 40-day deadline",
+       message_zh="报告在月末后 {observed:.0f} 天出具（期限 {expected_high:.0f} 天）",
+       message_en="report issued {observed:.0f} days after month end (deadline "
+                  "{expected_high:.0f})",
+       needs=("labs",), config_keys=("policy.lab_report_deadline_days",),
+       rationale="Reports long after the month are the other face of batch back-testing.",
+       source="环办气候函〔2022〕111号 (reports within 40 days of month end)")
+def report_deadline(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x)
+    month_end = pd.to_datetime(lab["period"] + "-01") + pd.offsets.MonthEnd(0)
+    days = (lab["report_date"] - month_end).dt.days
+    limit = cfg["policy"]["lab_report_deadline_days"]
+    hit = days > limit
+    rows = lab[hit]
+    return flag_rows(rows, "carbon_ar_pct", days[hit], None, None, float(limit),
+                     score=days[hit] / limit, evidence=_evidence(rows))
+
+
+def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split ids into (prefix, trailing number); ids without a number get NaN."""
+    parts = ids.astype(str).str.extract(r"^(.*?)(\d+)$")
+    return parts[0], pd.to_numeric(parts[1], errors="coerce")
+
+
+@check(id="evidence.batch_backtesting", family="evidence", severity="critical",
+       title_zh="疑似批量补测冒充月度检测", title_en="Monthly reports look like one batch",
+       message_zh="连续 {observed:.0f} 个月的报告{evidence}",
+       message_en="{observed:.0f} consecutive months' reports {evidence}",
+       needs=("labs",), config_keys=("checks.batch_min_reports", "checks.batch_report_days"),
+       rationale="Labs number reports as they issue them, for many clients; one unit's monthly "
+                 "reports numbered back to back, or issued within days of each other, were "
+                 "tested together after the fact (the 辽宁东煤 case).",
+       source="MEE typical cases 2022; domain notes §3.4 and §7 check 6")
+def batch_backtesting(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x).sort_values(["unit_id", "period"])
+    c = cfg["checks"]
+    frames = []
+    for id_col, label in (("report_id", "报告编号连号 / report numbers in sequence"),
+                          ("sample_id", "样品编号连号 / sample numbers in sequence")):
+        prefix, num = _running_number(lab[id_col])
+        same = (lab["unit_id"] == lab["unit_id"].shift()) & (prefix == prefix.shift())
+        step = same & ((num - num.shift()).abs() == 1)
+        frames.append(_runs(lab, step, c["batch_min_reports"], label))
+    days = (lab["report_date"] - lab["report_date"].shift()).dt.days.abs()
+    close = (lab["unit_id"] == lab["unit_id"].shift()) & (days <= c["batch_report_days"])
+    frames.append(_runs(lab, close, c["batch_min_reports"],
+                        "在几天内集中出具 / issued within days of each other"))
+    out = pd.concat(frames)
+    if out.empty:
+        return out
+    return out.drop_duplicates(["unit_id", "period"])
+
+
+def _runs(lab: pd.DataFrame, link: pd.Series, min_len: int, label: str) -> pd.DataFrame:
+    """Rows in runs of at least ``min_len`` reports each linked to the one before."""
+    link = link.fillna(False).astype(bool)
+    run_id = (~link).cumsum()
+    size = run_id.map(run_id.value_counts())
+    rows = lab[size >= min_len]
+    return flag_rows(rows, "carbon_ar_pct", size[size >= min_len].astype(float), score=5.0,
+                     evidence=label + " · " + rows["report_id"].astype(str))
+
+
+_RESULTS = ("carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_ad_pct",
+            "sulfur_total_pct", "gross_cv_ad_mj_per_kg", "ncv_ar_gj_per_t")
+
+
+@check(id="evidence.result_reused", family="evidence", severity="critical",
+       title_zh="同一检测结果重复使用", title_en="One lab result used more than once",
+       message_zh="与 {evidence} 的全部检测值完全相同",
+       message_en="every result identical to {evidence}",
+       needs=("labs",), scope="population",
+       rationale="Seven measured values of two different samples never agree to the last digit;"
+                 " identical results were copied from another month or another plant.",
+       source="domain notes §3.4 and §7 check 7")
+def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x)
+    key = pd.util.hash_pandas_object(lab[list(_RESULTS)].round(6), index=False)
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return pd.DataFrame()
+    g = lab[dup].assign(_key=key[dup]).sort_values(["_key", "period", "report_date", "report_id"])
+    first = g.groupby("_key").head(1).set_index("_key")
+    g = g.assign(_first_ent=g["_key"].map(first["enterprise_id"]),
+                 _first_rep=g["_key"].map(first["report_id"]),
+                 _other=g.groupby("_key")["report_id"].transform(lambda s: ", ".join(s)))
+    # within one enterprise the earliest report is the original; across enterprises
+    # nobody can tell which was copied, so every report in the group is flagged
+    cross = g.groupby("_key")["enterprise_id"].transform("nunique") > 1
+    rows = g[(g["report_id"] != g["_first_rep"]) | cross]
+    ev = rows["_other"]
+    return flag_rows(rows, "carbon_ar_pct", rows["carbon_ad_pct"], score=5.0, evidence=ev)
+
+
+@check(id="evidence.sample_id_reused", family="evidence", severity="critical",
+       title_zh="样品编号重复", title_en="Sample ID used by several reports",
+       message_zh="样品编号被多份报告使用：{evidence}",
+       message_en="sample ID used by several reports: {evidence}",
+       needs=("labs",), scope="population",
+       rationale="One sample yields one report; a sample ID on several reports means one "
+                 "test was issued several times.",
+       source="domain notes §7 check 7")
+def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x)
+    key = lab["lab_name"].astype(str) + "|" + lab["sample_id"].astype(str)
+    dup = key.duplicated(keep=False)
+    rows = lab[dup]
+    others = key[dup].map(rows.groupby(key[dup])["report_id"].agg(", ".join))
+    return flag_rows(rows, "carbon_ar_pct", np.nan, score=5.0,
+                     evidence=rows["sample_id"].astype(str) + ": " + others)
+
+
+@check(id="evidence.accreditation", family="evidence", severity="critical",
+       title_zh="检测机构无有效CMA/CNAS资质编号", title_en="Lab without a valid CMA/CNAS number",
+       message_zh="检测机构“{evidence}”未提供有效的CMA/CNAS资质编号",
+       message_en="laboratory '{evidence}' gives no valid CMA/CNAS accreditation number",
+       needs=("labs",),
+       rationale="Monthly coal reports must come from CMA- or CNAS-accredited labs; an "
+                 "unaccredited report is not valid evidence and the default value applies.",
+       source="环办气候函〔2022〕111号; domain notes §7 check 8")
+def accreditation(x: Inputs, cfg: dict) -> pd.DataFrame:
+    lab = _labs(x)
+    no = lab["lab_accreditation_no"].astype("string").str.strip()
+    ok = no.str.fullmatch(ACCREDITATION_PATTERN).fillna(False).astype(bool)
+    rows = lab[~ok]
+    return flag_rows(rows, "carbon_ar_pct", np.nan, score=5.0,
+                     evidence=rows["lab_name"].astype(str))

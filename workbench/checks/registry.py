@@ -1,0 +1,118 @@
+"""The check registry: declarative specs plus one vectorised function each.
+
+A check is a :class:`Check` — id, family, severity, zh/en title and message
+templates, what it needs, the config keys it reads, why it matters and where
+the rule comes from — and a function ``(Inputs, config) -> DataFrame`` that
+returns candidate rows of the flags table.  The engine (:mod:`workbench.screen`)
+adds ``check_id``, ``severity`` and the messages, and reports a check whose
+inputs are absent as *skipped*, never as passed.
+
+Severity follows e-GGRT's classes: ``critical`` (material misstatement or
+broken evidence: stop and review), ``warning`` (quality: implausible or
+inconsistent), ``info`` (completeness and context).
+
+A check function may set its own per-row ``severity`` column (e.g. warning
+inside a wider band, critical outside it); otherwise the spec's severity applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.checks.inputs import Inputs
+
+SEVERITIES = ("critical", "warning", "info")
+FAMILIES = ("accounting", "ranges", "consistency", "evidence", "timeliness", "timeseries",
+            "peers", "digits")
+
+#: Columns of the flags table, in order.
+FLAG_COLUMNS = ("check_id", "severity", "enterprise_id", "unit_id", "period", "parameter_code",
+                "observed", "expected", "expected_low", "expected_high", "score", "delta_co2_t",
+                "message_zh", "message_en", "evidence")
+
+CheckFn = Callable[[Inputs, dict], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One screening check (see the module docstring).
+
+    ``message_zh``/``message_en`` are ``str.format`` templates over the flag
+    row's columns (``{observed}``, ``{expected}``, ``{expected_low}``, ...).
+    ``needs`` names Inputs fields (``"labs"``) or monthly columns
+    (``"monthly:co2_t"``); all must hold data or the check is skipped.
+    ``scope`` is ``"enterprise"`` when a check only compares an enterprise
+    with itself (it can run on any partition of whole enterprises), or
+    ``"population"`` when it compares across enterprises (peers, reuse,
+    digits) and must see everyone at once.
+    """
+
+    id: str
+    family: str
+    severity: str
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    needs: tuple[str, ...]
+    rationale: str
+    source: str
+    fn: CheckFn
+    scope: str = "enterprise"
+    config_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"{self.id}: severity {self.severity!r} not in {SEVERITIES}")
+        if self.family not in FAMILIES:
+            raise ValueError(f"{self.id}: family {self.family!r} not in {FAMILIES}")
+        if self.scope not in ("enterprise", "population"):
+            raise ValueError(f"{self.id}: scope {self.scope!r}")
+
+    def missing_inputs(self, x: Inputs) -> list[str]:
+        """The declared inputs that hold no data (empty = the check can run)."""
+        return [n for n in self.needs if not x.has(n)]
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(**spec) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated function as a :class:`Check` with ``spec``."""
+
+    def wrap(fn: CheckFn) -> CheckFn:
+        c = Check(fn=fn, **spec)
+        if c.id in REGISTRY:
+            raise ValueError(f"duplicate check id {c.id}")
+        REGISTRY[c.id] = c
+        return fn
+
+    return wrap
+
+
+def flag_rows(rows: pd.DataFrame, parameter_code: str | pd.Series, observed, expected=None,
+              low=None, high=None, score=None, delta_co2_t=None, evidence=None) -> pd.DataFrame:
+    """Assemble candidate flag rows from a frame with ``enterprise_id, unit_id, period``.
+
+    Scalars broadcast; Series must share ``rows``' index.  ``evidence`` is a
+    Series of short strings (report id, peer group, ...).
+    """
+    out = pd.DataFrame({
+        "enterprise_id": rows["enterprise_id"],
+        "unit_id": rows["unit_id"] if "unit_id" in rows else "",
+        "period": rows["period"],
+        "parameter_code": parameter_code,
+        "observed": observed,
+        "expected": expected,
+        "expected_low": low,
+        "expected_high": high,
+        "score": score,
+        "delta_co2_t": delta_co2_t,
+        "evidence": evidence if evidence is not None else "",
+    }, index=rows.index)
+    if "severity" in rows:
+        out["severity"] = rows["severity"]
+    return out

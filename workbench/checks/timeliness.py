@@ -1,0 +1,110 @@
+"""Timeliness and completeness: deposits on time, nothing missing, nothing changed after approval.
+
+Source: 环办气候函〔2022〕111号 (monthly deposit within 40 days after month
+end; parameters that must be deposited), the review chain of the MEE Q&A of
+31 Oct 2023, and allowance surrender rules; domain notes §2 and §7 check 9.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench import schema
+from workbench.checks.inputs import Inputs
+from workbench.checks.registry import check, flag_rows
+
+
+@check(id="timeliness.late_deposit", family="timeliness", severity="warning",
+       title_zh="月度存证逾期", title_en="Late monthly deposit",
+       message_zh="月末后第 {observed:.0f} 天才存证（期限 {expected_high:.0f} 天）",
+       message_en="deposited {observed:.0f} days after month end (deadline {expected_high:.0f})",
+       needs=("monthly:submitted_at",), config_keys=("policy.deposit_deadline_days",),
+       rationale="Late deposits defeat monthly control: the data can be shaped after the fact.",
+       source="环办气候函〔2022〕111号 (40 days after month end)")
+def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly
+    days = (m["submitted_at"] - m["month_end"]).dt.total_seconds() / 86400.0
+    limit = cfg["policy"]["deposit_deadline_days"]
+    hit = days > limit + 1            # the whole 40th day counts as on time
+    return flag_rows(m[hit], "", days[hit].round(1), None, None, float(limit),
+                     score=days[hit] / limit)
+
+
+@check(id="timeliness.missing_month", family="timeliness", severity="warning",
+       title_zh="缺少月度存证", title_en="Monthly deposit missing",
+       message_zh="{period} 无任何月度存证数据", message_en="no monthly deposit for {period}",
+       needs=("monthly:period",),
+       rationale="A month with no deposit at all hides that month's fuel and carbon.",
+       source="环办气候函〔2022〕111号; domain notes §7 check 9")
+def missing_month(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly
+    periods = pd.period_range(m["period"].min(), m["period"].max(), freq="M").astype(str)
+    units = x.units[["unit_id", "enterprise_id"]]
+    grid = units.merge(pd.DataFrame({"period": periods}), how="cross")
+    have = m[["unit_id", "period"]].assign(_have=True)
+    grid = grid.merge(have, on=["unit_id", "period"], how="left")
+    rows = grid[grid["_have"].isna()]
+    return flag_rows(rows, "", None, score=3.0)
+
+
+@check(id="timeliness.missing_parameter", family="timeliness", severity="info",
+       title_zh="月度存证缺少必填参数", title_en="Required monthly parameter missing",
+       message_zh="缺少必填参数 {parameter_code}", message_en="required parameter "
+                                                       "{parameter_code} missing",
+       needs=("monthly:period",),
+       rationale="Each required parameter must be deposited monthly; gaps get filled later with "
+                 "'experience values' (MEE expert, 2022). C_ar is required only when carbon is "
+                 "measured (a default CC needs no lab result).",
+       source="环办气候函〔2022〕111号; domain notes §3.2 and §7 check 9")
+def missing_parameter(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly
+    frames = []
+    for fuel, required in schema.REQUIRED_PARAMETERS.items():
+        sub = m[m["fuel_code"] == fuel]
+        for code in required:
+            col = sub.get(code, pd.Series(float("nan"), index=sub.index))
+            absent = col.isna()
+            if code == "carbon_ar_pct":
+                absent &= sub.get("source_cc_tc_per_gj") != "default"
+            rows = sub[absent]
+            if len(rows):
+                frames.append(flag_rows(rows, code, None, score=1.0))
+    return pd.concat(frames) if frames else pd.DataFrame()
+
+
+@check(id="timeliness.revision_after_approval", family="timeliness", severity="critical",
+       title_zh="审核通过后修改数据", title_en="Data revised after approval",
+       message_zh="审核通过后提交第 {observed:.0f} 版修订（{evidence}）",
+       message_en="revision {observed:.0f} filed after the month was approved ({evidence})",
+       needs=("monthly_long", "events"),
+       rationale="Once the province approves a month, a change must go through a new review; "
+                 "a silent revision afterwards rewrites reviewed evidence.",
+       source="MEE three-level review (Q&A of 31 Oct 2023); domain notes §2.3")
+def revision_after_approval(x: Inputs, cfg: dict) -> pd.DataFrame:
+    approved = (x.events[x.events["event_code"] == "approved"]
+                .groupby(["enterprise_id", "period"])["event_at"].max().rename("approved_at"))
+    rev = x.monthly_long[x.monthly_long["revision"] > 0]
+    rev = rev.join(approved, on=["enterprise_id", "period"], how="inner")
+    rows = rev[rev["submitted_at"] > rev["approved_at"]]
+    ev = ("approved " + rows["approved_at"].dt.strftime("%Y-%m-%d") + ", revised "
+          + rows["submitted_at"].dt.strftime("%Y-%m-%d"))
+    return flag_rows(rows, rows["parameter_code"], rows["revision"].astype(float), score=5.0,
+                     evidence=ev)
+
+
+@check(id="timeliness.surrender_shortfall", family="timeliness", severity="critical",
+       title_zh="未足额清缴配额", title_en="Allowances surrendered short",
+       message_zh="清缴 {observed:,.0f} t，应清缴 {expected:,.0f} t",
+       message_en="surrendered {observed:,.0f} t of {expected:,.0f} t owed",
+       needs=("annual",),
+       rationale="Surrender short of verified emissions is non-compliance.",
+       source="碳排放权交易管理暂行条例 (2024); domain notes §1.5")
+def surrender_shortfall(x: Inputs, cfg: dict) -> pd.DataFrame:
+    a = x.annual
+    owed = a["verified_co2_t"].fillna(a["reported_co2_t"]).round(0)
+    hit = a["allowance_surrendered_t"].notna() & (a["allowance_surrendered_t"] < owed)
+    rows = a[hit].assign(period=a.loc[hit, "year"].astype(str), unit_id="")
+    return flag_rows(rows, "", rows["allowance_surrendered_t"], owed[hit],
+                     score=owed[hit] / rows["allowance_surrendered_t"].where(
+                         rows["allowance_surrendered_t"] > 0, 1.0),
+                     delta_co2_t=owed[hit] - rows["allowance_surrendered_t"])
