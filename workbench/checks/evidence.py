@@ -135,12 +135,15 @@ def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
     g = g.assign(_first_ent=g["_key"].map(first["enterprise_id"]),
                  _first_rep=g["_key"].map(first["report_id"]),
                  _other=g.groupby("_key")["report_id"].transform(lambda s: ", ".join(s)))
-    # within one enterprise the earliest report is the original; across enterprises
-    # nobody can tell which was copied, so every report in the group is flagged
+    # the earliest report of a group may be the genuine one: it is flagged as a warning
+    # when the result reappears at another enterprise (both sides need a look), and not
+    # at all when only the same enterprise reused it; every later copy is critical
     cross = g.groupby("_key")["enterprise_id"].transform("nunique") > 1
-    rows = g[(g["report_id"] != g["_first_rep"]) | cross]
-    ev = rows["_other"]
-    return flag_rows(rows, "carbon_ar_pct", rows["carbon_ad_pct"], score=5.0, evidence=ev)
+    is_first = g["report_id"] == g["_first_rep"]
+    rows = g[~is_first | cross]
+    rows = rows.assign(severity=np.where(is_first[rows.index], "warning", "critical"))
+    return flag_rows(rows, "carbon_ar_pct", rows["carbon_ad_pct"], score=5.0,
+                     evidence=rows["_other"])
 
 
 @check(id="evidence.sample_id_reused", family="evidence", severity="critical",

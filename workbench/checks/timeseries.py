@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.checks.inputs import Inputs
+from workbench.checks.ranges import supply_coal
 from workbench.checks.registry import check, flag_rows
 
 MAD_TO_SD = 1.4826
@@ -24,7 +25,8 @@ SERIES = {
     "cc_tc_per_gj": ("单位热值含碳量", "carbon content per unit heat", "cc_tc_per_gj"),
     "carbon_ar_pct": ("收到基元素碳含量", "as-received carbon", "carbon_ar_pct"),
     "ncv_gj_per_t": ("收到基低位发热量", "NCV", "ncv_gj_per_t"),
-    "fuel_per_mwh": ("单位发电量耗煤", "fuel per MWh generated", "coal_consumption_t"),
+    "supply_coal_gce_per_kwh": ("供电煤耗（扣除供热）", "supply coal consumption net of heat",
+                                "coal_consumption_t"),
     "heat_per_mwh": ("单位发电量供热", "heat supplied per MWh generated", "heat_supply_gj"),
 }
 HEATING_MONTHS = ("01", "02", "03", "11", "12")
@@ -34,8 +36,9 @@ def robust_z(values: pd.Series, groups: list[pd.Series], floor: pd.Series | floa
              ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Robust z-score of each value within its group: (x − median) / (1.4826 · MAD).
 
-    ``floor`` bounds the scale from below (a group whose values barely move
-    would otherwise turn rounding into huge z).  Returns (z, median, scale).
+    ``floor`` bounds the scale from below: a group of a few months whose values
+    happen to sit close together would otherwise turn ordinary noise into huge z.
+    Returns (z, median, scale).
     """
     med = values.groupby(groups).transform("median")
     mad = (values - med).abs().groupby(groups).transform("median") * MAD_TO_SD
@@ -43,18 +46,44 @@ def robust_z(values: pd.Series, groups: list[pd.Series], floor: pd.Series | floa
     return (values - med) / scale, med, scale
 
 
-def _series(m: pd.DataFrame) -> dict[str, pd.Series]:
+def pooled_floor(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    """Scale floor from the whole population's typical relative spread around group medians.
+
+    Each unit's own MAD over 12-24 months is a noisy estimate; shrinking it
+    towards how much such values usually move (relative to their level, pooled
+    over all units) keeps small, quiet groups from producing false alarms.
+    """
+    med = values.groupby(groups).transform("median")
+    rel = ((values - med).abs() / med.abs().where(med.abs() > 0)).median() * MAD_TO_SD
+    return med.abs() * (rel if np.isfinite(rel) else 0.0)
+
+
+def _series(m: pd.DataFrame, cfg: dict) -> dict[str, pd.Series]:
     gas = m["fuel_code"] == "natural_gas"
-    fuel = m.get("coal_consumption_t").where(~gas, m.get("gas_consumption_knm3"))
     gen = m["generation_mwh"].where(m["generation_mwh"] > m["capacity_mw"] * 24)
     measured = m.get("source_cc_tc_per_gj") != "default"
     return {
         "cc_tc_per_gj": m["cc_tc_per_gj"].where(measured & ~gas),
         "carbon_ar_pct": m.get("carbon_ar_pct"),
         "ncv_gj_per_t": m.get("ncv_gj_per_t"),
-        "fuel_per_mwh": fuel / gen,
+        "supply_coal_gce_per_kwh": supply_coal(m, cfg).where(gen.notna()),
         "heat_per_mwh": (m["heat_supply_gj"] / gen).where(m["is_chp"].fillna(False)),
     }
+
+
+def _heating_season(m: pd.DataFrame, heat_ratio: pd.Series) -> pd.Series:
+    """"heating" / "other" for units whose heat supply is seasonal (district heating), else "all".
+
+    A unit is seasonal when its median heat per MWh in the heating months is at
+    least 1.5 times that of the other months; splitting a unit with steady
+    industrial steam would halve its history for nothing.
+    """
+    in_season = m["period"].str[5:7].isin(HEATING_MONTHS).to_numpy(bool)
+    winter = heat_ratio.where(in_season).groupby(m["unit_id"]).transform("median")
+    summer = heat_ratio.where(~in_season).groupby(m["unit_id"]).transform("median")
+    seasonal = (winter >= 1.5 * summer).fillna(False).to_numpy(bool)
+    return pd.Series(np.where(seasonal, np.where(in_season, "heating", "other"), "all"),
+                     index=m.index)
 
 
 @check(id="timeseries.unit_level_shift", family="timeseries", severity="warning",
@@ -70,14 +99,13 @@ def _series(m: pd.DataFrame) -> dict[str, pd.Series]:
 def unit_level_shift(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     c = cfg["checks"]
-    season = m["period"].str[5:7].isin(HEATING_MONTHS).map({True: "heating", False: "other"})
+    season = _heating_season(m, _series(m, cfg)["heat_per_mwh"])
     frames = []
-    for name, values in _series(m).items():
+    for name, values in _series(m, cfg).items():
         if values is None or values.notna().sum() == 0:
             continue
         groups = [m["unit_id"], season] if name == "heat_per_mwh" else [m["unit_id"]]
-        floor = values.abs().groupby(groups).transform("median") * 0.01
-        z, med, _ = robust_z(values, groups, floor)
+        z, med, _ = robust_z(values, groups, pooled_floor(values, groups))
         n = values.groupby(groups).transform("count")
         hit = (z.abs() > c["robust_z_warning"]) & (n >= 6)
         rows = m[hit].assign(severity=np.where(z[hit].abs() > c["robust_z_critical"],

@@ -250,7 +250,12 @@ def _heat_rows(w: pd.DataFrame) -> pd.Series:
 
 
 def _coal_rows(w: pd.DataFrame) -> pd.Series:
-    return w["fuel_code"] != "natural_gas"
+    return (w["fuel_code"] != "natural_gas") & _operating_rows(w)
+
+
+def _operating_rows(w: pd.DataFrame) -> pd.Series:
+    """Months the unit ran: altering a zero (coal, CO2) would change nothing."""
+    return w["generation_mwh"] > 0
 
 
 KINDS: tuple[Kind, ...] = (
@@ -274,7 +279,7 @@ KINDS: tuple[Kind, ...] = (
          "少报燃煤消耗量", "Coal consumption under-reported"),
     Kind("heat_underreported", "filing", _heat_rows, heat_underreported, (2, 4),
          "少报供热量", "Heat supply under-reported"),
-    Kind("co2_misstated", "co2", _any_rows, co2_misstated, (1, 3),
+    Kind("co2_misstated", "co2", _operating_rows, co2_misstated, (1, 3),
          "排放量计算错误", "CO2 misstated against its own inputs"),
     Kind("missing_deposit", "workflow", _any_rows, missing_deposit, (1, 2),
          "缺失月度存证", "Missing monthly deposit"),
