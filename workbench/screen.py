@@ -110,6 +110,7 @@ def _fmt(template: str, row: dict) -> str:
 def sort_flags(flags: pd.DataFrame) -> pd.DataFrame:
     """Canonical order (so both engines' outputs compare equal)."""
     key = ["check_id", "enterprise_id", "unit_id", "period", "parameter_code", "evidence"]
+    flags = flags.astype(_FLAG_DTYPES)
     return flags.sort_values(key, kind="stable").reset_index(drop=True)
 
 

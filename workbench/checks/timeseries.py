@@ -90,7 +90,7 @@ def _heating_season(m: pd.DataFrame, heat_ratio: pd.Series) -> pd.Series:
        title_zh="与本机组历史水平明显偏离", title_en="Far from the unit's own usual level",
        message_zh="{evidence}：{observed:.4g}，本机组中位 {expected:.4g}（稳健z={score:.1f}）",
        message_en="{evidence}: {observed:.4g}, unit median {expected:.4g} (robust z={score:.1f})",
-       needs=("monthly:generation_mwh",),
+       needs=("monthly:generation_mwh",), scope="population",
        config_keys=("checks.robust_z_warning", "checks.robust_z_critical"),
        rationale="A unit burns much the same coal in much the same way from month to month; a "
                  "run of months far from its own level (lower carbon, less coal per MWh, a heat "
