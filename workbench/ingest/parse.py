@@ -27,7 +27,7 @@ from workbench import schema
 
 #: Calendar years accepted in periods, dates and timestamps of an ETS filing.
 YEARS = (1900, 2100)
-YEARS_TEXT = f"{YEARS[0]}–{YEARS[1]}"
+YEARS_TEXT = f"{YEARS[0]}-{YEARS[1]}"
 
 _TRUE = ("true", "1", "是", "yes", "y", "t")
 _FALSE = ("false", "0", "否", "no", "n", "f")
@@ -49,11 +49,14 @@ CST_MINUTES = 480
 
 @dataclass
 class Parsed:
-    """Canonical values of a column and which cells were empty or malformed."""
+    """Canonical values of a column, which cells were empty or malformed, and how long
+    each stripped cell is (characters).
+    """
 
     values: pd.Series
     missing: np.ndarray
     bad: np.ndarray
+    length: np.ndarray
 
 
 def nfkc(s: pd.Series) -> pd.Series:
@@ -79,7 +82,8 @@ def parse_floats(raw: pd.Series) -> Parsed:
     missing_np = missing.to_numpy(zero_copy_only=False)
     bad = ~missing_np & ~np.isfinite(values)
     values[bad] = np.nan
-    return Parsed(pd.Series(values, index=raw.index), missing_np, bad)
+    length = pc.utf8_length(arr).fill_null(0).to_numpy(zero_copy_only=False)
+    return Parsed(pd.Series(values, index=raw.index), missing_np, bad, length)
 
 
 def _clean_floats(cells: pd.Series) -> np.ndarray:
@@ -106,7 +110,8 @@ def by_uniques(raw: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, np.
     values, bad = parse(stripped)
     values = values.mask(empty)
     out = pd.Series(values.array.take(codes), index=raw.index)
-    return Parsed(out, empty[codes], (bad & ~empty)[codes])
+    length = stripped.str.len().to_numpy(dtype=np.int64)
+    return Parsed(out, empty[codes], (bad & ~empty)[codes], length[codes])
 
 
 def text(u: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -347,6 +347,8 @@ def read_source(path: Path, table: str | None, fallbacks: list[str]) -> SourceRe
     """
     suffix = path.suffix.lower()
     try:
+        if not path.is_file():
+            raise FileError("unreadable", detail=f"no such file: {path}")
         if suffix in XLSX_SUFFIXES:
             return _read_xlsx(path, table)
         name = table or resolve_table(path.stem)

@@ -167,9 +167,8 @@ def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list
             for conv in conversions:
                 conv.rows &= values.notna().to_numpy()
     if column.kind == "str":
-        length = raw.str.strip().str.len().to_numpy()
-        issues.add(length > max_text, "too_long", name, raw, column=lab, value=length,
-                   expected=max_text)
+        issues.add(parsed.length > max_text, "too_long", name, raw, column=lab,
+                   value=parsed.length, expected=max_text)
     if name == "enterprise_id":
         bad = values.notna().to_numpy() & ~creditcode.validate(values).to_numpy()
         issues.add(bad, "bad_credit_code", name, raw, column=lab)
