@@ -12,6 +12,7 @@ the counts and the unit conversions.  Rejected rows go to the quarantine.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,7 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
     """
     cfg = (config or load_config())["import"]
     dataset = Dataset(into)
-    sources = [Path(s) for s in sources]
+    sources = list(dict.fromkeys(Path(s) for s in sources))  # a file named twice is read once
     parts, errors, log = _read_all(sources, table, list(cfg["fallback_encodings"]))
     import_id = _import_id(dataset, [entry["sha256"] for entry in log])
     existing = Existing(dataset)
@@ -128,8 +129,7 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
         conversions += [c.entry(accepted) for c in checked.conversions]
     conversions = [c for c in conversions if c["rows"]]
     log_entry = {"import_id": import_id, "source": "workbench import", "sources": log,
-                 "tables": {k: {f: v for f, v in vars(c).items() if f != "quarantine_file"}
-                            for k, c in counts.items()},
+                 "tables": {k: asdict(c) for k, c in counts.items()},
                  "conversions": conversions, "errors": errors}
     manifest = dataset.append(to_write, log_entry)
     return ImportReport(dataset.path, import_id, manifest["fingerprint"], counts, conversions,

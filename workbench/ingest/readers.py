@@ -117,8 +117,11 @@ def decode(data: bytes, fallbacks: list[str]) -> tuple[str, str]:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                break
+            except UnicodeDecodeError as exc:
+                raise FileError("undecodable", encodings=encoding,
+                                hint=Bi(f"（有 {encoding} 字节顺序标记，但内容不符）",
+                                        f" (it starts with a {encoding} byte-order mark but "
+                                        "the rest does not match)")) from exc
     for encoding in ("utf-8", *fallbacks):
         try:
             text = data.decode(encoding)
@@ -142,14 +145,17 @@ def decode(data: bytes, fallbacks: list[str]) -> tuple[str, str]:
     raise FileError("undecodable", encodings=", ".join(fallbacks) or "-", hint=hint)
 
 
-def _delimiter(text: str) -> str:
-    lines = [ln for ln in text[:65536].splitlines()[:HEADER_LINES] if ln.strip()]
-    counts = {d: max((ln.count(d) for ln in lines), default=0) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def _delimiter(text: str, table: str) -> str:
+    """The delimiter that splits the first lines into the most known headers (then the one
+    that splits them most often; comma when nothing splits).
+    """
+    lines = [ln for ln in text[:65536].splitlines()[:hdr.HEADER_SEARCH_ROWS] if ln.strip()]
 
+    def rank(d: str) -> tuple[int, int, bool]:
+        score = max((hdr.header_score(table, ln.split(d)) for ln in lines), default=0)
+        return score, max((ln.count(d) for ln in lines), default=0), d == ","
 
-HEADER_LINES = hdr.HEADER_SEARCH_ROWS
+    return max(_DELIMITERS, key=rank)
 
 
 def _physical_lines(text: str) -> int:
@@ -271,7 +277,7 @@ def sheet_from_grid(grid: pd.DataFrame, source: Path, label: str, table: str) ->
 
 def _read_text(path: Path, table: str, fallbacks: list[str]) -> SourceRead:
     text, encoding = decode(path.read_bytes(), fallbacks)
-    sep = _delimiter(text)
+    sep = _delimiter(text, table)
     grid = _grid_pandas(text, sep)
     if grid is None:
         grid = _grid_csv(text, sep)
