@@ -23,3 +23,20 @@ def demo_dir(tmp_path_factory, demo) -> Path:
     out = tmp_path_factory.mktemp("demo") / "ds"
     write(demo, out, "demo", 7, 0.25)
     return out
+
+
+@pytest.fixture(scope="session")
+def clean_tables() -> dict:
+    """A small clean dataset (no injected problems): 12 enterprises of the demo province."""
+    gen = generate("demo", problem_rate=0.0)
+    ents = sorted(gen.tables["enterprises"]["enterprise_id"])[:12]
+    units = gen.tables["units"]
+    unit_ids = set(units.loc[units["enterprise_id"].isin(ents), "unit_id"])
+    out = {}
+    for name, df in gen.tables.items():
+        if "enterprise_id" in df.columns:
+            df = df[df["enterprise_id"].isin(ents)]
+        elif "unit_id" in df.columns:
+            df = df[df["unit_id"].isin(unit_ids)]
+        out[name] = df.reset_index(drop=True)
+    return out

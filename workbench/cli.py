@@ -38,6 +38,7 @@ def main() -> None:
     workbench sample   生成示例数据 / generate a sample dataset
     workbench import   导入并校验数据 / validate and import platform exports
     workbench info     数据集概况 / what a dataset holds
+    workbench screen   筛查预警与风险排名 / screen a dataset: flags and risk ranking
     workbench lab      打开审核工作台 / open the reviewer workbench in JupyterLab
     workbench demo     示例数据 + 工作台 / demo data + workbench in one step
     """
@@ -136,6 +137,40 @@ def info(dataset: Path, as_json: bool, locale: str | None) -> None:
     click.echo(f"{facts['dataset']}  fingerprint {facts['fingerprint'][:16]}…")
     for t in facts["tables"]:
         click.echo(f"  {t['label']:<16} {t['rows']:>12,}  {t['periods']}")
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="结果目录 / results folder (flags.parquet, risk.parquet, manifest.json).")
+@click.option("--engine", type=click.Choice(["pandas", "dask"]), default="pandas",
+              show_default=True,
+              help="pandas：单进程；dask：分布式 / pandas in-process, or a Dask cluster.")
+@click.option("--scheduler", default=None,
+              help="Dask调度器地址（默认本机集群）/ Dask scheduler address (default: a "
+                   "LocalCluster).")
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
+def screen(dataset: Path, out: Path, engine: str, scheduler: str | None, as_json: bool) -> None:
+    """运行全部检查，输出预警、风险排名 / Run every check; write flags, risk and a manifest."""
+    from workbench.screen import screen as run_screen
+
+    def progress(what: str, done: int, total: int) -> None:
+        if not as_json:
+            click.echo(f"\r  [{done + (what != 'partitions')}/{total}] {what:<45}", nl=False,
+                       err=True)
+
+    manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler, progress=progress)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in manifest.items() if k != "checks"},
+                              ensure_ascii=False))
+        return
+    click.echo("", err=True)
+    sev = manifest["flags_by_severity"]
+    click.echo(f"{manifest['flags']:,} 条预警 / flags in {manifest['seconds']} s "
+               f"(critical {sev.get('critical', 0):,}, warning {sev.get('warning', 0):,}, "
+               f"info {sev.get('info', 0):,}) -> {out}")
+    if manifest["skipped"]:
+        click.echo("跳过（缺少输入）/ skipped for missing inputs: " + ", ".join(manifest["skipped"]))
 
 
 def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:

@@ -59,13 +59,14 @@ def benford_mad(values: pd.Series, test: str) -> tuple[float, int, str]:
        message_en="{evidence}: MAD {observed:.4f} above Nigrini's nonconformity bound "
                   "{expected_high:.4f}",
        needs=("monthly:coal_consumption_t",), scope="population",
-       config_keys=("checks.benford_min_n",),
+       config_keys=("checks.benford_min_n", "checks.benford_min_n_first_two"),
        rationale="Naturally occurring amounts follow Benford's law; a province's or lab's "
                  "numbers that do not were possibly made up. A population prompt, not a verdict.",
        source="Nigrini (2012); practices notes A.1")
 def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
-    min_n = cfg["checks"]["benford_min_n"]
+    c = cfg["checks"]
+    min_n = {"first": c["benford_min_n"], "first_two": c["benford_min_n_first_two"]}
     rows = []
     # amounts spanning orders of magnitude only: coal by province (carbon content or NCV
     # live in narrow bands and are not Benford quantities)
@@ -74,7 +75,7 @@ def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
     for kind, name, code, values in populations:
         for test in ("first", "first_two"):
             mad, n, cls = benford_mad(values.dropna(), test)
-            if n < min_n or cls != "nonconformity":
+            if n < min_n[test] or cls != "nonconformity":
                 continue
             rows.append({"enterprise_id": "", "unit_id": "", "period": "",
                          "parameter_code": code, "observed": mad,
