@@ -125,7 +125,7 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
             dataset.path / QUARANTINE / import_id / f"{name}.csv")
         accepted = ~checked.issues.rejected
         known.add(name, checked.frame[accepted])
-        to_write[name] = checked.frame[write]
+        to_write[name] = checked.frame if write.all() else checked.frame[write]
         conversions += [c.entry(accepted) for c in checked.conversions]
     conversions = [c for c in conversions if c["rows"]]
     log_entry = {"import_id": import_id, "source": "workbench import", "sources": log,

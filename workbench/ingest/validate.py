@@ -98,34 +98,25 @@ def _parser(table: str, column: schema.Column):
     return None
 
 
-def _stack(parts: list[Part], pick) -> pd.Series:
-    series = [pick(p) for p in parts]
-    if len(series) == 1:
-        return series[0]
-    return pd.concat(series, ignore_index=True)
+def _stack(series: list[pd.Series]) -> pd.Series:
+    return series[0] if len(series) == 1 else pd.concat(series, ignore_index=True)
+
+
+def _cells(part: Part, pos: int | None) -> pd.Series:
+    """The cells of column ``pos`` of a sheet (``""`` for every row when it lacks the column)."""
+    frame = part.sheet.frame
+    return frame.iloc[:, pos] if pos is not None else pd.Series("", index=frame.index, dtype=str)
 
 
 def _raw_columns(table: str, parts: list[Part]
                  ) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
-    """The cells of each canonical column (``""`` where a file lacks it) and of each extra."""
-    def cells(part: Part, column: str) -> pd.Series:
-        pos = part.mapping.columns.get(column)
-        frame = part.sheet.frame
-        if pos is None:
-            return pd.Series("", index=frame.index, dtype=str)
-        return frame.iloc[:, pos]
-
-    canonical = {c: _stack(parts, lambda p, c=c: cells(p, c))
+    """The cells of each canonical column and of each extra column, over all sheets."""
+    canonical = {c: _stack([_cells(p, p.mapping.columns.get(c)) for p in parts])
                  for c in schema.TABLES[table].column_names}
-    names = list(dict.fromkeys(n for p in parts for n in p.mapping.extras.values()))
-
-    def extra(part: Part, name: str) -> pd.Series:
-        for pos, n in part.mapping.extras.items():
-            if n == name:
-                return part.sheet.frame.iloc[:, pos]
-        return pd.Series("", index=part.sheet.frame.index, dtype=str)
-
-    extras = {n: _stack(parts, lambda p, n=n: extra(p, n)) for n in names}
+    positions = [{name: pos for pos, name in p.mapping.extras.items()} for p in parts]
+    names = list(dict.fromkeys(n for pos in positions for n in pos))
+    extras = {n: _stack([_cells(p, pos.get(n)) for p, pos in zip(parts, positions, strict=True)])
+              for n in names}
     return canonical, extras
 
 
@@ -190,10 +181,9 @@ def _check_range(column: schema.Column, values: pd.Series, raw: pd.Series, lab: 
                    expected=fmt_numbers(np.full(len(v), float(bound)), mask, unit))
 
 
-def _check_duplicates(table: str, frame: pd.DataFrame, sources: np.ndarray,
-                      row_numbers: np.ndarray, issues: Issues) -> None:
+def _check_duplicates(checked: Checked) -> None:
     """Reject every row of a key that occurs more than once, naming the other rows."""
-    key = list(schema.TABLES[table].key)
+    frame, key = checked.frame, list(schema.TABLES[checked.table].key)
     ids = group_ids([frame[c] for c in key])
     valid = ids >= 0
     counts = np.bincount(ids[valid]) if valid.any() else np.zeros(0, dtype=np.int64)
@@ -201,6 +191,7 @@ def _check_duplicates(table: str, frame: pd.DataFrame, sources: np.ndarray,
     if not dup.any():
         return
     idx = np.flatnonzero(dup)
+    sources, row_numbers = checked.sources, checked.row_numbers
     groups: dict[int, list[int]] = {}
     for i in idx:
         groups.setdefault(int(ids[i]), []).append(int(i))
@@ -211,8 +202,8 @@ def _check_duplicates(table: str, frame: pd.DataFrame, sources: np.ndarray,
                                   else f"{sources[j]}:{row_numbers[j]}"
                                   for j in members if j != i)
     key_label = ", ".join(key)
-    issues.add(dup, "duplicate_key", key_label, joined(frame, key), column=key_label,
-               expected=others)
+    checked.issues.add(dup, "duplicate_key", key_label, joined(frame, key), column=key_label,
+                       expected=others)
 
 
 def _check_references(table: str, frame: pd.DataFrame, known: Known, issues: Issues) -> None:
@@ -255,9 +246,9 @@ def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked
         frame[name] = cells.mask(cells == "")
     if table == "monthly_parameters":
         conversions += check_parameters(frame, raw["value"], issues)
-    overflow = _stack(parts, lambda p: p.sheet.overflow)
+    overflow = _stack([p.sheet.overflow for p in parts])
     issues.add((overflow != "").to_numpy(), "too_many_cells", "", overflow)
     checked = Checked(table, frame, issues, parts, conversions, given)
-    _check_duplicates(table, frame, checked.sources, checked.row_numbers, issues)
+    _check_duplicates(checked)
     _check_references(table, frame, known, issues)
     return checked
