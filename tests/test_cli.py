@@ -47,3 +47,31 @@ def test_console_entry_point_runs_as_a_process():
     out = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True,
                          text=True, check=False)
     assert out.returncode == 0 and "workbench" in out.stdout
+
+
+def test_import_examples_quarantines_bad_rows_with_exit_code_1(tmp_path):
+    from pathlib import Path
+
+    examples = sorted((Path(__file__).resolve().parents[1] / "data_samples" /
+                       "export_examples").glob("*.csv"))
+    res = CliRunner().invoke(main, ["import", *map(str, examples), "--into",
+                                    str(tmp_path / "ds"), "--json"])
+    assert res.exit_code == 1, res.output
+    report = json.loads(res.output)
+    monthly = report["tables"]["monthly_parameters"]
+    assert (monthly["read"], monthly["imported"], monthly["quarantined"]) == (39, 35, 4)
+    assert all(t["read"] == t["imported"] + t["quarantined"] for t in report["tables"].values())
+    quarantine = Path(monthly["quarantine_file"]).read_text(encoding="utf-8-sig")
+    assert "2024-13" in quarantine and "-1250" in quarantine
+
+
+def test_screen_writes_flags_risk_and_manifest(tmp_path):
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "data_samples" / "demo"
+    res = CliRunner().invoke(main, ["screen", str(demo), "--out", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    facts = json.loads(res.output.strip().splitlines()[-1])
+    assert facts["flags"] > 0 and facts["dataset_fingerprint"] == Dataset(demo).fingerprint
+    for name in ("flags.parquet", "risk.parquet", "manifest.json"):
+        assert (tmp_path / name).is_file()

@@ -170,7 +170,8 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None, as_json
                f"(critical {sev.get('critical', 0):,}, warning {sev.get('warning', 0):,}, "
                f"info {sev.get('info', 0):,}) -> {out}")
     if manifest["skipped"]:
-        click.echo("跳过（缺少输入）/ skipped for missing inputs: " + ", ".join(manifest["skipped"]))
+        click.echo("跳过（缺少输入）/ skipped for missing inputs: "
+                   + ", ".join(manifest["skipped"]))
 
 
 def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:

@@ -151,11 +151,13 @@ def m_ncv(t, g):
 
 
 def m_report_before(t, g):
-    set_lab(t, g["unit"], g["period"], "report_date", _month_end(g["period"]) - pd.Timedelta(5, "D"))
+    early = _month_end(g["period"]) - pd.Timedelta(5, "D")
+    set_lab(t, g["unit"], g["period"], "report_date", early)
 
 
 def m_report_late(t, g):
-    set_lab(t, g["unit"], g["period"], "report_date", _month_end(g["period"]) + pd.Timedelta(60, "D"))
+    late = _month_end(g["period"]) + pd.Timedelta(60, "D")
+    set_lab(t, g["unit"], g["period"], "report_date", late)
 
 
 def m_batch(t, g):
