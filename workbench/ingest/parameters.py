@@ -100,17 +100,16 @@ def _check_bounds(frame: pd.DataFrame, filed_value: pd.Series, value: np.ndarray
     hi = np.array([_bound(schema.PARAMETERS[c].max_value, np.inf) for c in p_uniques]
                   + [np.inf])[p_codes]
     shown = np.isfinite(value) & ok
-    below, above = shown & (value < lo), shown & (value > hi)
+    period_codes, periods = pd.factorize(frame["period"])
+    hours = np.array([schema.hours_in_period(p) for p in periods] + [np.inf])[period_codes]
+    is_hours = np.array([c == HOURS_CODE for c in p_uniques] + [False])[p_codes]
+    over = shown & is_hours & (value > hours)  # the month's hours are the tighter bound
+    below, above = shown & (value < lo), shown & (value > hi) & ~over
     column = _label("value")
     for mask, code, bound in ((below, "param_below_min", lo), (above, "param_above_max", hi)):
         issues.add(mask, code, "value", filed_value, column=column,
                    parameter=parameter, value=fmt_numbers(value, mask, canon_unit),
                    expected=fmt_numbers(bound, mask, canon_unit))
-    period_codes, periods = pd.factorize(frame["period"])
-    hours = np.array([schema.hours_in_period(p) for p in periods] + [np.inf])[period_codes]
-    is_hours = (p_codes >= 0) & (np.array(list(p_uniques) + [""], dtype=object)[p_codes]
-                                 == HOURS_CODE)
-    over = shown & is_hours & (value > hours) & ~above
     issues.add(over, "hours_exceed", "value", filed_value, column=column,
                value=fmt_numbers(value, over), expected=fmt_numbers(hours, over),
                period=frame["period"].astype(str))
