@@ -222,6 +222,20 @@ def m_level(t, g):
     scale_monthly(t, g["unit"], g["period"], "cc_tc_per_gj", 0.85)
 
 
+def m_heat(t, g):
+    units = t["units"]
+    m = t["monthly_parameters"]
+    chp = units.loc[units["is_chp"], "unit_id"]
+    heat = m[(m["parameter_code"] == "heat_supply_gj") & m["unit_id"].isin(chp) & (m["value"] > 0)]
+    unit = sorted(heat["unit_id"].unique())[0]
+    periods = sorted(heat.loc[heat["unit_id"] == unit, "period"])
+    mid = periods[len(periods) // 2]
+    for p in (mid, str(pd.Period(mid, "M") + 1)):
+        scale_monthly(t, unit, p, "heat_supply_gj", 0.4)
+    g.update(unit=unit, period=mid,
+             enterprise=units.set_index("unit_id").at[unit, "enterprise_id"])
+
+
 def m_peers(t, g):
     for p in sorted(set(t["monthly_parameters"]["period"])):
         if p.startswith("2024"):
@@ -285,6 +299,7 @@ CASES = {
     "timeliness.revision_after_approval": m_revise_late,
     "timeliness.surrender_shortfall": m_surrender,
     "timeseries.unit_level_shift": m_level,
+    "timeseries.heat_drop": m_heat,
     "peers.unit_vs_peers": m_peers,
     "peers.carbon_ncv_regression": m_regression,
     "digits.benford": m_benford,

@@ -114,3 +114,39 @@ def unit_level_shift(x: Inputs, cfg: dict) -> pd.DataFrame:
         frames.append(flag_rows(rows, code, values[hit], med[hit], score=z[hit].abs(),
                                 evidence=f"{zh} / {en}"))
     return pd.concat(frames) if frames else pd.DataFrame()
+
+
+def neighbour_max(values: pd.Series, keys: list[pd.Series], window: int) -> pd.Series:
+    """Largest of the ``window`` values before and after each value in its group, itself excluded.
+
+    ``values`` must be sorted in time within each group; missing values are skipped.
+    """
+    g = values.groupby(keys)
+    shifted = [g.shift(k) for k in range(1, window + 1)] + [g.shift(-k) for k in
+                                                           range(1, window + 1)]
+    return pd.concat(shifted, axis=1).max(axis=1)
+
+
+@check(id="timeseries.heat_drop", family="timeseries", severity="warning",
+       title_zh="供热量骤降", title_en="Heat supply drops",
+       message_zh="单位发电量供热 {observed:.3f} GJ/MWh，前后同季月份达 {expected:.3f}",
+       message_en="heat supplied {observed:.3f} GJ/MWh generated; neighbouring months of the "
+                  "same season reach {expected:.3f}",
+       needs=("monthly:heat_supply_gj",), config_keys=("checks.heat_drop_share",),
+       rationale="A CHP unit's heat customers (steam users, district heating) do not vanish for "
+                 "a few months; a run of months far below the months around it, same season, is "
+                 "heat left out of the filing. Compared with the neighbouring months rather than "
+                 "the unit's median, it still shows when several months of a short season were "
+                 "altered.",
+       source="domain notes §3.1 (heat hidden, 中碳能投) and §7 check 13 (heat-supply jumps)")
+def heat_drop(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly.sort_values(["unit_id", "period"])
+    ratio = _series(m, cfg)["heat_per_mwh"]
+    season = _heating_season(m, ratio)
+    ref = neighbour_max(ratio, [m["unit_id"], season], 4)
+    share = cfg["checks"]["heat_drop_share"]
+    hit = (ratio < ref * (1 - share)) & (ref > 0)
+    rows = m[hit]
+    return flag_rows(rows, "heat_supply_gj", ratio[hit], ref[hit],
+                     score=(1 - ratio[hit] / ref[hit]) / share,
+                     evidence="season=" + season[hit].astype(str))
