@@ -175,10 +175,13 @@ class Dataset:
         """True when ``table`` has at least one row."""
         return bool(self.parts(table))
 
-    def read(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """Read a whole table as a DataFrame with canonical dtypes.
+    def read(self, table: str, columns: list[str] | None = None,
+             filters: list[tuple] | None = None) -> pd.DataFrame:
+        """Read a table as a DataFrame with canonical dtypes.
 
-        An absent table reads as an empty frame with the canonical columns, so
+        ``filters`` are pyarrow predicates such as ``[("unit_id", "in", ids)]``,
+        applied while reading (row groups that cannot match are skipped).  An
+        absent table reads as an empty frame with the canonical columns, so
         callers can tell "no rows" from "no such table" with :meth:`has`.
         """
         parts = self.parts(table)
@@ -187,7 +190,7 @@ class Dataset:
             empty = pd.DataFrame({c.name: pd.Series(dtype=schema.PANDAS_DTYPES[c.kind])
                                   for c in spec.columns})
             return empty[columns] if columns else empty
-        frames = [pq.read_table(p, columns=columns).to_pandas() for p in parts]
+        frames = [pq.read_table(p, columns=columns, filters=filters).to_pandas() for p in parts]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def latest_monthly(self) -> pd.DataFrame:

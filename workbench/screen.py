@@ -144,12 +144,13 @@ def _load(ds: Dataset, tables: tuple[str, ...] = tuple(schema.TABLES),
     for name in tables:
         if not ds.has(name):
             continue
-        df = ds.read(name)
-        if enterprise_ids is not None and "enterprise_id" in df.columns:
-            df = df[df["enterprise_id"].isin(enterprise_ids)]
-        elif unit_ids is not None and "unit_id" in df.columns:
-            df = df[df["unit_id"].isin(unit_ids)]
-        frames[name] = df.reset_index(drop=True)
+        cols = schema.TABLES[name].column_names
+        filters = None
+        if enterprise_ids is not None and "enterprise_id" in cols:
+            filters = [("enterprise_id", "in", enterprise_ids)]
+        elif unit_ids is not None and "unit_id" in cols:
+            filters = [("unit_id", "in", unit_ids)]
+        frames[name] = ds.read(name, filters=filters)
     return build_inputs(frames)
 
 
@@ -177,7 +178,10 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
         client = Client(cluster)
     try:
         ents = sorted(ds.read("enterprises", columns=["enterprise_id"])["enterprise_id"])
-        n = partitions or max(2, min(64, len(ents) // 50))
+        workers = len(client.scheduler_info()["workers"]) or 1
+        # a few tasks per worker: enough to balance, few enough that each task's
+        # read of its enterprises' rows stays a small share of the work
+        n = partitions or min(len(ents), 2 * workers)
         groups = [list(g) for g in np.array_split(np.array(ents, dtype=object), n) if len(g)]
         futures = client.map(_partition_task, [str(ds.path)] * len(groups), groups,
                              [cfg] * len(groups), pure=False)
