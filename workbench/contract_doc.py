@@ -37,6 +37,21 @@ timestamps in `_at` (naive timestamps are China Standard Time).
 `enterprise_id` is the 18-character unified social credit code (统一社会信用代码);
 its GB 32100 check character is verified on import.
 
+Cell formats accepted besides the canonical ones: months as `2024-03`, `2024/03`, `202403`,
+`2024年3月` (or an Excel date on the 1st at midnight); dates as `2024-03-05`, `2024/3/5`,
+`20240305`, `2024年3月5日`; timestamps with or without seconds, with a time zone (converted to
+China Standard Time) or without (taken as CST); booleans as `true/false`, `1/0`, `是/否`;
+numbers with full-width digits or thousands separators. Years must lie in 1900–2100.
+Codes may be given by their Chinese names (`实测值` → `measured`, `燃煤` → `coal`, …).
+
+Revisions of `monthly_parameters`: a row identical to the latest stored revision is counted as
+already present; a changed value without a revision number becomes latest + 1; a row naming an
+existing revision with different content is quarantined. Other tables: a key already stored
+with different values is quarantined (master data are never changed silently).
+
+`data_samples/export_examples/` holds a self-contained example (GBK CSV with Chinese headers,
+converted units and four deliberately bad rows) with its expected import outcome.
+
 Table names accepted besides the canonical ones: {table_aliases}.
 """
 
