@@ -149,8 +149,12 @@ def info(dataset: Path, as_json: bool, locale: str | None) -> None:
 @click.option("--scheduler", default=None,
               help="Dask调度器地址（默认本机集群）/ Dask scheduler address (default: a "
                    "LocalCluster).")
+@click.option("--spot-check-seed", type=int, default=None,
+              help="现场抽查抽样种子（默认取配置）/ seed of the on-site spot-check sample "
+                   "(default from config).")
 @click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
-def screen(dataset: Path, out: Path, engine: str, scheduler: str | None, as_json: bool) -> None:
+def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
+           spot_check_seed: int | None, as_json: bool) -> None:
     """运行全部检查，输出预警、风险排名 / Run every check; write flags, risk and a manifest."""
     from workbench.screen import screen as run_screen
 
@@ -159,7 +163,8 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None, as_json
             click.echo(f"\r  [{done + (what != 'partitions')}/{total}] {what:<45}", nl=False,
                        err=True)
 
-    manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler, progress=progress)
+    manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler, progress=progress,
+                          spot_check_seed=spot_check_seed)
     if as_json:
         click.echo(json.dumps({k: v for k, v in manifest.items() if k != "checks"},
                               ensure_ascii=False))
@@ -169,6 +174,9 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None, as_json
     click.echo(f"{manifest['flags']:,} 条预警 / flags in {manifest['seconds']} s "
                f"(critical {sev.get('critical', 0):,}, warning {sev.get('warning', 0):,}, "
                f"info {sev.get('info', 0):,}) -> {out}")
+    spots = manifest["spot_checks"]
+    click.echo(f"现场抽查样本 / on-site spot-check sample: {spots['enterprises']} enterprises "
+               f"(seed {spots['seed']}) -> {out / 'spot_checks.parquet'}")
     if manifest["skipped"]:
         click.echo("跳过（缺少输入）/ skipped for missing inputs: "
                    + ", ".join(manifest["skipped"]))

@@ -204,8 +204,9 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
 
 def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
            scheduler: str | None = None, cfg: dict | None = None,
-           progress: Progress | None = None) -> dict:
-    """Screen a dataset and write ``flags.parquet``, ``risk.parquet`` and ``manifest.json``."""
+           progress: Progress | None = None, spot_check_seed: int | None = None) -> dict:
+    """Screen a dataset; write ``flags.parquet``, ``risk.parquet``, ``spot_checks.parquet``
+    (risk-weighted on-site sample per city, seeded) and ``manifest.json``."""
     from workbench import risk
 
     cfg = cfg or load_config()
@@ -217,12 +218,16 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
         flags, log = screen_dask(ds, cfg, scheduler, progress=progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use pandas or dask")
-    annual = _load(ds, ("units", "enterprises", "monthly_parameters")).monthly
-    scores = risk.risk_table(flags, annual, cfg)
+    base = _load(ds, ("units", "enterprises", "monthly_parameters"))
+    scores = risk.risk_table(flags, base.monthly, cfg)
+    seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
+    spots = risk.spot_check_sample(scores, base.enterprises, cfg["risk"]["spot_check_per_city"],
+                                   seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     flags.to_parquet(out / "flags.parquet", index=False)
     scores.to_parquet(out / "risk.parquet", index=False)
+    spots.to_parquet(out / "spot_checks.parquet", index=False)
     manifest = {
         "dataset": str(ds.path), "dataset_fingerprint": ds.fingerprint,
         "config_hash": config_hash(cfg), "package_version": __version__, "engine": engine,
@@ -235,6 +240,8 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                           "skipped_missing": log.skipped.get(c.id)}
                    for c in select_checks()},
         "skipped": sorted(log.skipped),
+        "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],
+                        "enterprises": len(spots)},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                        encoding="utf-8")

@@ -3,7 +3,8 @@
 Benford first-digit and first-two-digit tests with Nigrini's MAD conformity
 classes run over a population (a province's monthly coal consumption), never
 over one enterprise's few dozen numbers: below
-``checks.benford_min_n`` values the test refuses to conclude.  Like IDEA, only
+``checks.benford_min_n`` values the test refuses to conclude, and says so
+with a "not concluded" info row (score 0).  Like IDEA, only
 values ≥ 10 are tested.  A population flag has no enterprise; it names the
 population in ``evidence``.
 
@@ -53,11 +54,16 @@ def benford_mad(values: pd.Series, test: str) -> tuple[float, int, str]:
     return mad, n, cls
 
 
+def _population_row(code: str, evidence: str, **numbers: float) -> dict:
+    """A flag about a population (no enterprise, unit or period)."""
+    return {"enterprise_id": "", "unit_id": "", "period": "", "parameter_code": code,
+            "evidence": evidence, **numbers}
+
+
 @check(id="digits.benford", family="digits", severity="info",
        title_zh="数字分布不符合本福特定律", title_en="Digits do not follow Benford's law",
-       message_zh="{evidence}：MAD {observed:.4f} 超过尼格里尼不符合阈值 {expected_high:.4f}",
-       message_en="{evidence}: MAD {observed:.4f} above Nigrini's nonconformity bound "
-                  "{expected_high:.4f}",
+       message_zh="本福特检验 {evidence}",
+       message_en="Benford test {evidence}",
        needs=("monthly:coal_consumption_t",), scope="population",
        config_keys=("checks.benford_min_n", "checks.benford_min_n_first_two"),
        rationale="Naturally occurring amounts follow Benford's law; a province's or lab's "
@@ -75,12 +81,17 @@ def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
     for kind, name, code, values in populations:
         for test in ("first", "first_two"):
             mad, n, cls = benford_mad(values.dropna(), test)
-            if n < min_n[test] or cls != "nonconformity":
-                continue
-            rows.append({"enterprise_id": "", "unit_id": "", "period": "",
-                         "parameter_code": code, "observed": mad,
-                         "expected_high": NIGRINI[test][2], "score": mad / NIGRINI[test][2],
-                         "evidence": f"{kind}={name} · {test} digit · N={n}"})
+            if n < min_n[test]:
+                rows.append(_population_row(code, f"{kind}={name} · {test} digit · N={n} < "
+                                                  f"{min_n[test]}: 不下结论 / not concluded",
+                                            observed=float(n), expected_low=float(min_n[test]),
+                                            score=0.0))
+            elif cls == "nonconformity":
+                bound = NIGRINI[test][2]
+                rows.append(_population_row(
+                    code, f"{kind}={name} · {test} digit · N={n} · MAD {mad:.4f} > {bound} "
+                          "(Nigrini: 不符合 / nonconformity)",
+                    observed=mad, expected_high=bound, score=mad / bound))
     return pd.DataFrame(rows)
 
 

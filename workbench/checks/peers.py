@@ -1,10 +1,11 @@
 """Peer checks: a unit against similar units (EPA's "expected range for similar facilities").
 
-Peer groups are unit category × province when that group has at least
-``checks.peer_min_size`` units, else unit category nationally.  Two checks:
+Peer groups are the narrowest of unit category × capacity band × province,
+category × capacity band nationally, and category nationally that has at least
+``checks.peer_min_size`` units.  Two checks:
 
-* robust z-scores (median / MAD) of a unit's annual-typical values within its
-  peer group (supply coal consumption, own-use rate, load factor);
+* robust z-scores (median / MAD) of a unit's typical value of the year within
+  its peer group (supply coal consumption, own-use rate, load factor);
 * the C_ar–NCV relation: as-received carbon rises almost linearly with
   calorific value across coals, so a robust regression (statsmodels RLM,
   Huber) of C_ar on NCV over all lab reports of the peer population gives an
@@ -27,12 +28,28 @@ from workbench.checks.registry import check, flag_rows
 from workbench.checks.timeseries import MAD_TO_SD, robust_z
 
 
-def peer_group(units: pd.DataFrame, min_size: int) -> pd.Series:
-    """Peer group label per unit: ``category|province`` or ``category|national``."""
-    local = units["unit_category_code"].astype(str) + "|" + units["province"].astype(str)
-    size = local.map(local.value_counts())
-    national = units["unit_category_code"].astype(str) + "|national"
-    return local.where(size >= min_size, national)
+def capacity_band(capacity_mw: pd.Series, edges: list[float]) -> pd.Series:
+    """Capacity band label (``<200``, ``200-400`` … MW) from the config's band edges."""
+    labels = [f"<{edges[0]:g}"] + [f"{a:g}-{b:g}" for a, b in zip(edges, edges[1:],
+                                                                    strict=False)]
+    labels.append(f">={edges[-1]:g}")
+    idx = np.searchsorted(np.asarray(edges, dtype=float), capacity_mw.to_numpy(float),
+                          side="right")
+    return pd.Series(np.asarray(labels, dtype=object)[idx], index=capacity_mw.index)
+
+
+def peer_group(units: pd.DataFrame, min_size: int, edges: list[float]) -> pd.Series:
+    """Peer group per unit: the narrowest of category × capacity band × province,
+    category × capacity band nationally, or category nationally that has ``min_size`` units."""
+    cat = units["unit_category_code"].astype(str)
+    band = capacity_band(units["capacity_mw"], edges)
+    candidates = [cat + "|" + band + "|" + units["province"].astype(str),
+                  cat + "|" + band + "|national", cat + "|national"]
+    out = candidates[-1].copy()
+    for cand in reversed(candidates[:-1]):
+        size = cand.map(cand.value_counts())
+        out = cand.where(size >= min_size, out)
+    return out
 
 
 @check(id="peers.unit_vs_peers", family="peers", severity="warning",
@@ -48,13 +65,16 @@ def peer_group(units: pd.DataFrame, min_size: int) -> pd.Series:
 def unit_vs_peers(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     c = cfg["checks"]
-    groups = peer_group(x.units.set_index("unit_id"), c["peer_min_size"])
+    groups = peer_group(x.units.set_index("unit_id"), c["peer_min_size"],
+                        c["capacity_band_edges_mw"])
     m = m.assign(peer=m["unit_id"].map(groups), year=m["year"].astype(str))
     quantities = {
         "supply_coal_gce_per_kwh": (supply_coal(m, cfg).where(m["supply_mwh"] > 0),
                                     "coal_consumption_t", "供电煤耗 / supply coal consumption"),
         "own_use_rate": ((m["own_use_mwh"] / m["generation_mwh"]).where(
             m["generation_mwh"] > 0), "own_use_mwh", "厂用电率 / own-use rate"),
+        "load_factor": (m["load_factor"].where(m["operating_hours_h"] > 0), "load_factor",
+                        "负荷系数 / load factor"),
     }
     frames = []
     for _name, (values, code, label) in quantities.items():

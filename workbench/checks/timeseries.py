@@ -150,3 +150,40 @@ def heat_drop(x: Inputs, cfg: dict) -> pd.DataFrame:
     return flag_rows(rows, "heat_supply_gj", ratio[hit], ref[hit],
                      score=(1 - ratio[hit] / ref[hit]) / share,
                      evidence="season=" + season[hit].astype(str))
+
+
+@check(id="timeseries.change", family="timeseries", severity="warning",
+       title_zh="环比或同比变化异常", title_en="Unusual month-on-month or year-on-year change",
+       message_zh="{evidence}：{observed:.4g}，对比值 {expected:.4g}（稳健z={score:.1f}）",
+       message_en="{evidence}: {observed:.4g} against {expected:.4g} (robust z={score:.1f})",
+       needs=("monthly:generation_mwh",), scope="population",
+       config_keys=("checks.robust_z_critical",),
+       rationale="Carbon, calorific value and coal use per kWh change slowly; a jump against "
+                 "last month or the same month last year far beyond how such values usually "
+                 "change (pooled over all units) marks a step in the data, e.g. right after a "
+                 "default-value policy change.",
+       source="domain notes §3.4 (step changes after policy dates) and §7 check 14")
+def change(x: Inputs, cfg: dict) -> pd.DataFrame:
+    m = x.monthly.sort_values(["unit_id", "period"])
+    limit = cfg["checks"]["robust_z_critical"]
+    per = pd.PeriodIndex(m["period"], freq="M")
+    frames = []
+    for name, values in _series(m, cfg).items():
+        if name == "heat_per_mwh" or values is None or values.notna().sum() == 0:
+            continue
+        zh, en, code = SERIES[name]
+        for lag, label in ((1, "环比 / month on month"), (12, "同比 / year on year")):
+            prev = values.groupby(m["unit_id"]).shift(lag)
+            gap = pd.Series(per.asi8, index=m.index).groupby(m["unit_id"]).diff(lag)
+            prev = prev.where(gap == lag)          # only truly consecutive (or same) months
+            rel = (values - prev) / prev.abs().where(prev.abs() > 0)
+            med = rel.median()
+            scale = (rel - med).abs().median() * MAD_TO_SD
+            if not np.isfinite(scale) or scale == 0:
+                continue
+            z = (rel - med) / scale
+            hit = z.abs() > limit
+            rows = m[hit]
+            frames.append(flag_rows(rows, code, values[hit], prev[hit], score=z[hit].abs(),
+                                    evidence=f"{zh} / {en} · {label}"))
+    return pd.concat(frames) if frames else pd.DataFrame()
