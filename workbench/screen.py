@@ -174,7 +174,7 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")     # any free port, never a clash
         client = Client(cluster)
     try:
         ents = sorted(ds.read("enterprises", columns=["enterprise_id"])["enterprise_id"])
