@@ -11,19 +11,9 @@ import numpy as np
 import pandas as pd
 
 from workbench.accounting import power
-from workbench.checks.inputs import Inputs
+from workbench.checks.inputs import Inputs, fuel_use
 from workbench.checks.registry import check, flag_rows
 from workbench.config import by_year
-
-
-def _fuel(m: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Consumption and NCV of each unit-month, whichever fuel it files (t & GJ/t or knm3 & GJ/knm3)."""
-    gas = m["fuel_code"] == "natural_gas"
-    fc = m.get("coal_consumption_t", pd.Series(np.nan, index=m.index)).where(
-        ~gas, m.get("gas_consumption_knm3"))
-    ncv = m.get("ncv_gj_per_t", pd.Series(np.nan, index=m.index)).where(
-        ~gas, m.get("ncv_gj_per_knm3"))
-    return fc.astype(float), ncv.astype(float)
 
 
 @check(id="accounting.co2_recompute", family="accounting", severity="critical",
@@ -37,7 +27,7 @@ def _fuel(m: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
        source="发电设施核算指南 formula; domain notes §7 check 1 (|Δ| > 0.5%)")
 def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
-    fc, ncv = _fuel(m)
+    fc, ncv = fuel_use(m)
     expected = power.fuel_co2_t(fc, ncv, m["cc_tc_per_gj"].astype(float),
                                 m["oxidation_rate"].astype(float))
     filed = m["co2_t"].astype(float)
@@ -77,7 +67,7 @@ def carbon_identity(x: Inputs, cfg: dict) -> pd.DataFrame:
                  "case) lowers C_ar; a result that does not follow from its own sample is altered.",
        source="GB/T 483 basis conversion; MEE typical cases 2022; domain notes §7 check 2")
 def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = x.labs.rename(columns={"covered_period": "period"})
+    lab = x.labs
     expected = power.carbon_ar_from_ad(lab["carbon_ad_pct"], lab["total_moisture_pct"],
                                        lab["moisture_ad_pct"])
     diff = (lab["carbon_ar_pct"] - expected).abs()
@@ -147,7 +137,7 @@ def default_value_by_year(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = _coal(x.monthly)
     default = _default_cc(m, cfg)
     hit = (m["source_cc_tc_per_gj"] == "default") & ((m["cc_tc_per_gj"] - default).abs() >= 5e-6)
-    fc, ncv = _fuel(m)
+    fc, ncv = fuel_use(m)
     delta = power.fuel_co2_t(fc, ncv, default - m["cc_tc_per_gj"], m["oxidation_rate"])
     return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit],
                      score=2.0, delta_co2_t=delta[hit])

@@ -28,7 +28,7 @@ from workbench.checks.registry import check, flag_rows
                  "precisely for this cross-check).",
        source="GB/T 213; 环办气候函〔2022〕111号; domain notes §7 check 5")
 def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = x.labs.rename(columns={"covered_period": "period"})
+    lab = x.labs
     expected = power.ncv_ar_from_gross_ad(lab["gross_cv_ad_mj_per_kg"], lab["hydrogen_ad_pct"],
                                           lab["total_moisture_pct"], lab["moisture_ad_pct"])
     diff = (lab["ncv_ar_gj_per_t"] - expected).abs()

@@ -21,10 +21,6 @@ _DATES = ("sampling_start_date", "sampling_end_date", "received_date", "test_dat
 ACCREDITATION_PATTERN = r"(?:CMA\s*)?\d{12}|CNAS\s*L\d{4,5}"
 
 
-def _labs(x: Inputs) -> pd.DataFrame:
-    return x.labs.rename(columns={"covered_period": "period"})
-
-
 def _evidence(rows: pd.DataFrame) -> pd.Series:
     return "report " + rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
 
@@ -38,7 +34,7 @@ def _evidence(rows: pd.DataFrame) -> pd.Series:
                  "altered dates are how batch back-tests were disguised as monthly tests.",
        source="MEE typical cases 2022 (中碳能投, 辽宁东煤); domain notes §7 check 6")
 def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x)
+    lab = x.labs
     bad = pd.Series(False, index=lab.index)
     for a, b in zip(_DATES, _DATES[1:], strict=False):
         bad |= lab[a] > lab[b]
@@ -57,7 +53,7 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
        rationale="Reports long after the month are the other face of batch back-testing.",
        source="环办气候函〔2022〕111号 (reports within 40 days of month end)")
 def report_deadline(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x)
+    lab = x.labs
     month_end = pd.to_datetime(lab["period"] + "-01") + pd.offsets.MonthEnd(0)
     days = (lab["report_date"] - month_end).dt.days
     limit = cfg["policy"]["lab_report_deadline_days"]
@@ -83,7 +79,7 @@ def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
                  "tested together after the fact (the 辽宁东煤 case).",
        source="MEE typical cases 2022; domain notes §3.4 and §7 check 6")
 def batch_backtesting(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x).sort_values(["unit_id", "period"])
+    lab = x.labs.sort_values(["unit_id", "period"])
     c = cfg["checks"]
     frames = []
     for id_col, label in (("report_id", "报告编号连号 / report numbers in sequence"),
@@ -125,7 +121,7 @@ _RESULTS = ("carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_
                  " identical results were copied from another month or another plant.",
        source="domain notes §3.4 and §7 check 7")
 def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x)
+    lab = x.labs
     key = pd.util.hash_pandas_object(lab[list(_RESULTS)].round(6), index=False)
     dup = key.duplicated(keep=False)
     if not dup.any():
@@ -155,7 +151,7 @@ def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
                  "test was issued several times.",
        source="domain notes §7 check 7")
 def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x)
+    lab = x.labs
     key = lab["lab_name"].astype(str) + "|" + lab["sample_id"].astype(str)
     dup = key.duplicated(keep=False)
     rows = lab[dup]
@@ -173,7 +169,7 @@ def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
                  "unaccredited report is not valid evidence and the default value applies.",
        source="环办气候函〔2022〕111号; domain notes §7 check 8")
 def accreditation(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = _labs(x)
+    lab = x.labs
     no = lab["lab_accreditation_no"].astype("string").str.strip()
     ok = no.str.fullmatch(ACCREDITATION_PATTERN).fillna(False).astype(bool)
     rows = lab[~ok]

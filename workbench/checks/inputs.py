@@ -8,7 +8,9 @@ Checks never read Parquet themselves: they receive an :class:`Inputs` with
   NCV rows, the first deposit time, calendar helpers (``year``,
   ``month_end``, ``hours_in_month``) and the daily sums (``daily_<code>``);
 * ``monthly_long`` — every revision of every monthly row;
-* ``labs``, ``events``, ``annual``, ``units``, ``enterprises`` — the tables as imported.
+* ``labs`` — lab reports, with ``covered_period`` named ``period`` like every
+  other frame a flag is raised on;
+* ``events``, ``annual``, ``units``, ``enterprises`` — the tables as imported.
 
 ``Inputs`` can be restricted to a set of enterprises (:meth:`Inputs.subset`),
 which is how the Dask engine splits a national run into partitions.
@@ -72,7 +74,8 @@ def build_inputs(tables: dict[str, pd.DataFrame]) -> Inputs:
                                          how="left")
     monthly = _wide(long, units)
     monthly = _add_daily(monthly, t["daily_parameters"])
-    return Inputs(monthly=monthly, monthly_long=long, labs=t["lab_reports"],
+    labs = t["lab_reports"].rename(columns={"covered_period": "period"})
+    return Inputs(monthly=monthly, monthly_long=long, labs=labs,
                   events=t["review_events"], annual=t["annual_reports"], units=units,
                   enterprises=t["enterprises"])
 
@@ -80,6 +83,18 @@ def build_inputs(tables: dict[str, pd.DataFrame]) -> Inputs:
 def load_inputs(ds: Dataset) -> Inputs:
     """Read a canonical dataset and build :class:`Inputs`."""
     return build_inputs({name: ds.read(name) for name in schema.TABLES if ds.has(name)})
+
+
+def fuel_use(m: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Fuel consumption and its NCV per unit-month, whichever fuel the unit files.
+
+    Coal units: t and GJ/t; gas units: knm3 and GJ/knm3 (their product is GJ either way).
+    """
+    gas = m["fuel_code"] == "natural_gas"
+    missing = pd.Series(float("nan"), index=m.index)
+    fc = m.get("coal_consumption_t", missing).where(~gas, m.get("gas_consumption_knm3", missing))
+    ncv = m.get("ncv_gj_per_t", missing).where(~gas, m.get("ncv_gj_per_knm3", missing))
+    return fc.astype(float), ncv.astype(float)
 
 
 def _empty(table: str) -> pd.DataFrame:

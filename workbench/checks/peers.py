@@ -112,7 +112,7 @@ def carbon_ncv_fit(lab: pd.DataFrame) -> tuple[float, float, float]:
                  "commonest carbon fraud) leaves a report far below the band of its peers.",
        source="EU MRR NCV–carbon proxy correlation; domain notes §7 check 4")
 def carbon_ncv_regression(x: Inputs, cfg: dict) -> pd.DataFrame:
-    lab = x.labs.rename(columns={"covered_period": "period"})
+    lab = x.labs
     lab = lab[lab["carbon_ar_pct"].notna() & lab["ncv_ar_gj_per_t"].notna()]
     if len(lab) < 30:
         return pd.DataFrame()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.accounting import power
-from workbench.checks.inputs import Inputs
+from workbench.checks.inputs import Inputs, fuel_use
 from workbench.checks.registry import check, flag_rows
 
 
@@ -41,9 +41,7 @@ def supply_coal(m: pd.DataFrame, cfg: dict) -> pd.Series:
 
     Heat supplied is taken out at the config's heat-allocation efficiency.
     """
-    gas = m["fuel_code"] == "natural_gas"
-    fc = m.get("coal_consumption_t").where(~gas, m.get("gas_consumption_knm3"))
-    ncv = m.get("ncv_gj_per_t").where(~gas, m.get("ncv_gj_per_knm3"))
+    fc, ncv = fuel_use(m)
     heat_fuel = m["heat_supply_gj"].fillna(0) / cfg["checks"]["heat_allocation_efficiency"]
     elec_gj = fc * ncv - heat_fuel
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -80,7 +78,7 @@ def _band_check(b: Band):
     def run(x: Inputs, cfg: dict) -> pd.DataFrame:
         bands = cfg["checks"]["bands"][b.quantity]
         if b.frame == "labs":
-            df = x.labs.rename(columns={"covered_period": "period"})
+            df = x.labs
             fuel = x.units.set_index("unit_id")["fuel_code"]
             df = df.assign(fuel_code=df["unit_id"].map(fuel))
         else:
