@@ -73,6 +73,7 @@ def test_screen_writes_flags_risk_and_manifest(tmp_path):
     assert res.exit_code == 0, res.output
     facts = json.loads(res.output.strip().splitlines()[-1])
     assert facts["flags"] > 0 and facts["dataset_fingerprint"] == Dataset(demo).fingerprint
-    for name in ("flags.parquet", "risk.parquet", "spot_checks.parquet", "manifest.json"):
+    for name in ("flags.parquet", "risk.parquet", "risk_units.parquet", "spot_checks.parquet",
+                 "manifest.json"):
         assert (tmp_path / name).is_file()
     assert facts["spot_checks"]["seed"] == 2026

@@ -73,14 +73,22 @@ def test_spot_check_sample_is_seeded_and_risk_weighted(demo, demo_dir, tmp_path)
         assert drawn.get(top, 0) == drawn.reindex(peers).fillna(0).max()
 
 
-def test_materiality_levels(clean_tables):
+def test_materiality_is_judged_per_year_and_by_size(clean_tables):
     cfg = load_config()
     x = build_inputs(clean_tables)
-    ent = x.monthly["enterprise_id"].iloc[0]
-    total = x.monthly.loc[x.monthly["enterprise_id"] == ent, "co2_t"].sum()
+    m = x.monthly
+    ent = m["enterprise_id"].iloc[0]
+    unit = m.loc[m["enterprise_id"] == ent, "unit_id"].iloc[0]
+    year_total = m.loc[(m["enterprise_id"] == ent) & m["period"].str.startswith("2024"),
+                       "co2_t"].sum()
     flags = pd.DataFrame({"check_id": ["accounting.co2_recompute"], "severity": ["critical"],
-                          "enterprise_id": [ent], "score": [2.0],
-                          "delta_co2_t": [0.03 * total]})
-    row = risk_table(flags, x.monthly, cfg).set_index("enterprise_id").loc[ent]
+                          "enterprise_id": [ent], "unit_id": [unit], "period": ["2024-03"],
+                          "score": [2.0], "delta_co2_t": [0.03 * year_total]})
+    row = risk_table(flags, m, cfg).set_index("enterprise_id").loc[ent]
     assert row["materiality"] == pytest.approx(0.03)
+    assert row["materiality_year"] == "2024"
     assert row["materiality_level"] == "above_2pct"
+    large = year_total > cfg["materiality"]["large_installation_t"]
+    assert bool(row["is_material"]) == large       # 3 %: material only for large emitters
+    units = risk_table(flags, m, cfg, keys=("enterprise_id", "unit_id"))
+    assert units.iloc[0]["unit_id"] == unit and units.iloc[0]["risk_score"] > 0

@@ -205,8 +205,9 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
 def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
            scheduler: str | None = None, cfg: dict | None = None,
            progress: Progress | None = None, spot_check_seed: int | None = None) -> dict:
-    """Screen a dataset; write ``flags.parquet``, ``risk.parquet``, ``spot_checks.parquet``
-    (risk-weighted on-site sample per city, seeded) and ``manifest.json``."""
+    """Screen a dataset; write ``flags.parquet``, ``risk.parquet`` (per enterprise),
+    ``risk_units.parquet`` (per unit), ``spot_checks.parquet`` (risk-weighted on-site
+    sample per city, seeded) and ``manifest.json``."""
     from workbench import risk
 
     cfg = cfg or load_config()
@@ -220,6 +221,7 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
         raise ValueError(f"unknown engine {engine!r}; use pandas or dask")
     base = _load(ds, ("units", "enterprises", "monthly_parameters"))
     scores = risk.risk_table(flags, base.monthly, cfg)
+    unit_scores = risk.risk_table(flags, base.monthly, cfg, keys=("enterprise_id", "unit_id"))
     seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
     spots = risk.spot_check_sample(scores, base.enterprises, cfg["risk"]["spot_check_per_city"],
                                    seed)
@@ -227,6 +229,7 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     out.mkdir(parents=True, exist_ok=True)
     flags.to_parquet(out / "flags.parquet", index=False)
     scores.to_parquet(out / "risk.parquet", index=False)
+    unit_scores.to_parquet(out / "risk_units.parquet", index=False)
     spots.to_parquet(out / "spot_checks.parquet", index=False)
     manifest = {
         "dataset": str(ds.path), "dataset_fingerprint": ds.fingerprint,

@@ -281,6 +281,7 @@ CASES = {
     "ranges.supply_coal_gce_per_kwh": m_month("coal_consumption_t", factor=1.5),
     "ranges.own_use_rate": m_own_use,
     "ranges.operating_hours": m_month("operating_hours_h", 800.0),
+    "ranges.load_factor": m_month("load_factor", 0.1),
     "consistency.gbt213_ncv": m_ncv,
     "consistency.energy_balance": m_month("supply_mwh", factor=1.05),
     "consistency.capacity_hours": m_capacity,

@@ -132,6 +132,20 @@ def carbon_ncv_regression(x: Inputs, cfg: dict) -> pd.DataFrame:
         frames.append(flag_rows(
             rows, "carbon_ar_pct", rows["carbon_ar_pct"], expected[hit], expected[hit] - band,
             expected[hit] + band, score=z[hit].abs(),
+            delta_co2_t=_carbon_delta(rows, expected[hit], x.monthly),
             evidence=f"C_ar = {a:.2f} + {b:.3f}·NCV ({fuel_code}, n={len(sub)}) · report "
                      + rows["report_id"].astype(str)))
     return pd.concat(frames) if frames else pd.DataFrame()
+
+
+def _carbon_delta(rows: pd.DataFrame, expected_c_ar: pd.Series, monthly: pd.DataFrame
+                  ) -> pd.Series:
+    """ΔCO2 (t) of the unit-month if its carbon were the regression's expectation.
+
+    CO2 is proportional to carbon at fixed coal and NCV, so Δ = CO2 × (expected / filed − 1);
+    positive when carbon (and so CO2) looks under-reported.
+    """
+    co2 = monthly.set_index(["unit_id", "period"])["co2_t"]
+    filed_co2 = pd.Series(co2.reindex(pd.MultiIndex.from_frame(rows[["unit_id", "period"]]))
+                          .to_numpy(), index=rows.index)
+    return filed_co2 * (expected_c_ar / rows["carbon_ar_pct"] - 1.0)

@@ -49,9 +49,12 @@ def supply_coal(m: pd.DataFrame, cfg: dict) -> pd.Series:
 
 
 def _derived(m: pd.DataFrame, cfg: dict) -> dict[str, pd.Series]:
+    """Quantities computed from the filing rather than filed as such."""
     return {
         "supply_coal_gce_per_kwh": supply_coal(m, cfg).where(m["supply_mwh"] > 0),
         "own_use_rate": (m["own_use_mwh"] / m["generation_mwh"]).where(m["generation_mwh"] > 0),
+        # a unit that did not run files 0: only running months have a load factor to judge
+        "load_factor": m["load_factor"].where(m["operating_hours_h"] > 0),
     }
 
 
@@ -71,6 +74,7 @@ BANDS: tuple[Band, ...] = (
          "供电煤耗", "supply coal consumption", "gce/kWh"),
     Band("own_use_rate", "monthly", "unit_category_code", "own_use_mwh", "厂用电率",
          "own-use rate", ""),
+    Band("load_factor", "monthly", None, "load_factor", "负荷（出力）系数", "load factor", ""),
 )
 
 
@@ -83,8 +87,8 @@ def _band_check(b: Band):
             df = df.assign(fuel_code=df["unit_id"].map(fuel))
         else:
             df = x.monthly
-        values = _derived(df, cfg)[b.quantity] if b.quantity in ("supply_coal_gce_per_kwh",
-                                                                 "own_use_rate") else df[b.quantity]
+        derived = _derived(df, cfg) if b.frame == "monthly" else {}
+        values = derived.get(b.quantity, df.get(b.quantity))
         if b.sourced_only:
             values = values.where(df.get(f"source_{b.quantity}") != "default")
         group = df[b.group_by] if b.group_by else pd.Series("all", index=df.index)

@@ -104,7 +104,7 @@ def surrender_shortfall(x: Inputs, cfg: dict) -> pd.DataFrame:
     owed = a["verified_co2_t"].fillna(a["reported_co2_t"]).round(0)
     hit = a["allowance_surrendered_t"].notna() & (a["allowance_surrendered_t"] < owed)
     rows = a[hit].assign(period=a.loc[hit, "year"].astype(str), unit_id="")
+    # a shortfall of allowances, not a misstatement of emissions: no ΔCO2 for materiality
     return flag_rows(rows, "", rows["allowance_surrendered_t"], owed[hit],
                      score=owed[hit] / rows["allowance_surrendered_t"].where(
-                         rows["allowance_surrendered_t"] > 0, 1.0),
-                     delta_co2_t=owed[hit] - rows["allowance_surrendered_t"])
+                         rows["allowance_surrendered_t"] > 0, 1.0))
