@@ -1,0 +1,120 @@
+"""Reviewer views, tested without a browser: set child values, click, assert on state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from widgets.apps import ReviewerApp
+from widgets.flags import FlagsPanel, flag_rows_html
+from widgets.history import FilingHistory
+from widgets.peers import PeerBenchmark
+from widgets.picker import EnterprisePicker, filter_enterprises
+from workbench.review import ReviewData
+
+
+@pytest.fixture(scope="module")
+def review(demo_dir) -> ReviewData:
+    return ReviewData.open(demo_dir)
+
+
+@pytest.fixture(scope="module")
+def flagged(review) -> str:
+    """The highest-risk enterprise (it has flags)."""
+    return review.enterprise_list()["enterprise_id"].iloc[0]
+
+
+def test_picker_lists_by_risk_and_filters(review):
+    p = EnterprisePicker(review)
+    ranks = review.enterprise_list().set_index("enterprise_id").loc[p.options, "rank"]
+    assert ranks.is_monotonic_increasing
+    seen = []
+    p.on_change(seen.append)
+    name = review.enterprises["enterprise_name"].iloc[3]
+    p._w_search.value = name[:12]
+    assert all(name[:12].lower() in n.lower() or name[:12].lower() in e.lower()
+               for e, n in review.enterprises.set_index("enterprise_id").loc[
+                   p.options, "enterprise_name"].items())
+    assert p.value in p.options and seen and seen[-1] == p.value
+    p._w_search.value = "no such enterprise 无此企业"
+    assert p.options == [] and p.value is None
+    city = review.enterprises["city"].iloc[0]
+    p._w_search.value = ""
+    p._w_city.value = city
+    assert set(review.enterprises.set_index("enterprise_id").loc[p.options, "city"]) == {city}
+
+
+def test_filter_by_credit_code():
+    table = pd.DataFrame({"enterprise_id": ["91320100MA1XAMPL1Q", "91320500MA2XAMPL2N"],
+                          "enterprise_name": ["甲电厂", "乙电厂"], "province": ["江苏"] * 2,
+                          "city": ["南京", "苏州"], "industry_code": ["power"] * 2})
+    assert filter_enterprises(table, "ma2x")["enterprise_name"].tolist() == ["乙电厂"]
+    assert filter_enterprises(table, city="南京")["enterprise_name"].tolist() == ["甲电厂"]
+
+
+def test_history_follows_enterprise_unit_and_parameter(review, flagged):
+    h = FilingHistory(review)
+    h.show_enterprise(flagged)
+    units = review.units_of(flagged)["unit_id"].tolist()
+    assert h.value[0] == units[0]
+    assert h.value[1] == "coal_consumption_t" or h.value[1] == "gas_consumption_knm3"
+    h.show_record(units[-1], "co2_t")
+    assert h.value == (units[-1], "co2_t")
+    series = h._w_series.data[0]
+    hist = review.history(flagged, units[-1], "co2_t")
+    assert list(series.x) == hist["period"].tolist()
+    assert "<table" in h._w_labs.value
+    h.set_locale("en")
+    assert h._w_param.options[0][0].startswith(("Coal", "Natural", "Carbon", "CO2", "Net"))
+
+
+def test_flag_messages_are_escaped():
+    flags = pd.DataFrame({"check_id": ["accounting.co2_recompute"], "severity": ["critical"],
+                          "unit_id": ["U1"], "period": ["2024-01"],
+                          "message_zh": ["<script>alert(1)</script>"],
+                          "message_en": ["<b>x</b>"], "delta_co2_t": [12.0]})
+    out = flag_rows_html(flags, "zh-CN")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_flags_panel_groups_and_jumps(review, flagged):
+    panel = FlagsPanel(review)
+    panel.show_enterprise(flagged)
+    flags = review.flags_of(flagged)
+    assert len(panel.value) == len(flags) > 0
+    families = set(flags["check_id"].str.split(".").str[0])
+    assert len(panel._w_groups.children) == len(families)
+    jumps = []
+    panel.on_jump(lambda *a: jumps.append(a))
+    panel.select(0)
+    panel._w_show.click()
+    first = flags.iloc[0]
+    assert jumps == [(first["unit_id"], first["parameter_code"], first["period"])]
+
+
+def test_peer_group_can_be_changed(review, flagged):
+    view = PeerBenchmark(review)
+    view.show_enterprise(flagged)
+    unit = view.value[0]
+    assert unit in review.units_of(flagged)["unit_id"].tolist()
+    auto = view._w_group.value
+    view.set_scope("category")
+    assert view._w_group.value != auto and "national" in view._w_group.value
+    marked = view._w_fig.data[1]
+    assert len(marked.x) == 1                     # the unit itself, highlighted
+
+
+def test_app_switches_every_view_and_language(review):
+    app = ReviewerApp(review)
+    other = app.picker.options[4]
+    app.value = other
+    assert app.value == other
+    units = set(review.units_of(other)["unit_id"])
+    assert app.history.value[0] in units and app.peers.value[0] in units
+    assert set(app.flags.value["enterprise_id"]) <= {other}
+    app._w_language.value = "en"
+    assert app._w_tabs.get_title(0) == "Flags"
+    app._w_language.value = "zh-CN"
+    assert app._w_tabs.get_title(0) == "预警"
+    for view in (app.picker, app.history, app.peers, app.flags):
+        assert hasattr(view, "value") and hasattr(view, "widget")

@@ -1,0 +1,64 @@
+"""The reviewer workbench: picker, filing history, peer benchmark and flags in one app."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from widgets.flags import FlagsPanel
+from widgets.history import FilingHistory
+from widgets.labels import LanguageSwitch, label
+from widgets.peers import PeerBenchmark
+from widgets.picker import EnterprisePicker
+from workbench.review import ReviewData
+
+
+class ReviewerApp:
+    """Everything a provincial reviewer needs for one enterprise at a time.
+
+    ``value`` is the chosen enterprise's credit code; choosing another refreshes every view.
+    """
+
+    def __init__(self, review: ReviewData, locale: str = "zh-CN"):
+        self.review = review
+        self._w_language = LanguageSwitch(locale)
+        self.picker = EnterprisePicker(review, locale)
+        self.history = FilingHistory(review, locale)
+        self.peers = PeerBenchmark(review, locale)
+        self.flags = FlagsPanel(review, locale)
+        self._w_tabs = w.Tab(children=[self.flags.widget, self.history.widget,
+                                       self.peers.widget])
+        self.picker.on_change(self._show)
+        self.flags.on_jump(self._jump)
+        self._w_language.on_change(self.set_locale)
+        self.widget = w.VBox([self._w_language.widget, self.picker.widget, self._w_tabs])
+        self.set_locale(locale)
+        self._show(self.picker.value)
+
+    @property
+    def value(self) -> str | None:
+        """The enterprise on screen."""
+        return self.picker.value
+
+    @value.setter
+    def value(self, enterprise_id: str) -> None:
+        self.picker.value = enterprise_id
+
+    def set_locale(self, locale: str) -> None:
+        """Switch every view to ``locale``."""
+        for view in (self.picker, self.history, self.peers, self.flags):
+            view.set_locale(locale)
+        for i, key in enumerate(("flags", "history", "peers")):
+            self._w_tabs.set_title(i, label(key, locale))
+
+    def _show(self, enterprise_id: str | None) -> None:
+        for view in (self.history, self.peers, self.flags):
+            view.show_enterprise(enterprise_id)
+
+    def _jump(self, unit_id: str, parameter_code: str, _period: str) -> None:
+        self.history.show_record(unit_id, parameter_code)
+        self._w_tabs.selected_index = 1
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)

@@ -1,0 +1,98 @@
+"""Filing history of one enterprise: a parameter's monthly series with flags, its revisions,
+the lab reports behind it, and daily against monthly values."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from widgets.figures import new_figure_widget, show
+from widgets.labels import label
+from workbench import plots
+from workbench.i18n import parameter_label
+from workbench.review import ReviewData
+
+
+class FilingHistory:
+    """``value`` is (unit_id, parameter_code) being shown."""
+
+    def __init__(self, review: ReviewData, locale: str = "zh-CN"):
+        self._review = review
+        self._locale = locale
+        self._enterprise: str | None = None
+        self._w_unit = w.Dropdown()
+        self._w_param = w.Dropdown()
+        self._w_series = new_figure_widget()
+        self._w_daily = new_figure_widget()
+        self._w_revisions = w.HTML()
+        self._w_labs = w.HTML()
+        self._w_unit.observe(self._unit_changed, names="value")
+        self._w_param.observe(self._redraw, names="value")
+        self._w_tabs = w.Tab(children=[w.VBox([self._w_series, self._w_daily]),
+                                       self._w_revisions, self._w_labs])
+        self.widget = w.VBox([w.HBox([self._w_unit, self._w_param]), self._w_tabs])
+        self.set_locale(locale)
+
+    @property
+    def value(self) -> tuple[str | None, str | None]:
+        """(unit_id, parameter_code) on screen."""
+        return self._w_unit.value, self._w_param.value
+
+    def show_enterprise(self, enterprise_id: str | None) -> None:
+        """Switch to another enterprise (first unit, first key parameter)."""
+        self._enterprise = enterprise_id
+        units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
+        self._w_unit.options = units
+        self._w_unit.value = units[0] if units else None
+        self._tables()
+
+    def show_record(self, unit_id: str, parameter_code: str) -> None:
+        """Jump to one unit and parameter (from a flag)."""
+        self._w_unit.value = unit_id
+        if parameter_code in [v for _, v in self._w_param.options]:
+            self._w_param.value = parameter_code
+
+    def set_locale(self, locale: str) -> None:
+        """Relabel for ``locale``."""
+        self._locale = locale
+        self._w_unit.description = label("unit", locale)
+        self._w_param.description = label("parameter", locale)
+        for i, key in enumerate(("history", "revisions", "labs")):
+            self._w_tabs.set_title(i, label(key, locale))
+        self._unit_changed()
+        self._tables()
+
+    def _unit_changed(self, _change=None) -> None:
+        unit = self._w_unit.value
+        codes = self._review.parameters_of(self._enterprise, unit) if unit else []
+        current = self._w_param.value
+        self._w_param.options = [(parameter_label(c, self._locale), c) for c in codes]
+        if codes:
+            self._w_param.value = current if current in codes else codes[0]
+        self._redraw()
+
+    def _redraw(self, _change=None) -> None:
+        unit, code = self.value
+        if not (self._enterprise and unit and code):
+            return
+        hist = self._review.history(self._enterprise, unit, code)
+        name = parameter_label(code, self._locale)
+        show(self._w_series, plots.history_figure(hist, f"{unit} · {name}", name))
+        daily_code = code if code in ("coal_consumption_t", "gas_consumption_knm3",
+                                      "generation_mwh", "supply_mwh") else "generation_mwh"
+        dvm = self._review.daily_vs_monthly(self._enterprise, unit, daily_code)
+        show(self._w_daily, plots.daily_figure(
+            dvm, f"{label('daily', self._locale)} · {parameter_label(daily_code, self._locale)}"))
+
+    def _tables(self) -> None:
+        if not self._enterprise:
+            self._w_revisions.value = self._w_labs.value = ""
+            return
+        rev = self._review.revisions_of(self._enterprise)
+        self._w_revisions.value = (rev.to_html(index=False, escape=True) if len(rev)
+                                   else f"<p>{label('no_revisions', self._locale)}</p>")
+        labs = self._review.labs_of(self._enterprise)
+        cols = ["unit_id", "covered_period", "report_id", "lab_name", "lab_accreditation_no",
+                "sample_id", "sampling_end_date", "received_date", "test_date", "report_date",
+                "carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_ad_pct",
+                "sulfur_total_pct", "gross_cv_ad_mj_per_kg", "ncv_ar_gj_per_t", "carbon_ar_pct"]
+        self._w_labs.value = labs[cols].to_html(index=False, escape=True, max_rows=60)

@@ -1,0 +1,64 @@
+"""Widget labels in zh-CN and English, and the language switch every view follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from workbench.i18n import pick
+
+LABELS: dict[str, tuple[str, str]] = {
+    "search": ("搜索（名称、信用代码）", "Search (name, credit code)"),
+    "province": ("省份", "Province"), "city": ("地市", "City"), "industry": ("行业", "Industry"),
+    "all": ("全部", "All"), "enterprise": ("企业", "Enterprise"), "unit": ("机组", "Unit"),
+    "parameter": ("参数", "Parameter"), "quantity": ("指标", "Quantity"),
+    "peer_scope": ("对标范围", "Peer group"), "history": ("填报历史", "Filing history"),
+    "peers": ("同类对标", "Peer benchmark"), "flags": ("预警", "Flags"),
+    "labs": ("检测报告", "Lab reports"), "revisions": ("修订记录", "Revisions"),
+    "daily": ("日数据与月度值", "Daily vs monthly"), "risk": ("风险分", "Risk"),
+    "no_flags": ("无预警", "No flags"), "show": ("查看记录", "Show records"),
+    "language": ("语言", "Language"), "no_revisions": ("无修订", "No revisions"),
+    "scope_auto": ("自动（筛查规则）", "Auto (screening rule)"),
+    "scope_province": ("类别×容量段×本省", "Category × capacity band × province"),
+    "scope_band": ("类别×容量段（全国）", "Category × capacity band (national)"),
+    "scope_category": ("类别（全国）", "Category (national)"),
+}
+
+
+def label(key: str, locale: str) -> str:
+    """The text of ``key`` in ``locale``."""
+    zh, en = LABELS[key]
+    return pick(zh, en, locale)
+
+
+class LanguageSwitch:
+    """zh-CN / English toggle; views register a callback to redraw their labels."""
+
+    def __init__(self, locale: str = "zh-CN"):
+        self._w_toggle = w.ToggleButtons(options=[("中文", "zh-CN"), ("English", "en")],
+                                         value=locale)
+        self._callbacks: list[Callable[[str], None]] = []
+        self._w_toggle.observe(self._changed, names="value")
+
+    @property
+    def value(self) -> str:
+        """The current locale."""
+        return self._w_toggle.value
+
+    @value.setter
+    def value(self, locale: str) -> None:
+        self._w_toggle.value = locale
+
+    def on_change(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(locale)`` whenever the language changes."""
+        self._callbacks.append(callback)
+
+    def _changed(self, change) -> None:
+        for cb in self._callbacks:
+            cb(change["new"])
+
+    @property
+    def widget(self) -> w.Widget:
+        """The toggle to place in a layout."""
+        return self._w_toggle

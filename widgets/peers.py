@@ -1,0 +1,76 @@
+"""Peer benchmark: a unit's typical value placed in its peer group's distribution; the peer
+group can be changed."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from widgets.figures import new_figure_widget, show
+from widgets.labels import label
+from workbench import plots
+from workbench.review import ReviewData
+
+QUANTITIES = {
+    "supply_coal_gce_per_kwh": ("供电煤耗 (gce/kWh)", "Supply coal consumption (gce/kWh)"),
+    "own_use_rate": ("厂用电率", "Own-use rate"),
+    "load_factor": ("负荷系数", "Load factor"),
+    "cc_tc_per_gj": ("单位热值含碳量 (tC/GJ)", "Carbon content per unit heat (tC/GJ)"),
+    "ncv_gj_per_t": ("收到基低位发热量 (GJ/t)", "NCV (GJ/t)"),
+}
+SCOPES = ("auto", "province", "band", "category")
+
+
+class PeerBenchmark:
+    """``value`` is (unit_id, quantity, scope)."""
+
+    def __init__(self, review: ReviewData, locale: str = "zh-CN"):
+        self._review = review
+        self._locale = locale
+        self._w_unit = w.Dropdown()
+        self._w_quantity = w.Dropdown()
+        self._w_scope = w.Dropdown()
+        self._w_group = w.HTML()
+        self._w_fig = new_figure_widget()
+        for child in (self._w_unit, self._w_quantity, self._w_scope):
+            child.observe(self._redraw, names="value")
+        self.widget = w.VBox([w.HBox([self._w_unit, self._w_quantity, self._w_scope]),
+                              self._w_group, self._w_fig])
+        self.set_locale(locale)
+
+    @property
+    def value(self) -> tuple[str | None, str, str]:
+        """(unit_id, quantity, peer-group scope)."""
+        return self._w_unit.value, self._w_quantity.value, self._w_scope.value
+
+    def show_enterprise(self, enterprise_id: str | None) -> None:
+        """Offer another enterprise's units."""
+        units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
+        self._w_unit.options = units
+        self._w_unit.value = units[0] if units else None
+
+    def set_scope(self, scope: str) -> None:
+        """Change the peer group (``auto``, ``province``, ``band`` or ``category``)."""
+        self._w_scope.value = scope
+
+    def set_locale(self, locale: str) -> None:
+        """Relabel for ``locale``."""
+        self._locale = locale
+        zh = locale == "zh-CN"
+        q, s = self._w_quantity.value, self._w_scope.value
+        self._w_quantity.options = [(v[0] if zh else v[1], k) for k, v in QUANTITIES.items()]
+        self._w_scope.options = [(label(f"scope_{k}", locale), k) for k in SCOPES]
+        self._w_quantity.value = q or "supply_coal_gce_per_kwh"
+        self._w_scope.value = s or "auto"
+        self._w_unit.description = label("unit", locale)
+        self._w_quantity.description = label("quantity", locale)
+        self._w_scope.description = label("peer_scope", locale)
+        self._redraw()
+
+    def _redraw(self, _change=None) -> None:
+        unit, quantity, scope = self.value
+        if not unit or not quantity or not scope:
+            return
+        peers, group = self._review.peers_of(unit, quantity, scope)
+        name = QUANTITIES[quantity][0 if self._locale == "zh-CN" else 1]
+        self._w_group.value = f"<b>{label('peers', self._locale)}</b>: {group} · n={len(peers)}"
+        show(self._w_fig, plots.peer_figure(peers, f"{unit} · {name}", name))

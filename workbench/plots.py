@@ -1,0 +1,59 @@
+"""Pure functions from frames to plotly figures (no widgets: views wrap them).
+
+Colours carry severity the same way everywhere: critical red, warning amber,
+info grey.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+SEVERITY_COLOURS = {"critical": "#d62728", "warning": "#ff9f1c", "info": "#8c8c8c", "": "#1f77b4"}
+
+
+def history_figure(hist: pd.DataFrame, title: str, y_label: str) -> go.Figure:
+    """A parameter's monthly series; flagged months marked by severity, revised months hollow."""
+    colours = hist["flag_severity"].map(SEVERITY_COLOURS).fillna(SEVERITY_COLOURS[""])
+    symbols = ["circle-open" if r > 0 else "circle" for r in hist["revisions"]]
+    hover = ("%{x}: %{y}<br>source %{customdata[0]} · revisions %{customdata[1]}"
+             "<br>first filed %{customdata[2]}<extra>%{customdata[3]}</extra>")
+    fig = go.Figure(go.Scatter(
+        x=hist["period"], y=hist["value"], mode="lines+markers",
+        marker={"color": colours, "size": 9, "symbol": symbols},
+        line={"color": "#9db4c0"},
+        customdata=hist[["source_code", "revisions", "first_value", "flag_severity"]].to_numpy(),
+        hovertemplate=hover))
+    fig.update_layout(title=title, yaxis_title=y_label, height=320,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def daily_figure(dvm: pd.DataFrame, title: str) -> go.Figure:
+    """Monthly filed value against the sum of daily values."""
+    fig = go.Figure([go.Bar(x=dvm["period"], y=dvm["daily_sum"], name="Σ daily / 日数据合计",
+                            marker_color="#c7d7e0"),
+                     go.Scatter(x=dvm["period"], y=dvm["monthly"], name="monthly / 月度填报",
+                                mode="lines+markers", line={"color": "#1f77b4"})])
+    fig.update_layout(title=title, height=300, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+                      legend={"orientation": "h"})
+    return fig
+
+
+def peer_figure(peers: pd.DataFrame, title: str, x_label: str) -> go.Figure:
+    """Peers' typical values as a strip with a box; the enterprise's own units highlighted."""
+    others = peers[~peers["is_self"]]
+    mine = peers[peers["is_self"]]
+    fig = go.Figure([
+        go.Box(x=others["value"], name="peers / 同类", boxpoints="all", jitter=0.4,
+               marker={"color": "#9db4c0", "size": 5}, line={"color": "#6c8797"},
+               customdata=others[["unit_id"]].to_numpy(),
+               hovertemplate="%{customdata[0]}: %{x}<extra></extra>"),
+        go.Scatter(x=mine["value"], y=["peers / 同类"] * len(mine), mode="markers",
+                   name="this unit / 本机组",
+                   marker={"color": SEVERITY_COLOURS["critical"], "size": 14,
+                           "symbol": "diamond"}),
+    ])
+    fig.update_layout(title=title, xaxis_title=x_label, height=260, showlegend=False,
+                      margin={"l": 90, "r": 20, "t": 50, "b": 40})
+    return fig

@@ -1,0 +1,220 @@
+"""What a reviewer looks at: one dataset, its screening results, one enterprise at a time.
+
+:class:`ReviewData` loads a dataset and its screening results once and indexes
+every table by enterprise, so switching enterprise is a dictionary lookup and
+a few small frame operations, not a scan (the reviewer workbench must refresh
+all views within 300 ms at national scale).  Results come from a
+``workbench screen`` folder, or are computed once and cached under
+``DATASET/.screen/<fingerprint>-<config hash>/`` (a temporary folder when the
+dataset is read-only).
+
+All functions here return DataFrames; widgets draw them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench import schema
+from workbench.config import config_hash, load_config
+from workbench.dataset import Dataset
+
+#: Parameters shown first in the filing history (the rest follow in contract order).
+KEY_PARAMETERS = ("coal_consumption_t", "ncv_gj_per_t", "carbon_ar_pct", "cc_tc_per_gj",
+                  "generation_mwh", "supply_mwh", "heat_supply_gj", "co2_t")
+
+
+def results_folder(ds: Dataset, cfg: dict) -> Path:
+    """Where cached screening results for this dataset and config live."""
+    name = f"{ds.fingerprint[:16]}-{config_hash(cfg)}"
+    folder = ds.path / ".screen" / name
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        probe = folder.parent / ".write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "workbench-screen" / name
+    return folder
+
+
+def _index(df: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
+    return df.groupby(key, sort=False).indices if len(df) else {}
+
+
+@dataclass
+class ReviewData:
+    """A dataset with its screening results, indexed by enterprise (see the module docstring)."""
+
+    ds: Dataset
+    cfg: dict
+    enterprises: pd.DataFrame
+    units: pd.DataFrame
+    monthly: pd.DataFrame
+    daily: pd.DataFrame
+    labs: pd.DataFrame
+    flags: pd.DataFrame
+    risk: pd.DataFrame
+    _by: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, dataset: str | Path, results: str | Path | None = None,
+             cfg: dict | None = None) -> ReviewData:
+        """Load ``dataset`` and its screening results (computed and cached when absent)."""
+        from workbench.screen import screen
+
+        cfg = cfg or load_config()
+        ds = Dataset(dataset)
+        folder = Path(results) if results else results_folder(ds, cfg)
+        if not (folder / "flags.parquet").is_file():
+            screen(ds.path, folder, cfg=cfg)
+        units = ds.read("units")
+        monthly = ds.read("monthly_parameters").merge(units[["unit_id", "enterprise_id"]],
+                                                      on="unit_id", how="left")
+        daily = ds.read("daily_parameters")
+        daily = daily.merge(units[["unit_id", "enterprise_id"]], on="unit_id", how="left")
+        data = cls(ds=ds, cfg=cfg, enterprises=ds.read("enterprises"), units=units,
+                   monthly=monthly, daily=daily, labs=ds.read("lab_reports"),
+                   flags=pd.read_parquet(folder / "flags.parquet"),
+                   risk=pd.read_parquet(folder / "risk.parquet"))
+        data._by = {name: _index(getattr(data, name), "enterprise_id")
+                    for name in ("units", "monthly", "daily", "labs", "flags")}
+        return data
+
+    def _rows(self, name: str, enterprise_id: str) -> pd.DataFrame:
+        frame = getattr(self, name)
+        pos = self._by[name].get(enterprise_id)
+        return frame.iloc[pos] if pos is not None else frame.iloc[:0]
+
+    # -- the enterprise list ---------------------------------------------------------------
+    def enterprise_list(self) -> pd.DataFrame:
+        """Every enterprise with its risk score, rank and top reasons, highest risk first."""
+        cols = ["enterprise_id", "risk_score", "rank", "top_reasons", "n_critical", "n_warning",
+                "materiality", "materiality_level"]
+        out = self.enterprises.merge(self.risk[cols], on="enterprise_id", how="left")
+        out["risk_score"] = out["risk_score"].fillna(0.0)
+        out["rank"] = out["rank"].fillna(len(out)).astype(int)
+        return out.sort_values(["rank", "enterprise_id"]).reset_index(drop=True)
+
+    # -- one enterprise --------------------------------------------------------------------
+    def units_of(self, enterprise_id: str) -> pd.DataFrame:
+        """The enterprise's units."""
+        return self._rows("units", enterprise_id)
+
+    def flags_of(self, enterprise_id: str) -> pd.DataFrame:
+        """The enterprise's flags, critical first."""
+        f = self._rows("flags", enterprise_id)
+        order = f["severity"].map({"critical": 0, "warning": 1, "info": 2})
+        return f.assign(_o=order).sort_values(["_o", "check_id", "unit_id", "period"]).drop(
+            columns="_o")
+
+    def labs_of(self, enterprise_id: str) -> pd.DataFrame:
+        """The enterprise's lab reports, by unit and covered month."""
+        return self._rows("labs", enterprise_id).sort_values(["unit_id", "covered_period"])
+
+    def history(self, enterprise_id: str, unit_id: str, parameter_code: str) -> pd.DataFrame:
+        """The monthly series of one parameter: latest value, source, revisions and flags.
+
+        Columns: period, value, source_code, report_id, revisions, first_value,
+        flag_severity (worst flag on that month and parameter, or "").
+        """
+        m = self._rows("monthly", enterprise_id)
+        m = m[(m["unit_id"] == unit_id) & (m["parameter_code"] == parameter_code)]
+        m = m.sort_values(["period", "revision"])
+        g = m.groupby("period", sort=True)
+        out = g.tail(1).set_index("period")[["value", "source_code", "report_id",
+                                             "submitted_at"]]
+        out["revisions"] = g["revision"].max()
+        out["first_value"] = g["value"].first()
+        f = self._rows("flags", enterprise_id)
+        f = f[(f["unit_id"] == unit_id) & (f["parameter_code"] == parameter_code)]
+        worst = f.assign(o=f["severity"].map({"critical": 0, "warning": 1, "info": 2})) \
+            .sort_values("o").drop_duplicates("period").set_index("period")["severity"]
+        out["flag_severity"] = worst.reindex(out.index).fillna("")
+        return out.reset_index()
+
+    def revisions_of(self, enterprise_id: str) -> pd.DataFrame:
+        """Every revised value: what changed, when, from what (previous revision's value)."""
+        m = self._rows("monthly", enterprise_id).sort_values(
+            ["unit_id", "period", "parameter_code", "revision"])
+        prev = m.groupby(["unit_id", "period", "parameter_code"])["value"].shift()
+        prev_at = m.groupby(["unit_id", "period", "parameter_code"])["submitted_at"].shift()
+        rev = m.assign(previous_value=prev, previous_at=prev_at)
+        rev = rev[rev["revision"] > 0]
+        return rev[["unit_id", "period", "parameter_code", "revision", "previous_value", "value",
+                    "previous_at", "submitted_at"]].reset_index(drop=True)
+
+    def daily_vs_monthly(self, enterprise_id: str, unit_id: str,
+                         parameter_code: str) -> pd.DataFrame:
+        """Per month: the filed monthly value and the sum of the daily values (以日保月)."""
+        d = self._rows("daily", enterprise_id)
+        d = d[(d["unit_id"] == unit_id) & (d["parameter_code"] == parameter_code)]
+        sums = d.groupby(d["date"].dt.strftime("%Y-%m"))["value"].sum().rename("daily_sum")
+        monthly = self.history(enterprise_id, unit_id, parameter_code).set_index("period")["value"]
+        out = pd.concat([monthly.rename("monthly"), sums], axis=1)
+        out.index.name = "period"
+        return out.reset_index()
+
+    # -- peers -----------------------------------------------------------------------------
+    def unit_typical(self) -> pd.DataFrame:
+        """Each unit's typical (median) month of the peer quantities, computed once."""
+        if "typical" not in self._by:
+            from workbench.checks.inputs import build_inputs
+            from workbench.checks.ranges import supply_coal
+
+            x = build_inputs({"enterprises": self.enterprises, "units": self.units,
+                              "monthly_parameters": self.monthly.drop(columns="enterprise_id")})
+            m = x.monthly
+            q = pd.DataFrame({
+                "unit_id": m["unit_id"],
+                "supply_coal_gce_per_kwh": supply_coal(m, self.cfg).where(m["supply_mwh"] > 0),
+                "own_use_rate": (m["own_use_mwh"] / m["generation_mwh"]).where(
+                    m["generation_mwh"] > 0),
+                "load_factor": m["load_factor"].where(m["operating_hours_h"] > 0),
+                "cc_tc_per_gj": m["cc_tc_per_gj"].where(m["fuel_code"] != "natural_gas"),
+                "ncv_gj_per_t": m.get("ncv_gj_per_t"),
+            })
+            typical = q.groupby("unit_id").median().reset_index()
+            self._by["typical"] = {"frame": typical.merge(x.units, on="unit_id", how="left")}
+        return self._by["typical"]["frame"]
+
+    def peers_of(self, unit_id: str, quantity: str, scope: str = "auto") -> tuple[pd.DataFrame,
+                                                                                   str]:
+        """The unit's peer group and each peer's typical ``quantity``.
+
+        ``scope``: ``auto`` (the screening's rule: narrowest group with enough units),
+        ``province`` (category × capacity band × province), ``band`` (category ×
+        capacity band, national) or ``category`` (category, national).
+        Returns (frame with unit_id, enterprise_id, value, is_self; group label).
+        """
+        from workbench.checks.peers import capacity_band, peer_group
+
+        t = self.unit_typical()
+        c = self.cfg["checks"]
+        band = capacity_band(t["capacity_mw"], c["capacity_band_edges_mw"])
+        cat = t["unit_category_code"].astype(str)
+        labels = {
+            "auto": peer_group(t.set_index("unit_id"), c["peer_min_size"],
+                               c["capacity_band_edges_mw"]).to_numpy(),
+            "province": (cat + "|" + band + "|" + t["province"].astype(str)).to_numpy(),
+            "band": (cat + "|" + band + "|national").to_numpy(),
+            "category": (cat + "|national").to_numpy(),
+        }[scope]
+        me = int(np.flatnonzero(t["unit_id"].to_numpy() == unit_id)[0])
+        group = labels[me]
+        sel = labels == group
+        out = t.loc[sel, ["unit_id", "enterprise_id", quantity]].rename(
+            columns={quantity: "value"})
+        return out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True), group
+
+    def parameters_of(self, enterprise_id: str, unit_id: str) -> list[str]:
+        """Parameter codes the unit files, key ones first."""
+        m = self._rows("monthly", enterprise_id)
+        have = set(m.loc[m["unit_id"] == unit_id, "parameter_code"])
+        first = [p for p in KEY_PARAMETERS if p in have]
+        return first + [p for p in schema.PARAMETERS if p in have and p not in first]
