@@ -3,6 +3,8 @@ the lab reports behind it, and daily against monthly values."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import ipywidgets as w
 
 from widgets.figures import new_figure_widget, show
@@ -19,6 +21,7 @@ class FilingHistory:
         self._review = review
         self._locale = locale
         self._enterprise: str | None = None
+        self._hold = False
         self._w_unit = w.Dropdown()
         self._w_param = w.Dropdown()
         self._w_series = new_figure_widget()
@@ -41,9 +44,20 @@ class FilingHistory:
         """Switch to another enterprise (first unit, first key parameter)."""
         self._enterprise = enterprise_id
         units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
-        self._w_unit.options = units
-        self._w_unit.value = units[0] if units else None
+        with self._quiet():
+            self._w_unit.options = units
+            self._w_unit.value = units[0] if units else None
+        self._unit_changed()
         self._tables()
+
+    @contextmanager
+    def _quiet(self):
+        """Change child widgets without each change redrawing (the caller redraws once)."""
+        self._hold = True
+        try:
+            yield
+        finally:
+            self._hold = False
 
     def show_record(self, unit_id: str, parameter_code: str) -> None:
         """Jump to one unit and parameter (from a flag)."""
@@ -62,17 +76,20 @@ class FilingHistory:
         self._tables()
 
     def _unit_changed(self, _change=None) -> None:
+        if self._hold:
+            return
         unit = self._w_unit.value
         codes = self._review.parameters_of(self._enterprise, unit) if unit else []
         current = self._w_param.value
-        self._w_param.options = [(parameter_label(c, self._locale), c) for c in codes]
-        if codes:
-            self._w_param.value = current if current in codes else codes[0]
+        with self._quiet():
+            self._w_param.options = [(parameter_label(c, self._locale), c) for c in codes]
+            if codes:
+                self._w_param.value = current if current in codes else codes[0]
         self._redraw()
 
     def _redraw(self, _change=None) -> None:
         unit, code = self.value
-        if not (self._enterprise and unit and code):
+        if self._hold or not (self._enterprise and unit and code):
             return
         hist = self._review.history(self._enterprise, unit, code)
         name = parameter_label(code, self._locale)

@@ -26,6 +26,7 @@ class PeerBenchmark:
     def __init__(self, review: ReviewData, locale: str = "zh-CN"):
         self._review = review
         self._locale = locale
+        self._hold = False
         self._w_unit = w.Dropdown()
         self._w_quantity = w.Dropdown()
         self._w_scope = w.Dropdown()
@@ -45,8 +46,13 @@ class PeerBenchmark:
     def show_enterprise(self, enterprise_id: str | None) -> None:
         """Offer another enterprise's units."""
         units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
-        self._w_unit.options = units
-        self._w_unit.value = units[0] if units else None
+        self._hold = True
+        try:
+            self._w_unit.options = units
+            self._w_unit.value = units[0] if units else None
+        finally:
+            self._hold = False
+        self._redraw()
 
     def set_scope(self, scope: str) -> None:
         """Change the peer group (``auto``, ``province``, ``band`` or ``category``)."""
@@ -68,7 +74,7 @@ class PeerBenchmark:
 
     def _redraw(self, _change=None) -> None:
         unit, quantity, scope = self.value
-        if not unit or not quantity or not scope:
+        if self._hold or not unit or not quantity or not scope:
             return
         peers, group = self._review.peers_of(unit, quantity, scope)
         name = QUANTITIES[quantity][0 if self._locale == "zh-CN" else 1]

@@ -61,6 +61,7 @@ class ReviewData:
     flags: pd.DataFrame
     risk: pd.DataFrame
     _by: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
+    _slices: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, dataset: str | Path, results: str | Path | None = None,
@@ -87,9 +88,15 @@ class ReviewData:
         return data
 
     def _rows(self, name: str, enterprise_id: str) -> pd.DataFrame:
-        frame = getattr(self, name)
-        pos = self._by[name].get(enterprise_id)
-        return frame.iloc[pos] if pos is not None else frame.iloc[:0]
+        """The rows of table ``name`` that belong to the enterprise (recent slices cached)."""
+        key = (name, enterprise_id)
+        if key not in self._slices:
+            frame = getattr(self, name)
+            pos = self._by[name].get(enterprise_id)
+            if len(self._slices) >= 64:
+                self._slices.pop(next(iter(self._slices)))
+            self._slices[key] = frame.iloc[pos] if pos is not None else frame.iloc[:0]
+        return self._slices[key]
 
     # -- the enterprise list ---------------------------------------------------------------
     def enterprise_list(self) -> pd.DataFrame:
