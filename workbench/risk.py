@@ -75,6 +75,7 @@ def _materiality(f: pd.DataFrame, filed_year: pd.Series, k: list[str], m: dict) 
         [worst["materiality"] >= m["level_high"], worst["materiality"] >= m["level_low"]],
         ["above_5pct", "above_2pct"], default="below")
     worst["is_material"] = worst["materiality"] >= threshold
+    worst["materiality_year"] = worst["materiality_year"].astype("string")
     return worst[["delta_co2_t", "filed_co2_t", "materiality", "materiality_year",
                   "materiality_level", "is_material"]]
 

@@ -122,11 +122,11 @@ def select_checks(scope: str | None = None) -> list[Check]:
 
 # -- engines ------------------------------------------------------------------------------
 def screen_pandas(ds: Dataset, cfg: dict, progress: Progress | None = None
-                  ) -> tuple[pd.DataFrame, RunLog]:
-    """All checks in this process."""
+                  ) -> tuple[pd.DataFrame, RunLog, Inputs]:
+    """All checks in this process; returns flags, the run log and the inputs read."""
     x = _load(ds)
     selected = select_checks()
-    flags, log = pd.DataFrame(), RunLog()
+    log = RunLog()
     parts = []
     for i, c in enumerate(selected):
         if progress:
@@ -135,11 +135,13 @@ def screen_pandas(ds: Dataset, cfg: dict, progress: Progress | None = None
         parts.append(f)
         log.merge(lg)
     flags = pd.concat(parts, ignore_index=True) if parts else empty_flags()
-    return sort_flags(flags), log
+    return sort_flags(flags), log, x
 
 
 def _load(ds: Dataset, tables: tuple[str, ...] = tuple(schema.TABLES),
           unit_ids: list[str] | None = None, enterprise_ids: list[str] | None = None) -> Inputs:
+    """Check inputs from the dataset, optionally only some tables, units or enterprises
+    (filters are applied while reading the Parquet parts)."""
     frames = {}
     for name in tables:
         if not ds.has(name):
@@ -165,8 +167,9 @@ def _partition_task(path: str, enterprise_ids: list[str], cfg: dict) -> tuple[pd
 
 
 def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions: int | None = None,
-                progress: Progress | None = None) -> tuple[pd.DataFrame, RunLog]:
-    """Enterprise checks on a Dask cluster, population checks in the client."""
+                progress: Progress | None = None) -> tuple[pd.DataFrame, RunLog, Inputs]:
+    """Enterprise checks on a Dask cluster, population checks in the client; returns flags,
+    the run log and the client's inputs (everything but the daily table)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -187,7 +190,8 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
                              [cfg] * len(groups), pure=False)
         # population checks meanwhile, in the client, without the daily table
         pop_tables = tuple(t for t in schema.TABLES if t != "daily_parameters")
-        pop_flags, log = run_checks(_load(ds, pop_tables), cfg, select_checks("population"))
+        population = _load(ds, pop_tables)
+        pop_flags, log = run_checks(population, cfg, select_checks("population"))
         parts = [pop_flags]
         for done, fut in enumerate(as_completed(futures), start=1):
             f, lg = fut.result()
@@ -195,7 +199,7 @@ def screen_dask(ds: Dataset, cfg: dict, scheduler: str | None = None, partitions
             log.merge(lg)
             if progress:
                 progress("partitions", done, len(futures))
-        return sort_flags(pd.concat(parts, ignore_index=True)), log
+        return sort_flags(pd.concat(parts, ignore_index=True)), log, population
     finally:
         client.close()
         if cluster is not None:
@@ -214,12 +218,11 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     ds = Dataset(dataset)
     t0 = time.perf_counter()
     if engine == "pandas":
-        flags, log = screen_pandas(ds, cfg, progress)
+        flags, log, base = screen_pandas(ds, cfg, progress)
     elif engine == "dask":
-        flags, log = screen_dask(ds, cfg, scheduler, progress=progress)
+        flags, log, base = screen_dask(ds, cfg, scheduler, progress=progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use pandas or dask")
-    base = _load(ds, ("units", "enterprises", "monthly_parameters"))
     scores = risk.risk_table(flags, base.monthly, cfg)
     unit_scores = risk.risk_table(flags, base.monthly, cfg, keys=("enterprise_id", "unit_id"))
     seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
