@@ -21,6 +21,10 @@ FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "R
                  "digits": ("数字特征", "Digits")}
 
 
+def _num(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.4g}"
+
+
 def flag_rows_html(flags: pd.DataFrame, locale: str) -> str:
     """One escaped HTML table of flags: severity, check title, where, message, numbers."""
     msg = "message_zh" if locale == "zh-CN" else "message_en"
@@ -29,10 +33,11 @@ def flag_rows_html(flags: pd.DataFrame, locale: str) -> str:
         spec = REGISTRY.get(f.check_id)
         title = pick(spec.title_zh, spec.title_en, locale) if spec else f.check_id
         delta = "" if pd.isna(f.delta_co2_t) else f"{f.delta_co2_t:,.0f}"
-        cells = [f.severity, title, f.unit_id, f.period, getattr(f, msg), delta]
+        cells = [f.severity, title, f.unit_id, f.period, getattr(f, msg),
+                 _num(f.observed), _num(f.expected), delta]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     head = ("<tr><th>!</th><th>check</th><th>unit</th><th>period</th><th>message</th>"
-            "<th>ΔtCO2</th></tr>")
+            "<th>observed</th><th>expected</th><th>ΔtCO2</th></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 

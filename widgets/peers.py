@@ -8,10 +8,13 @@ import ipywidgets as w
 from widgets.figures import new_figure_widget, show
 from widgets.labels import label
 from workbench import plots
+from workbench.i18n import pick
 from workbench.review import ReviewData
 
 QUANTITIES = {
     "supply_coal_gce_per_kwh": ("供电煤耗 (gce/kWh)", "Supply coal consumption (gce/kWh)"),
+    "supply_intensity_t_per_mwh": ("供电碳排放强度 (tCO2/MWh)",
+                                   "Supply CO2 intensity (tCO2/MWh)"),
     "own_use_rate": ("厂用电率", "Own-use rate"),
     "load_factor": ("负荷系数", "Load factor"),
     "cc_tc_per_gj": ("单位热值含碳量 (tC/GJ)", "Carbon content per unit heat (tC/GJ)"),
@@ -32,10 +35,12 @@ class PeerBenchmark:
         self._w_scope = w.Dropdown()
         self._w_group = w.HTML()
         self._w_fig = new_figure_widget()
+        self._w_carbon = new_figure_widget()
+        self._enterprise: str | None = None
         for child in (self._w_unit, self._w_quantity, self._w_scope):
             child.observe(self._redraw, names="value")
         self.widget = w.VBox([w.HBox([self._w_unit, self._w_quantity, self._w_scope]),
-                              self._w_group, self._w_fig])
+                              self._w_group, self._w_fig, self._w_carbon])
         self.set_locale(locale)
 
     @property
@@ -44,7 +49,8 @@ class PeerBenchmark:
         return self._w_unit.value, self._w_quantity.value, self._w_scope.value
 
     def show_enterprise(self, enterprise_id: str | None) -> None:
-        """Offer another enterprise's units."""
+        """Offer another enterprise's units and place its lab reports on the C_ar–NCV band."""
+        self._enterprise = enterprise_id
         units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
         self._hold = True
         try:
@@ -53,6 +59,7 @@ class PeerBenchmark:
         finally:
             self._hold = False
         self._redraw()
+        self._carbon()
 
     def set_scope(self, scope: str) -> None:
         """Change the peer group (``auto``, ``province``, ``band`` or ``category``)."""
@@ -71,6 +78,7 @@ class PeerBenchmark:
         self._w_quantity.description = label("quantity", locale)
         self._w_scope.description = label("peer_scope", locale)
         self._redraw()
+        self._carbon()
 
     def _redraw(self, _change=None) -> None:
         unit, quantity, scope = self.value
@@ -80,3 +88,18 @@ class PeerBenchmark:
         name = QUANTITIES[quantity][0 if self._locale == "zh-CN" else 1]
         self._w_group.value = f"<b>{label('peers', self._locale)}</b>: {group} · n={len(peers)}"
         show(self._w_fig, plots.peer_figure(peers, f"{unit} · {name}", name))
+
+    def _carbon(self) -> None:
+        if not self._enterprise:
+            return
+        fit = self._review.carbon_ncv(self._enterprise)
+        title = pick("收到基碳–低位发热量回归带", "C_ar–NCV regression band", self._locale)
+        figure = plots.carbon_ncv_figure(fit, title)
+        if len(self._w_carbon.data) != len(figure.data):
+            show(self._w_carbon, figure)
+            return
+        # the peers and the band stay; only this enterprise's points and the title change
+        own, target = figure.data[-1], self._w_carbon.data[-1]
+        with self._w_carbon.batch_update():
+            target.x, target.y, target.customdata = own.x, own.y, own.customdata
+            self._w_carbon.layout.title = figure.layout.title

@@ -185,6 +185,8 @@ class ReviewData:
                 "load_factor": m["load_factor"].where(m["operating_hours_h"] > 0),
                 "cc_tc_per_gj": m["cc_tc_per_gj"].where(m["fuel_code"] != "natural_gas"),
                 "ncv_gj_per_t": m.get("ncv_gj_per_t"),
+                "supply_intensity_t_per_mwh": (m["co2_t"] / m["supply_mwh"]).where(
+                    m["supply_mwh"] > 0),
             })
             typical = q.groupby("unit_id").median().reset_index()
             self._by["typical"] = {"frame": typical.merge(x.units, on="unit_id", how="left")}
@@ -218,6 +220,27 @@ class ReviewData:
         out = t.loc[sel, ["unit_id", "enterprise_id", quantity]].rename(
             columns={quantity: "value"})
         return out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True), group
+
+    def carbon_ncv(self, enterprise_id: str, sample: int = 4000) -> dict:
+        """The C_ar–NCV regression of the screening (coal lab reports) and where the
+        enterprise's reports fall: ``{"population", "own", "a", "b", "band"}``.
+
+        ``population`` is a fixed random sample of at most ``sample`` reports (for drawing);
+        the fit uses them all; ``band`` is the warning half-width (percentage points).
+        """
+        if "carbon_fit" not in self._by:
+            from workbench.checks.peers import carbon_ncv_fit
+
+            labs = self.labs.dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
+            fuel = labs["unit_id"].map(self.units.set_index("unit_id")["fuel_code"])
+            coal = labs[fuel == "coal"]
+            a, b, scale = carbon_ncv_fit(coal) if len(coal) >= 30 else (np.nan,) * 3
+            shown = coal.sample(min(sample, len(coal)), random_state=0) if len(coal) else coal
+            band = self.cfg["checks"]["robust_z_warning"] * max(scale, 0.05)
+            self._by["carbon_fit"] = {"population": shown, "a": a, "b": b, "band": band}
+        fit = self._by["carbon_fit"]
+        own = self.labs_of(enterprise_id).dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
+        return {**fit, "own": own}
 
     def parameters_of(self, enterprise_id: str, unit_id: str) -> list[str]:
         """Parameter codes the unit files, key ones first."""

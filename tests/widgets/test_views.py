@@ -72,9 +72,11 @@ def test_flag_messages_are_escaped():
     flags = pd.DataFrame({"check_id": ["accounting.co2_recompute"], "severity": ["critical"],
                           "unit_id": ["U1"], "period": ["2024-01"],
                           "message_zh": ["<script>alert(1)</script>"],
-                          "message_en": ["<b>x</b>"], "delta_co2_t": [12.0]})
+                          "message_en": ["<b>x</b>"], "observed": [95.0],
+                          "expected": [100.0], "delta_co2_t": [12.0]})
     out = flag_rows_html(flags, "zh-CN")
     assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<td>95</td><td>100</td>" in out
 
 
 def test_flags_panel_groups_and_jumps(review, flagged):
@@ -102,6 +104,8 @@ def test_peer_group_can_be_changed(review, flagged):
     assert view._w_group.value != auto and "national" in view._w_group.value
     marked = view._w_fig.data[1]
     assert len(marked.x) == 1                     # the unit itself, highlighted
+    own = view._w_carbon.data[-1]                 # its lab reports on the C_ar-NCV band
+    assert len(own.x) == len(review.labs_of(flagged).dropna(subset=["carbon_ar_pct"]))
 
 
 def test_app_switches_every_view_and_language(review):
