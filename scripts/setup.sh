@@ -13,6 +13,12 @@ fi
 
 extras=""
 if [ "${1:-}" = "test" ]; then
-  extras="[dev,distributed]"
+  extras="[dev,distributed,postgres]"
+  # The findings-store tests start a real PostgreSQL server (Debian's package).
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends postgresql; } >/dev/null 2>&1 ||
+      echo "could not install postgresql: its findings-store tests will be skipped" >&2
+  fi
 fi
 "$PY" -m pip install --disable-pip-version-check -q -e ".${extras}"

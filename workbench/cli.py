@@ -229,5 +229,9 @@ def demo(port: int, no_browser: bool) -> None:
     _launch_lab(dataset, port, no_browser)
 
 
+from workbench.findings.cli import findings  # noqa: E402 - the findings subcommands
+
+main.add_command(findings)
+
 if __name__ == "__main__":
     main()

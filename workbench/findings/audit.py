@@ -1,0 +1,138 @@
+"""The append-only, hash-chained audit log.
+
+Each entry records seq, time, actor, action, finding id, payload (the finding
+before and after), the dataset fingerprint and the check version.  Its hash is
+SHA-256 over the previous entry's hash followed by the canonical JSON of those
+fields, so editing, removing or reordering any entry breaks the chain from
+there on.  ``audit_head`` holds the last seq and hash: writers lock it to append
+(one predecessor per entry, even with many processes) and :func:`verify`
+compares it with the log, so removing the newest entries is detected too.
+Anyone who rewrites the whole chain *and* the head is not detected by the
+database alone; record the head hash that ``verify`` prints somewhere else to
+anchor it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from workbench import __version__
+from workbench.findings.model import audit_head, audit_log
+
+GENESIS = "0" * 64
+HASHED_FIELDS = ("seq", "at", "actor", "action", "finding_id", "payload",
+                 "dataset_fingerprint", "check_version")
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces, UTF-8 text kept)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the canonical JSON of the hashed fields.
+
+    ``entry["payload"]`` is the stored JSON text; it is parsed so the hash covers
+    the payload's content rather than its spelling.
+    """
+    body = {k: entry[k] for k in HASHED_FIELDS}
+    body["payload"] = json.loads(body["payload"])
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
+def lock_head(conn: sa.Connection) -> tuple[int, str]:
+    """Lock the chain head for this transaction; return the last (seq, hash).
+
+    PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row.  SQLite: the store's
+    write transactions begin with ``BEGIN IMMEDIATE``, which already holds the
+    database's write lock.
+    """
+    row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)
+                       .where(audit_head.c.id == 1).with_for_update()).one()
+    return int(row.seq), row.hash
+
+
+def append(conn: sa.Connection, head: tuple[int, str], *, actor: str, action: str,
+           finding_id: str | None, payload: dict[str, Any],
+           dataset_fingerprint: str | None) -> tuple[int, str]:
+    """Write the entry after ``head`` (from :func:`lock_head`) and move the head; return it."""
+    seq, prev = head[0] + 1, head[1]
+    entry = {"seq": seq, "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+             "actor": actor, "action": action, "finding_id": finding_id,
+             "payload": canonical_json(payload), "dataset_fingerprint": dataset_fingerprint,
+             "check_version": __version__}
+    digest = entry_hash(prev, entry)
+    conn.execute(audit_log.insert().values(**entry, prev_hash=prev, hash=digest))
+    conn.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+    return seq, digest
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Result of :func:`verify`: ``bad_seq`` names the first bad entry (None when intact)."""
+
+    entries: int
+    head_hash: str
+    bad_seq: int | None = None
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole chain is intact."""
+        return self.bad_seq is None
+
+
+def _first_break(conn: sa.Connection) -> tuple[int, str, Verdict | None, dict]:
+    """Walk the log in seq order: (entries, last hash, verdict on the first break, last
+    ``after`` state and seq per finding)."""
+    prev, expected, last_after = GENESIS, 1, {}
+    for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq)).mappings():
+        seq, n = row["seq"], expected - 1
+        if seq != expected:
+            return n, prev, Verdict(n, prev, expected, f"第 {expected} 条记录缺失",
+                                    f"entry {expected} is missing (removed)"), last_after
+        if row["prev_hash"] != prev:
+            return n, prev, Verdict(
+                n, prev, seq, f"第 {seq} 条记录与前一条不衔接（删除、调换或前一条被改）",
+                f"entry {seq} does not follow entry {seq - 1} (removed, reordered or the "
+                "previous entry edited)"), last_after
+        if entry_hash(prev, dict(row)) != row["hash"]:
+            return n, prev, Verdict(n, prev, seq, f"第 {seq} 条记录内容被修改",
+                                    f"entry {seq} was edited (its hash does not match its "
+                                    "content)"), last_after
+        if row["finding_id"]:
+            last_after[row["finding_id"]] = (seq, json.loads(row["payload"]).get("after"))
+        prev, expected = row["hash"], expected + 1
+    return expected - 1, prev, None, last_after
+
+
+def verify(conn: sa.Connection, current: dict[str, dict[str, Any]]) -> Verdict:
+    """Recompute the chain and report the first bad entry.
+
+    ``current`` maps finding id to its stored state (``Finding.to_json()``); a
+    finding whose state differs from the ``after`` of its last entry was changed
+    outside the log and is reported against that entry.
+    """
+    n, last_hash, broken, last_after = _first_break(conn)
+    if broken:
+        return broken
+    head_seq, head_hash = conn.execute(
+        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).one()
+    if head_seq != n or head_hash != last_hash:
+        return Verdict(n, last_hash, n + 1, f"第 {n + 1} 条及之后的记录缺失",
+                       f"entry {n + 1} and later are missing (the head names entry {head_seq})")
+    for fid, state in sorted(current.items()):
+        seq, after = last_after.get(fid, (n + 1, None))
+        if after != state:
+            return Verdict(n, last_hash, seq,
+                           f"问题 {fid} 与第 {seq} 条记录不符（绕过日志被修改）",
+                           f"finding {fid} differs from audit entry {seq} (changed outside "
+                           "the log)")
+    return Verdict(n, last_hash)

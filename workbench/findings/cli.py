@@ -1,0 +1,172 @@
+"""``workbench findings``: verify the audit log, import a sheet, export, list.
+
+Registered on the ``workbench`` command in ``workbench/cli.py``.  SQLAlchemy and
+the store are imported inside the commands, so ``workbench --help`` stays fast.
+Exit codes: 0 success; 1 verify found a bad entry or an import rejected rows;
+2 the database or the file could not be used (nothing written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+db_option = click.option(
+    "--db", "db", default=None, metavar="URL",
+    help="问题库数据库URL（默认取配置 general.database_url）/ findings database URL, e.g. "
+         "sqlite:///findings.sqlite or postgresql://user@host/db (default: config "
+         "general.database_url).")
+locale_option = click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
+                             help="输出语言 / language (default from config).")
+
+
+def _fail(exc: Exception) -> NoReturn:
+    click.echo(f"错误 / error: {exc}", err=True)
+    sys.exit(2)
+
+
+def _open(db: str | None, readonly: bool) -> Any:
+    from workbench.findings import FindingsError, open_store
+
+    try:
+        return open_store(db, readonly=readonly)
+    except FindingsError as exc:
+        _fail(exc)
+
+
+def _locale(locale: str | None) -> str:
+    from workbench.config import load_config
+
+    return locale or load_config()["general"]["locale"]
+
+
+@click.group()
+def findings() -> None:
+    """问题记录库：核验、导入、导出、列出 / Findings store: verify, import, export, list.
+
+    \b
+    workbench findings verify   核验审计日志 / verify the hash-chained audit log
+    workbench findings import   从表格导入问题 / import findings from a CSV/XLSX sheet
+    workbench findings export   导出问题 / export findings (xlsx, csv, json)
+    workbench findings list     列出问题 / list findings
+    """
+
+
+@findings.command()
+@db_option
+def verify(db: str | None) -> None:
+    """核验审计日志（哈希链）/ Recompute the audit log's hash chain.
+
+    \b
+    退出码 0：完整；1：指出第一条被修改、删除或调换的记录。
+    Exit 0 when intact; 1 naming the first entry edited, removed or reordered.
+    """
+    verdict = _open(db, readonly=True).verify()
+    if verdict.ok:
+        click.echo(f"审计日志完整 / audit log intact: {verdict.entries} entries, "
+                   f"head {verdict.head_hash}")
+        return
+    click.echo(f"审计日志损坏 / audit log broken at entry {verdict.bad_seq}: "
+               f"{verdict.reason_zh} / {verdict.reason_en}")
+    sys.exit(1)
+
+
+@findings.command(name="import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", "dataset", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="用于校验的数据集 / dataset the findings are validated against.")
+@click.option("--period", "period", default=None, metavar="YYYY[-MM]",
+              help="期间列为空时使用的期间 / periods for rows whose periods cell is empty.")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
+@locale_option
+def import_(sheet: Path, dataset: Path, period: str | None, db: str | None, as_json: bool,
+            locale: str | None) -> None:
+    """从CSV/XLSX导入问题（如现场核查结果）/ Import findings from a CSV or XLSX sheet.
+
+    \b
+    至少需要列：enterprise_id, title, severity, category, description（可用中文表头）。
+    Columns at least: enterprise_id, title, severity, category, description
+    (Chinese headers accepted).  Bad rows are reported with row number and
+    reason and not imported; good rows are imported in one transaction.
+    Exit codes: 0 all imported; 1 some rows rejected; 2 unreadable file or database.
+    """
+    from workbench.dataset import Dataset, DatasetError
+    from workbench.findings import FindingsError
+    from workbench.findings.sheets import import_sheet
+
+    store = _open(db, readonly=False)
+    try:
+        report = import_sheet(store, sheet, Dataset(dataset), default_periods=period)
+    except (FindingsError, DatasetError) as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        for line in report.summary_lines(_locale(locale)):
+            click.echo(line)
+    sys.exit(report.exit_code)
+
+
+def _selected(db: str | None, enterprise: str | None, status: str | None) -> list:
+    return _open(db, readonly=True).list(enterprise_id=enterprise, status=status)
+
+
+filter_options = [
+    click.option("--enterprise", default=None, help="仅此企业 / only this enterprise_id."),
+    click.option("--status", default=None,
+                 type=click.Choice(["open", "sent_for_rectification", "rectified", "closed",
+                                    "dismissed"]),
+                 help="仅此状态 / only this status."),
+]
+
+
+def _filters(fn):
+    for option in reversed(filter_options):
+        fn = option(fn)
+    return fn
+
+
+@findings.command()
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]), required=True,
+              help="导出格式 / file format.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出文件 / output file.")
+@db_option
+@_filters
+def export(fmt: str, out: Path, db: str | None, enterprise: str | None,
+           status: str | None) -> None:
+    """导出问题为 xlsx / csv / json / Export findings as xlsx, csv or json."""
+    from workbench.findings.sheets import export as write
+
+    items = _selected(db, enterprise, status)
+    write(items, out, fmt)
+    click.echo(f"已导出 / exported {len(items)} findings -> {out}")
+
+
+@findings.command(name="list")
+@db_option
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="输出JSON / print a JSON list.")
+@locale_option
+def list_(db: str | None, enterprise: str | None, status: str | None, as_json: bool,
+          locale: str | None) -> None:
+    """列出问题（可按企业、状态筛选）/ List findings, filtered by enterprise or status."""
+    from workbench.findings.codes import SEVERITIES, STATUSES
+    from workbench.i18n import pick
+
+    items = _selected(db, enterprise, status)
+    if as_json:
+        click.echo(json.dumps([f.to_json() for f in items], ensure_ascii=False))
+        return
+    loc = _locale(locale)
+    for f in items:
+        click.echo(f"{f.id}  {f.enterprise_id}  {','.join(f.periods):<16} "
+                   f"{pick(*SEVERITIES[f.severity], loc):<8} {pick(*STATUSES[f.status], loc):<12} "
+                   f"v{f.version}  {f.title}")
+    click.echo(f"共 {len(items)} 条 / {len(items)} findings")

@@ -1,0 +1,307 @@
+"""The findings store: create, update, move and import findings, each in one
+transaction that also appends its audit entry.
+
+Every write: lock the audit chain head (so writers queue, across processes),
+check the actor's permission and the finding's version, write the finding, read
+it back and append ``{"before", "after"}`` to the log.  Either all of that
+commits or none of it does, so a crash or a refusal leaves nothing half-written.
+Content is validated against the dataset (enterprise exists, unit belongs to it)
+before the transaction starts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from workbench.findings import audit, identity, migrate
+from workbench.findings.codes import FINAL_STATUSES, STATUSES, TRANSITIONS
+from workbench.findings.engine import create_engine
+from workbench.findings.errors import (
+    IllegalTransition,
+    NotFound,
+    Problem,
+    ReadOnlyStore,
+    StaleVersion,
+    ValidationError,
+)
+from workbench.findings.model import (
+    CONTENT_FIELDS,
+    EDITABLE_FIELDS,
+    FLAG_FIELDS,
+    Finding,
+    FlagRef,
+    audit_log,
+    finding_flags,
+    findings,
+)
+from workbench.findings.validation import (
+    EnterpriseIndex,
+    Limits,
+    enterprise_index,
+    validate,
+    validate_reason,
+)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _finding(row: Mapping[str, Any], flags: Iterable[Mapping[str, Any]]) -> Finding:
+    data = {c.name: row[c.name] for c in findings.columns}
+    data["periods"] = tuple(data["periods"])
+    data["created_at"], data["updated_at"] = _utc(data["created_at"]), _utc(data["updated_at"])
+    return Finding(**data, flags=tuple(FlagRef(**{k: f[k] for k in FLAG_FIELDS}) for f in flags))
+
+
+def _load(conn: sa.Connection, where: Any = None) -> list[Finding]:
+    query = sa.select(findings).order_by(findings.c.created_at, findings.c.id)
+    rows = list(conn.execute(query if where is None else query.where(where)).mappings())
+    flags: dict[str, list] = {}
+    ids = [r["id"] for r in rows]
+    for i in range(0, len(ids), 500):
+        query = (sa.select(finding_flags).where(finding_flags.c.finding_id.in_(ids[i:i + 500]))
+                 .order_by(finding_flags.c.finding_id, finding_flags.c.position))
+        for f in conn.execute(query).mappings():
+            flags.setdefault(f["finding_id"], []).append(f)
+    return [_finding(r, flags.get(r["id"], ())) for r in rows]
+
+
+def _one(conn: sa.Connection, finding_id: str) -> Finding:
+    found = _load(conn, findings.c.id == finding_id)
+    if not found:
+        raise NotFound(Problem("id", f"没有编号为 {finding_id} 的问题",
+                               f"no finding with id {finding_id}"))
+    return found[0]
+
+
+def _editable(current: Finding) -> None:
+    if current.status in FINAL_STATUSES:
+        raise IllegalTransition(Problem(
+            "status", f"问题已{STATUSES[current.status][0]}，不能再修改",
+            f"the finding is {current.status}; it can no longer be edited"))
+
+
+def _write_flags(conn: sa.Connection, finding_id: str, flags: Iterable[FlagRef]) -> None:
+    conn.execute(finding_flags.delete().where(finding_flags.c.finding_id == finding_id))
+    rows = [{"finding_id": finding_id, "position": i, **f.__dict__} for i, f in enumerate(flags)]
+    if rows:
+        conn.execute(finding_flags.insert(), rows)
+
+
+class FindingsStore:
+    """Findings in one database; open it with :func:`open_store`.
+
+    ``actor`` is who writes (see ``workbench.findings.identity``); ``readonly``
+    stores refuse every write here and, below that, in the database itself.
+    """
+
+    def __init__(self, engine: sa.Engine, *, readonly: bool, actor: str,
+                 config: Mapping[str, Any]):
+        self.engine = engine
+        self.readonly = readonly
+        self.actor = actor
+        self.config = config
+        self.limits = Limits.from_config(config)
+
+    # -- reading --------------------------------------------------------------------
+    def get(self, finding_id: str) -> Finding:
+        """One finding (NotFound if there is none with this id)."""
+        with self.engine.connect() as conn:
+            return _one(conn, finding_id)
+
+    def list(self, enterprise_id: str | None = None, status: str | None = None,
+             province: str | None = None) -> list[Finding]:
+        """Findings, oldest first, optionally only one enterprise / status / province."""
+        where = sa.and_(sa.true(), *(
+            col == value for col, value in ((findings.c.enterprise_id, enterprise_id),
+                                            (findings.c.status, status),
+                                            (findings.c.province, province))
+            if value is not None))
+        with self.engine.connect() as conn:
+            return _load(conn, where)
+
+    def history(self, finding_id: str | None = None) -> list[dict[str, Any]]:
+        """Audit entries in order (all, or those of one finding)."""
+        query = sa.select(audit_log).order_by(audit_log.c.seq)
+        if finding_id is not None:
+            query = query.where(audit_log.c.finding_id == finding_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def verify(self) -> audit.Verdict:
+        """Recompute the audit chain (see ``workbench.findings.audit.verify``)."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                current = {f.id: f.to_json() for f in _load(conn)}
+                return audit.verify(conn, current)
+
+    # -- writing --------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self):
+        if self.readonly:
+            raise ReadOnlyStore(Problem("database", "只读模式，不能写入",
+                                        "the store is read-only (supervisor mode)"))
+        with self.engine.connect().execution_options(workbench_write=True) as conn, \
+                conn.begin():
+            yield conn, audit.lock_head(conn)
+
+    def _content(self, draft: Mapping[str, Any], index: EnterpriseIndex) -> dict[str, Any]:
+        content = validate(draft, index, self.limits)
+        identity.check_may_write(self.actor, index.provinces[content["enterprise_id"]],
+                                 self.config)
+        return content
+
+    def _insert(self, conn: sa.Connection, content: dict[str, Any], province: str,
+                fingerprint: str | None) -> str:
+        fid, now = str(uuid.uuid4()), datetime.now(UTC)
+        conn.execute(findings.insert().values(
+            id=fid, province=province, status="open", dataset_fingerprint=fingerprint,
+            created_by=self.actor, created_at=now, updated_by=self.actor, updated_at=now,
+            version=1, **{k: content[k] for k in CONTENT_FIELDS}))
+        _write_flags(conn, fid, content["flags"])
+        return fid
+
+    def check(self, draft: Mapping[str, Any], dataset: Any) -> dict[str, Any]:
+        """Validate ``draft`` and the actor's permission without writing; the normalised content.
+
+        Raises what :meth:`create` would raise for it (ValidationError, PermissionDenied).
+        """
+        return self._content(draft, enterprise_index(dataset))
+
+    def create(self, draft: Mapping[str, Any], dataset: Any) -> Finding:
+        """Validate ``draft`` against ``dataset`` and store it as a new open finding."""
+        index = enterprise_index(dataset)
+        content = self._content(draft, index)
+        with self._transaction() as (conn, head):
+            fid = self._insert(conn, content, index.provinces[content["enterprise_id"]],
+                               index.fingerprint)
+            after = _one(conn, fid)
+            audit.append(conn, head, actor=self.actor, action="create", finding_id=fid,
+                         payload={"before": None, "after": after.to_json()},
+                         dataset_fingerprint=index.fingerprint)
+        return after
+
+    def import_findings(self, drafts: Iterable[Mapping[str, Any]], dataset: Any,
+                        source: str) -> list[Finding]:
+        """Store several drafts in ONE transaction (all or none); one audit entry each.
+
+        Every draft is validated (and permission-checked) first; the first bad
+        one raises and nothing is written.  ``source`` (a file name) is logged.
+        """
+        index = enterprise_index(dataset)
+        contents = [self._content(d, index) for d in drafts]
+        out = []
+        with self._transaction() as (conn, head):
+            for content in contents:
+                fid = self._insert(conn, content, index.provinces[content["enterprise_id"]],
+                                   index.fingerprint)
+                out.append(_one(conn, fid))
+                head = audit.append(conn, head, actor=self.actor, action="import",
+                                    finding_id=fid, dataset_fingerprint=index.fingerprint,
+                                    payload={"before": None, "after": out[-1].to_json(),
+                                             "source": source})
+        return out
+
+    def _change(self, finding_id: str, expected_version: int, action: str, values: dict,
+                guard: Callable[[Finding], None], flags: Iterable[FlagRef] | None = None,
+                fingerprint: str | None = None) -> Finding:
+        """Apply ``values`` to a finding at ``expected_version``, with its audit entry.
+
+        ``guard`` sees the finding as locked in the transaction and raises to refuse.
+        """
+        with self._transaction() as (conn, head):
+            before = _one(conn, finding_id)
+            identity.check_may_write(self.actor, before.province, self.config)
+            if before.version != expected_version:
+                raise StaleVersion(Problem(
+                    "version", f"问题已被他人修改（当前版本 {before.version}，"
+                               f"您的版本 {expected_version}），请刷新后重试",
+                    f"the finding was changed by someone else (now version {before.version}, "
+                    f"yours {expected_version}); reload and try again"))
+            guard(before)
+            conn.execute(findings.update().where(findings.c.id == finding_id).values(
+                **values, updated_by=self.actor, updated_at=datetime.now(UTC),
+                version=before.version + 1))
+            if flags is not None:
+                _write_flags(conn, finding_id, flags)
+            after = _one(conn, finding_id)
+            audit.append(conn, head, actor=self.actor, action=action, finding_id=finding_id,
+                         payload={"before": before.to_json(), "after": after.to_json()},
+                         dataset_fingerprint=fingerprint or before.dataset_fingerprint)
+        return after
+
+    def update(self, finding_id: str, changes: Mapping[str, Any], expected_version: int,
+               dataset: Any) -> Finding:
+        """Change content fields of a finding last read at ``expected_version``.
+
+        The whole resulting content is validated against ``dataset``; a stale
+        version, a closed or dismissed finding, or a change of enterprise is refused.
+        """
+        bad = sorted(set(changes) - set(EDITABLE_FIELDS))
+        if bad:
+            raise ValidationError(Problem(", ".join(bad), "不可修改的字段",
+                                          "field cannot be changed by an update"))
+        current = self.get(finding_id)
+        index = enterprise_index(dataset)
+        draft = {k: getattr(current, k) for k in CONTENT_FIELDS} | {"flags": current.flags}
+        content = self._content({**draft, **changes}, index)
+        return self._change(finding_id, expected_version, "update",
+                            {k: content[k] for k in CONTENT_FIELDS if k != "enterprise_id"},
+                            _editable, content["flags"], index.fingerprint)
+
+    def transition(self, finding_id: str, to_status: str, expected_version: int,
+                   reason: str | None = None) -> Finding:
+        """Move a finding along the workflow (``codes.TRANSITIONS``).
+
+        ``dismissed`` needs a ``reason``; any other target keeps an optional one.
+        """
+        if to_status not in STATUSES:
+            raise IllegalTransition(Problem("status", f"未知状态 {to_status!r}",
+                                            f"unknown status {to_status!r}"))
+        if to_status == "dismissed":
+            reason = validate_reason(reason, self.limits)
+
+        def legal(current: Finding) -> None:
+            if to_status not in TRANSITIONS[current.status]:
+                raise IllegalTransition(Problem(
+                    "status",
+                    f"不能从“{STATUSES[current.status][0]}”改为“{STATUSES[to_status][0]}”",
+                    f"cannot go from {current.status} to {to_status}"))
+
+        return self._change(finding_id, expected_version, "transition",
+                            {"status": to_status, "status_reason": reason}, legal)
+
+
+def open_store(url: str | None = None, readonly: bool = False,
+               config: Mapping[str, Any] | None = None, actor: str | None = None
+               ) -> FindingsStore:
+    """Open the findings database at ``url`` (default: config ``general.database_url``).
+
+    Read-only when ``readonly`` or when config ``general.mode`` is ``readonly``:
+    then the database itself refuses writes and must already be at the newest
+    schema.  Otherwise the schema is migrated to the newest revision.  ``actor``
+    defaults to the identity from the environment or config.
+    """
+    from workbench.config import load_config
+
+    cfg = config if config is not None else load_config()
+    readonly = readonly or cfg["general"].get("mode") == "readonly"
+    engine = create_engine(url or cfg["general"]["database_url"], readonly)
+    if readonly:
+        with engine.connect() as conn:
+            migrate.require_head(conn)
+    else:
+        with engine.connect().execution_options(workbench_write=True) as conn, conn.begin():
+            migrate.upgrade(conn)
+    return FindingsStore(engine, readonly=readonly,
+                         actor=identity.current_actor(cfg) if actor is None else actor,
+                         config=cfg)
