@@ -16,6 +16,7 @@ on a lock upgrade; reads use a plain deferred ``BEGIN``.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -34,7 +35,7 @@ def _sqlite_ro_url(url: sa.URL) -> sa.URL:
     if not path.is_file():
         raise StoreOpenError(Problem("database", f"数据库文件不存在：{path}",
                                         f"no database file at {path}"))
-    return url.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
+    return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
 
 
 def _sqlite_engine(url: sa.URL, readonly: bool) -> sa.Engine:
