@@ -87,7 +87,7 @@ def store(db_url, cfg):
     """A reviewer-mode store for alice (江苏)."""
     s = open_store(db_url, config=cfg, actor="alice")
     yield s
-    s.engine.dispose()
+    s.close()
 
 
 @pytest.fixture

@@ -105,3 +105,5 @@ def test_read_only_mode_and_missing_database_exit_2(env, sheet, tmp_path, datase
     res = run("import", str(sheet), "--dataset", str(dataset.path), "--db", sqlite_url)
     assert res.exit_code == 2 and "read-only" in res.output
     assert "1 findings" in run("list", "--db", sqlite_url).output
+    res = run("import", str(sheet), "--dataset", str(tmp_path), "--db", sqlite_url)
+    assert res.exit_code == 2 and "not a workbench dataset" in res.output

@@ -40,6 +40,19 @@ def test_update_bumps_the_version_and_a_stale_save_is_refused(store, draft, data
     assert [e["action"] for e in store.history(f.id)] == ["create", "update"]
 
 
+def test_two_reviewers_saving_the_same_version_one_wins(store, db_url, cfg, draft, dataset):
+    f = store.create(draft, dataset)
+    other = open_store(db_url, config=cfg, actor="nat")
+    both_read = other.get(f.id)
+    store.update(f.id, {"severity": "warning"}, f.version, dataset)
+    with pytest.raises(StaleVersion):
+        other.update(f.id, {"severity": "info"}, both_read.version, dataset)
+    with pytest.raises(StaleVersion):
+        other.transition(f.id, "dismissed", both_read.version, reason="r")
+    assert store.get(f.id).severity == "warning" and store.get(f.id).version == 2
+    other.close()
+
+
 def test_update_may_not_move_a_finding_to_another_enterprise(store, draft, dataset, enterprises):
     f = store.create(draft, dataset)
     with pytest.raises(ValidationError, match="cannot be changed"):

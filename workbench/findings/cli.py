@@ -100,6 +100,8 @@ def import_(sheet: Path, dataset: Path, period: str | None, db: str | None, as_j
     from workbench.findings import FindingsError
     from workbench.findings.sheets import import_sheet
 
+    if not Dataset(dataset).exists():
+        _fail(f"{dataset}: 不是工作台数据集 / not a workbench dataset (no manifest.json)")
     store = _open(db, readonly=False)
     try:
         report = import_sheet(store, sheet, Dataset(dataset), default_periods=period)

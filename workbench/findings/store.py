@@ -110,6 +110,10 @@ class FindingsStore:
         self.config = config
         self.limits = Limits.from_config(config)
 
+    def close(self) -> None:
+        """Close the store's database connections."""
+        self.engine.dispose()
+
     # -- reading --------------------------------------------------------------------
     def get(self, finding_id: str) -> Finding:
         """One finding (NotFound if there is none with this id)."""
