@@ -80,6 +80,8 @@ def test_a_process_killed_mid_save_leaves_the_store_consistent(db_url, cfg, draf
     child.join(30)
     assert child.exitcode == -signal.SIGKILL
 
+    reader = open_store(db_url, config=cfg, readonly=True)  # SQLite: a hot journal is left
+    assert reader.list() == [kept] and reader.verify().ok
     after = open_store(db_url, config=cfg, actor="alice")
     assert after.list() == [kept]
     assert len(after.history()) == 1
