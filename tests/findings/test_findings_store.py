@@ -121,6 +121,9 @@ def test_other_province_refused_wildcard_allowed_no_identity_refused(db_url, cfg
         open_store(db_url, config=cfg, actor="").create(draft, dataset)
     with pytest.raises(PermissionDenied):
         open_store(db_url, config=cfg, actor="mallory").create(draft, dataset)
+    cfg["findings"]["reviewer_provinces"]["n" * 129] = ["*"]
+    with pytest.raises(PermissionDenied, match="identity too long"):
+        open_store(db_url, config=cfg, actor="n" * 129).create(draft, dataset)
     national = open_store(db_url, config=cfg, actor="nat").create(draft, dataset)
     assert national.created_by == "nat"
     assert len(store.list()) == 2 and len(store.history()) == 2

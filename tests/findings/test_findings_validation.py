@@ -40,6 +40,7 @@ def test_a_valid_draft_is_normalised(draft, dataset, units):
     ({"enterprise_id": ""}, "enterprise_id", "不能为空", "must not be empty"),
     ({"unit_id": "NOPE-U9"}, "unit_id", "不属于企业", "does not belong to enterprise"),
     ({"periods": []}, "periods", "至少需要一个期间", "at least one period"),
+    ({"periods": 202413}, "periods", "期间格式错误", "bad period: 202413"),
     ({"periods": "2024-13"}, "periods", "期间格式错误", "bad period: 2024-13"),
     ({"due_date": "2025-02-30"}, "due_date", "日期无效", "invalid date '2025-02-30'"),
     ({"due_date": "next week"}, "due_date", "日期无效", "use YYYY-MM-DD"),
@@ -51,7 +52,10 @@ def test_a_valid_draft_is_normalised(draft, dataset, units):
     ({"colour": "red"}, "colour", "未知字段", "unknown field"),
     ({"flags": [{"check_id": "x", "enterprise_id": "OTHER"}]}, "flags[0]",
      "预警所属企业与问题不一致", "belongs to another enterprise"),
-    ({"flags": [{"enterprise_id": "x"}]}, "flags[0]", "缺少 check_id", "check_id is missing"),
+    ({"flags": [{"enterprise_id": "x"}]}, "flags[0].check_id", "不能为空", "must not be empty"),
+    ({"flags": [{"check_id": "c" * 65}]}, "flags[0].check_id", "过长", "too long"),
+    ({"flags": "cc_low"}, "flags", "应为预警列表", "must be a list of flags"),
+    ({"flags": ["cc_low"]}, "flags[0]", "不是预警记录", "not a flag record"),
 ])
 def test_each_refusal_names_the_field_in_both_languages(draft, dataset, change, field, zh, en):
     err = refusal({**draft, **change}, dataset)

@@ -17,6 +17,8 @@ from typing import Any
 from workbench.findings.errors import PermissionDenied, Problem
 
 WILDCARD = "*"
+#: Longest identity the store records (created_by / updated_by / audit actor).
+MAX_ACTOR_LENGTH = 128
 
 
 def current_actor(cfg: Mapping[str, Any]) -> str:
@@ -41,6 +43,10 @@ def check_may_write(actor: str, province: str, cfg: Mapping[str, Any]) -> None:
             "actor", "未设置审核人身份（WORKBENCH_USER、JUPYTERHUB_USER 或配置 general.reviewer）",
             "no reviewer identity (set WORKBENCH_USER, JUPYTERHUB_USER or config "
             "general.reviewer)"))
+    if len(actor) > MAX_ACTOR_LENGTH:
+        raise PermissionDenied(Problem(
+            "actor", f"审核人身份过长（上限 {MAX_ACTOR_LENGTH} 个字符）",
+            f"reviewer identity too long (the limit is {MAX_ACTOR_LENGTH} characters)"))
     allowed = assigned_provinces(actor, cfg)
     if WILDCARD not in allowed and province not in allowed:
         raise PermissionDenied(Problem(

@@ -24,6 +24,8 @@ PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00:00)?$")
 LIST_SEPARATORS = re.compile(r"[,;，；、\s]+")
+#: Longest key (check id, unit, parameter code, fingerprint) the tables hold.
+KEY_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,12 @@ def _code(name: str, value: Any, codes: dict[str, tuple[str, str]], required: bo
 
 
 def _periods(value: Any, out: list[Problem]) -> tuple[str, ...]:
-    items = [] if _blank(value) else (
-        LIST_SEPARATORS.split(value.strip()) if isinstance(value, str) else [str(v) for v in value])
+    if _blank(value):
+        items = []
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = [str(v) for v in value]
+    else:
+        items = LIST_SEPARATORS.split(str(value).strip())
     items = [p.strip() for p in items if p.strip()]
     if not items:
         out.append(Problem("periods", "至少需要一个期间（YYYY-MM 或 YYYY）",
@@ -143,29 +149,44 @@ def _number(name: str, value: Any, out: list[Problem]) -> float | None:
     return number
 
 
+def _flag(where: str, item: Mapping[str, Any], enterprise_id: str | None,
+          fingerprint: str | None, out: list[Problem]) -> FlagRef | None:
+    before = len(out)
+    check_id = _text(f"{where}.check_id", item.get("check_id"), KEY_LENGTH, True, out)
+    if item.get("enterprise_id") != enterprise_id:
+        out.append(Problem(where, "预警所属企业与问题不一致",
+                           "the flag belongs to another enterprise than the finding"))
+    period = _text(f"{where}.period", item.get("period"), KEY_LENGTH, False, out)
+    if period is not None and not MONTH_RE.match(period):
+        out.append(Problem(where, f"期间格式错误 {period!r}", f"bad period {period!r}"))
+    ref = FlagRef(
+        check_id=check_id or "", enterprise_id=enterprise_id or "",
+        unit_id=_text(f"{where}.unit_id", item.get("unit_id"), KEY_LENGTH, False, out),
+        period=period,
+        parameter_code=_text(f"{where}.parameter_code", item.get("parameter_code"),
+                             KEY_LENGTH, False, out),
+        dataset_fingerprint=_text(f"{where}.dataset_fingerprint",
+                                  item.get("dataset_fingerprint"), KEY_LENGTH, False, out)
+        or fingerprint)
+    return ref if len(out) == before else None
+
+
 def _flags(value: Any, enterprise_id: str | None, fingerprint: str | None,
            out: list[Problem]) -> tuple[FlagRef, ...]:
+    if _blank(value):
+        return ()
+    if isinstance(value, str | Mapping):
+        out.append(Problem("flags", "应为预警列表", "must be a list of flags"))
+        return ()
     refs = []
-    for i, raw in enumerate(value or ()):
-        item = dict(raw.__dict__ if isinstance(raw, FlagRef) else raw)
-        where = f"flags[{i}]"
-        if _blank(item.get("check_id")):
-            out.append(Problem(where, "缺少 check_id", "check_id is missing"))
+    for i, raw in enumerate(value):
+        item = raw.__dict__ if isinstance(raw, FlagRef) else raw
+        if not isinstance(item, Mapping):
+            out.append(Problem(f"flags[{i}]", "不是预警记录", "not a flag record"))
             continue
-        if item.get("enterprise_id") != enterprise_id:
-            out.append(Problem(where, "预警所属企业与问题不一致",
-                               "the flag belongs to another enterprise than the finding"))
-            continue
-        period = None if _blank(item.get("period")) else str(item["period"])
-        if period is not None and not MONTH_RE.match(period):
-            out.append(Problem(where, f"期间格式错误 {period!r}", f"bad period {period!r}"))
-        refs.append(FlagRef(
-            check_id=str(item["check_id"]), enterprise_id=enterprise_id or "",
-            unit_id=None if _blank(item.get("unit_id")) else str(item["unit_id"]),
-            period=period,
-            parameter_code=None if _blank(item.get("parameter_code"))
-            else str(item["parameter_code"]),
-            dataset_fingerprint=item.get("dataset_fingerprint") or fingerprint))
+        ref = _flag(f"flags[{i}]", item, enterprise_id, fingerprint, out)
+        if ref is not None:
+            refs.append(ref)
     return tuple(refs)
 
 
@@ -179,11 +200,11 @@ def validate(draft: Mapping[str, Any], index: EnterpriseIndex, limits: Limits) -
     unknown = sorted(set(draft) - set(CONTENT_FIELDS) - {"flags"})
     if unknown:
         out.append(Problem(", ".join(unknown), "未知字段", "unknown field"))
-    ent = _text("enterprise_id", draft.get("enterprise_id"), 64, True, out)
+    ent = _text("enterprise_id", draft.get("enterprise_id"), KEY_LENGTH, True, out)
     if ent and ent not in index.provinces:
         out.append(Problem("enterprise_id", f"数据集中没有企业 {ent}",
                            f"enterprise {ent} is not in the dataset"))
-    unit = _text("unit_id", draft.get("unit_id"), 64, False, out)
+    unit = _text("unit_id", draft.get("unit_id"), KEY_LENGTH, False, out)
     if unit and ent in index.provinces and unit not in index.units.get(ent, frozenset()):
         out.append(Problem("unit_id", f"机组 {unit} 不属于企业 {ent}",
                            f"unit {unit} does not belong to enterprise {ent}"))
