@@ -16,17 +16,30 @@ class ReviewerApp:
     """Everything a provincial reviewer needs for one enterprise at a time.
 
     ``value`` is the chosen enterprise's credit code; choosing another refreshes every view.
+    With a findings ``store`` (``workbench.findings.open_store``) a findings tab holds the
+    finding form and the enterprise's findings.
     """
 
-    def __init__(self, review: ReviewData, locale: str = "zh-CN"):
+    def __init__(self, review: ReviewData, locale: str = "zh-CN", store=None):
         self.review = review
         self._w_language = LanguageSwitch(locale)
         self.picker = EnterprisePicker(review, locale)
         self.history = FilingHistory(review, locale)
         self.peers = PeerBenchmark(review, locale)
         self.flags = FlagsPanel(review, locale)
-        self._w_tabs = w.Tab(children=[self.flags.widget, self.history.widget,
-                                       self.peers.widget])
+        self.views = [self.picker, self.history, self.peers, self.flags]
+        tabs = [self.flags.widget, self.history.widget, self.peers.widget]
+        self._tab_keys = ["flags", "history", "peers"]
+        if store is not None:
+            from widgets.findings import FindingForm, FindingList
+
+            self.form = FindingForm(review, store, locale)
+            self.findings = FindingList(store, locale)
+            self.form.on_saved(self.findings.refresh)
+            self.views += [self.form, self.findings]
+            tabs.append(w.VBox([self.form.widget, self.findings.widget]))
+            self._tab_keys.append("findings")
+        self._w_tabs = w.Tab(children=tabs)
         self.picker.on_change(self._show)
         self.flags.on_jump(self._jump)
         self._w_language.on_change(self.set_locale)
@@ -45,13 +58,13 @@ class ReviewerApp:
 
     def set_locale(self, locale: str) -> None:
         """Switch every view to ``locale``."""
-        for view in (self.picker, self.history, self.peers, self.flags):
+        for view in self.views:
             view.set_locale(locale)
-        for i, key in enumerate(("flags", "history", "peers")):
+        for i, key in enumerate(self._tab_keys):
             self._w_tabs.set_title(i, label(key, locale))
 
     def _show(self, enterprise_id: str | None) -> None:
-        for view in (self.history, self.peers, self.flags):
+        for view in self.views[1:]:
             view.show_enterprise(enterprise_id)
 
     def _jump(self, unit_id: str, parameter_code: str, _period: str) -> None:

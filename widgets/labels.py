@@ -15,6 +15,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "parameter": ("参数", "Parameter"), "quantity": ("指标", "Quantity"),
     "peer_scope": ("对标范围", "Peer group"), "history": ("填报历史", "Filing history"),
     "peers": ("同类对标", "Peer benchmark"), "flags": ("预警", "Flags"),
+    "findings": ("问题记录", "Findings"),
     "labs": ("检测报告", "Lab reports"), "revisions": ("修订记录", "Revisions"),
     "daily": ("日数据与月度值", "Daily vs monthly"), "risk": ("风险分", "Risk"),
     "no_flags": ("无预警", "No flags"), "show": ("查看记录", "Show records"),
