@@ -77,3 +77,20 @@ def test_screen_writes_flags_risk_and_manifest(tmp_path):
                  "manifest.json"):
         assert (tmp_path / name).is_file()
     assert facts["spot_checks"]["seed"] == 2026
+
+
+def test_demo_config_lets_the_demo_reviewer_write_for_jiangsu(tmp_path, monkeypatch):
+    from workbench.cli import _demo_config
+    from workbench.config import load_config
+    from workbench.findings.identity import assigned_provinces, current_actor
+
+    path = _demo_config(tmp_path / "demo")
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(path))
+    monkeypatch.delenv("WORKBENCH_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    cfg = load_config()
+    assert current_actor(cfg) == "demo-reviewer"
+    assert assigned_provinces("demo-reviewer", cfg) == {"江苏"}
+    assert cfg["general"]["database_url"].endswith("demo/findings.sqlite")
+    assert _demo_config(tmp_path / "demo").read_text(encoding="utf-8") == path.read_text(
+        encoding="utf-8")

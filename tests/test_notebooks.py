@@ -13,8 +13,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_executes(path, demo_dir, monkeypatch):
+def test_notebook_executes(path, demo_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("WORKBENCH_DATASET", str(demo_dir))
+    config = tmp_path / "workbench.toml"
+    config.write_text(f'[general]\ndatabase_url = "sqlite:///{tmp_path / "f.sqlite"}"\n'
+                      'reviewer = "nb-test"\n', encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     nb = nbformat.read(path, as_version=4)
     assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no parameters cell"
     NotebookClient(nb, timeout=300, kernel_name="python3",
@@ -25,3 +29,4 @@ def test_notebook_executes(path, demo_dir, monkeypatch):
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
                    for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "monthly_parameters" in text and os.fspath(demo_dir) in text
+    assert "reviewer: nb-test" in text

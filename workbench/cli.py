@@ -226,7 +226,30 @@ def demo(port: int, no_browser: bool) -> None:
     if not (dataset / "manifest.json").is_file():
         click.echo(f"生成示例数据 / generating the demo dataset -> {dataset}")
         write(generate("demo"), dataset, "demo", DEFAULT_SEED, DEFAULT_PROBLEM_RATE)
+    if "WORKBENCH_CONFIG" not in os.environ:
+        os.environ["WORKBENCH_CONFIG"] = str(_demo_config((root or Path.cwd()) / "runs" / "demo"))
     _launch_lab(dataset, port, no_browser)
+
+
+#: The demo's own config: a findings database beside it and a demo reviewer for 江苏.
+DEMO_CONFIG = """# Written by `workbench demo`: the demo reviewer may write findings for 江苏.
+[general]
+database_url = "sqlite:///{db}"
+reviewer = "demo-reviewer"
+
+[findings]
+reviewer_provinces = {{ "demo-reviewer" = ["江苏"] }}
+"""
+
+
+def _demo_config(folder: Path) -> Path:
+    """Write (once) and return the demo's config file in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "workbench.toml"
+    if not path.is_file():
+        path.write_text(DEMO_CONFIG.format(db=(folder / "findings.sqlite").resolve().as_posix()),
+                        encoding="utf-8")
+    return path
 
 
 from workbench.findings.cli import findings  # noqa: E402 - the findings subcommands
