@@ -94,3 +94,14 @@ def test_demo_config_lets_the_demo_reviewer_write_for_jiangsu(tmp_path, monkeypa
     assert cfg["general"]["database_url"].endswith("demo/findings.sqlite")
     assert _demo_config(tmp_path / "demo").read_text(encoding="utf-8") == path.read_text(
         encoding="utf-8")
+
+
+def test_a_broken_config_file_is_named_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "workbench.toml"
+    bad.write_text("[general\nlocale = 'en'\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(bad))
+    res = CliRunner().invoke(main, ["info", str(tmp_path)])
+    assert res.exit_code == 1 and str(bad) in res.output and "Traceback" not in res.output
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "missing.toml"))
+    res = CliRunner().invoke(main, ["info", str(tmp_path)])
+    assert res.exit_code == 1 and "missing.toml" in res.output

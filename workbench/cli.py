@@ -42,6 +42,12 @@ def main() -> None:
     workbench lab      打开审核工作台 / open the reviewer workbench in JupyterLab
     workbench demo     示例数据 + 工作台 / demo data + workbench in one step
     """
+    from workbench.config import ConfigError, load_config
+
+    try:
+        load_config()          # a broken config file is reported once, here, by name
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

@@ -20,6 +20,10 @@ from typing import Any
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 
 
+class ConfigError(Exception):
+    """The user's config file is missing or not valid TOML (the message names the file)."""
+
+
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in override.items():
@@ -36,7 +40,8 @@ def user_config_path() -> Path | None:
     if env:
         path = Path(env)
         if not path.is_file():
-            raise FileNotFoundError(f"WORKBENCH_CONFIG points at {path}, which does not exist")
+            raise ConfigError(f"WORKBENCH_CONFIG points at {path}, which is not a file "
+                              f"/ 配置文件不存在")
         return path
     local = Path("workbench.toml")
     return local if local.is_file() else None
@@ -47,8 +52,11 @@ def _load(path: str | None) -> dict[str, Any]:
     with DEFAULTS_PATH.open("rb") as fh:
         cfg = tomllib.load(fh)
     if path:
-        with Path(path).open("rb") as fh:
-            cfg = _merge(cfg, tomllib.load(fh))
+        try:
+            with Path(path).open("rb") as fh:
+                cfg = _merge(cfg, tomllib.load(fh))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}) / 配置文件格式错误") from exc
     return cfg
 
 

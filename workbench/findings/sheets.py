@@ -26,6 +26,7 @@ HEADER_ALIASES = {
     "统一社会信用代码": "enterprise_id", "企业编号": "enterprise_id", "企业代码": "enterprise_id",
     "机组编号": "unit_id", "机组": "unit_id",
     "期间": "periods", "所属期": "periods", "所属期间": "periods", "涉及期间": "periods",
+    "月份": "periods", "period": "periods",
     "标题": "title", "问题标题": "title", "问题": "title",
     "严重程度": "severity", "严重性": "severity", "等级": "severity",
     "类别": "category", "问题类别": "category", "问题类型": "category",
