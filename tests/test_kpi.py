@@ -1,0 +1,97 @@
+"""Supervisor indicators: each computed on a small clean dataset against a hand count."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from workbench import kpi
+from workbench.checks.inputs import build_inputs
+from workbench.config import load_config
+from workbench.screen import empty_flags
+
+
+@pytest.fixture(scope="module")
+def x(clean_tables):
+    return build_inputs(clean_tables)
+
+
+def test_on_time_and_first_pass_rates(clean_tables):
+    t = copy.deepcopy(clean_tables)
+    m = t["monthly_parameters"]
+    unit, period = m["unit_id"].iloc[0], "2024-02"
+    late = (m["unit_id"] == unit) & (m["period"] == period)
+    m.loc[late, "submitted_at"] = pd.Timestamp("2024-05-30 10:00")
+    x = build_inputs(t)
+    k = kpi.monthly_kpis(x, empty_flags(), load_config()).set_index("period")
+    n_units = x.monthly.loc[x.monthly["period"] == period, "unit_id"].nunique()
+    assert k.at[period, "on_time_deposit_rate"] == pytest.approx((n_units - 1) / n_units)
+    assert k.at["2024-03", "on_time_deposit_rate"] == 1.0
+    ev = x.events
+    returned = set(zip(*ev.loc[ev["event_code"] == "returned", ["enterprise_id",
+                                                                 "period"]].T.values,
+                       strict=True))
+    approved = ev[(ev["event_code"] == "approved") & (ev["period"] == period)]
+    expected = 1 - sum((e, period) in returned for e in approved["enterprise_id"]) / len(approved)
+    assert k.at[period, "first_time_pass_rate"] == pytest.approx(expected)
+    assert k["returns"].sum() == len(returned)
+
+
+def test_problems_count_enterprise_periods_with_a_critical_flag(x):
+    ent = x.enterprises["enterprise_id"].iloc[0]
+    flags = pd.DataFrame({"check_id": ["a.b", "a.c", "a.b"], "severity": ["critical"] * 2 +
+                          ["warning"], "enterprise_id": [ent] * 3,
+                          "period": ["2024-01", "2024-01", "2024-02"]})
+    k = kpi.monthly_kpis(x, flags, load_config()).set_index("period")
+    assert k.at["2024-01", "enterprise_periods_with_problems"] == 1
+    assert k.at["2024-02", "enterprise_periods_with_problems"] == 0
+
+
+def test_filters_narrow_the_scope(x):
+    city = x.enterprises["city"].iloc[0]
+    all_ = kpi.monthly_kpis(x, empty_flags(), load_config())
+    one = kpi.monthly_kpis(x, empty_flags(), load_config(), city=city)
+    assert (one["filed_co2_t"] < all_["filed_co2_t"]).all()
+
+
+def test_compliance_counts_shortfalls(clean_tables):
+    t = copy.deepcopy(clean_tables)
+    a = t["annual_reports"]
+    i = a.index[a["allowance_surrendered_t"].notna()][0]
+    a.loc[i, "allowance_surrendered_t"] = a.loc[i, "verified_co2_t"] * 0.5
+    c = kpi.compliance(build_inputs(t)).set_index("year")
+    year = a.loc[i, "year"]
+    assert c.at[year, "surrender_complete"] == c.at[year, "surrender_due"] - 1
+
+
+def test_findings_summary():
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    f = [SimpleNamespace(status=s, severity="critical", created_at=now - pd.Timedelta(days=d))
+         for s, d in (("open", 10), ("sent_for_rectification", 100), ("rectified", 40),
+                      ("closed", 300), ("dismissed", 5))]
+    out = kpi.findings_summary(f, pd.Timestamp("2026-11-01"))
+    assert out["by_status"]["count"].sum() == 5
+    ages = out["by_age"].set_index("age")["count"]
+    assert ages["≤30 d"] == 1 and ages["91–180 d"] == 1 and ages["31–90 d"] == 1
+    assert out["rectification"].at[0, "progress"] == pytest.approx(2 / 3)
+
+
+def test_scorecards_single_out_the_unaccredited_lab(clean_tables):
+    t = copy.deepcopy(clean_tables)
+    labs = t["lab_reports"]
+    labs.loc[labs.index[:3], ["lab_name", "lab_accreditation_no"]] = ["厂内化验室", None]
+    x = build_inputs(t)
+    flags = pd.DataFrame({"check_id": ["evidence.accreditation"] * 3, "severity": ["critical"] * 3,
+                          "enterprise_id": labs.loc[labs.index[:3], "enterprise_id"].to_numpy(),
+                          "unit_id": labs.loc[labs.index[:3], "unit_id"].to_numpy(),
+                          "period": labs.loc[labs.index[:3], "covered_period"].to_numpy()})
+    card = kpi.lab_scorecard(x, flags).set_index("lab_name")
+    assert not card.at["厂内化验室", "accredited"]
+    assert card.at["厂内化验室", "share_flagged"] == 1.0
+    assert card.index[0] == "厂内化验室"
+    vcard = kpi.verifier_scorecard(x, flags)
+    assert vcard["enterprises"].sum() == len(x.enterprises)
