@@ -9,6 +9,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: Text each notebook must print besides displaying its widget.
+EXPECTED = {"reviewer_workbench.ipynb": ("monthly_parameters", "{dataset}", "reviewer: nb-test")}
 
 
 @pytest.mark.slow
@@ -26,7 +28,10 @@ def test_notebook_executes(path, demo_dir, monkeypatch, tmp_path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
-                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    assert "monthly_parameters" in text and os.fspath(demo_dir) in text
-    assert "reviewer: nb-test" in text
+                   for o in outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for o in outputs), "the app widget was not displayed"
+    for expected in EXPECTED.get(path.name, ()):
+        assert expected.format(dataset=os.fspath(demo_dir)) in text, expected

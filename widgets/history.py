@@ -22,6 +22,9 @@ class FilingHistory:
         self._locale = locale
         self._enterprise: str | None = None
         self._hold = False
+        # what is on screen: a change notification may arrive more than once
+        self._listed: tuple | None = None     # (enterprise, unit, locale) of the parameter list
+        self._drawn: tuple | None = None      # (enterprise, unit, parameter, locale) drawn
         self._w_unit = w.Dropdown()
         self._w_param = w.Dropdown()
         self._w_series = new_figure_widget()
@@ -76,8 +79,10 @@ class FilingHistory:
         self._tables()
 
     def _unit_changed(self, _change=None) -> None:
-        if self._hold:
+        key = (self._enterprise, self._w_unit.value, self._locale)
+        if self._hold or key == self._listed:
             return
+        self._listed = key
         unit = self._w_unit.value
         codes = self._review.parameters_of(self._enterprise, unit) if unit else []
         current = self._w_param.value
@@ -89,8 +94,10 @@ class FilingHistory:
 
     def _redraw(self, _change=None) -> None:
         unit, code = self.value
-        if self._hold or not (self._enterprise and unit and code):
+        key = (self._enterprise, unit, code, self._locale)
+        if self._hold or not (self._enterprise and unit and code) or key == self._drawn:
             return
+        self._drawn = key
         hist = self._review.history(self._enterprise, unit, code)
         name = parameter_label(code, self._locale)
         show(self._w_series, plots.history_figure(hist, f"{unit} · {name}", name))

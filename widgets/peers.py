@@ -30,6 +30,7 @@ class PeerBenchmark:
         self._review = review
         self._locale = locale
         self._hold = False
+        self._drawn: tuple | None = None      # what the figure shows (notifications may repeat)
         self._w_unit = w.Dropdown()
         self._w_quantity = w.Dropdown()
         self._w_scope = w.Dropdown()
@@ -82,8 +83,10 @@ class PeerBenchmark:
 
     def _redraw(self, _change=None) -> None:
         unit, quantity, scope = self.value
-        if self._hold or not unit or not quantity or not scope:
+        key = (unit, quantity, scope, self._locale)
+        if self._hold or not unit or not quantity or not scope or key == self._drawn:
             return
+        self._drawn = key
         peers, group = self._review.peers_of(unit, quantity, scope)
         name = QUANTITIES[quantity][0 if self._locale == "zh-CN" else 1]
         self._w_group.value = f"<b>{label('peers', self._locale)}</b>: {group} · n={len(peers)}"
@@ -94,12 +97,4 @@ class PeerBenchmark:
             return
         fit = self._review.carbon_ncv(self._enterprise)
         title = pick("收到基碳–低位发热量回归带", "C_ar–NCV regression band", self._locale)
-        figure = plots.carbon_ncv_figure(fit, title)
-        if len(self._w_carbon.data) != len(figure.data):
-            show(self._w_carbon, figure)
-            return
-        # the peers and the band stay; only this enterprise's points and the title change
-        own, target = figure.data[-1], self._w_carbon.data[-1]
-        with self._w_carbon.batch_update():
-            target.x, target.y, target.customdata = own.x, own.y, own.customdata
-            self._w_carbon.layout.title = figure.layout.title
+        show(self._w_carbon, plots.carbon_ncv_figure(fit, title))

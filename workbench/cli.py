@@ -41,6 +41,7 @@ def main() -> None:
     workbench screen   筛查预警与风险排名 / screen a dataset: flags and risk ranking
     workbench lab      打开审核工作台 / open the reviewer workbench in JupyterLab
     workbench demo     示例数据 + 工作台 / demo data + workbench in one step
+    workbench dashboard 只读监管看板（Voilà）/ read-only supervisor dashboard (Voila)
     """
     from workbench.config import ConfigError, load_config
 
@@ -218,6 +219,52 @@ def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
     if dataset is None or not (dataset / "manifest.json").is_file():
         raise click.ClickException(f"{dataset}: not a workbench dataset (run `workbench demo`)")
     _launch_lab(dataset, port, no_browser)
+
+
+#: The supervisor dashboard served by ``workbench dashboard``.
+DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
+
+
+def voila_command(root: Path, port: int, no_browser: bool) -> list[str]:
+    """The hardened Voilà command line for the supervisor dashboard.
+
+    Sources stripped and tracebacks hidden (Voilà's defaults, made explicit), no static
+    files served but images, idle kernels culled after 10 minutes.
+    """
+    cmd = [sys.executable, "-m", "voila", str(root / DASHBOARD_NOTEBOOK), f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
+           "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg)']",
+           "--MappingKernelManager.cull_interval=60",
+           "--MappingKernelManager.cull_idle_timeout=600"]
+    if no_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--results", type=click.Path(path_type=Path), default=None,
+              help="筛查结果目录（默认自动筛查并缓存）/ a `workbench screen` folder "
+                   "(default: screen once and cache).")
+@click.option("--port", type=int, default=8866, show_default=True, help="端口 / port.")
+@click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
+def dashboard(dataset: Path, results: Path | None, port: int, no_browser: bool) -> None:
+    """只读监管看板 / Serve the read-only supervisor dashboard with Voilà.
+
+    \b
+    Findings are opened read-only (SQLite mode=ro / PostgreSQL read-only sessions).
+    Deep link to one enterprise: http://127.0.0.1:PORT/?enterprise=<credit code>
+    """
+    root = _repo_root()
+    if root is None:
+        raise click.ClickException("the notebooks are not installed beside this package; run "
+                                   "from a source checkout (pip install -e .)")
+    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()))
+    if results:
+        env["WORKBENCH_RESULTS"] = str(results.resolve())
+    click.echo(f"监管看板 / dashboard: http://127.0.0.1:{port}/ (dataset {dataset.resolve()})")
+    cmd = voila_command(root, port, no_browser)
+    os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with Voila
 
 
 @main.command()

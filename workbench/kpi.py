@@ -27,7 +27,7 @@ import pandas as pd
 from workbench.checks.inputs import Inputs
 
 
-def _scope(x: Inputs, province: str | None, city: str | None,
+def enterprises_in_scope(x: Inputs, province: str | None, city: str | None,
            industry: str | None) -> pd.Series:
     """Enterprise ids within the filters (``None`` = any)."""
     e = x.enterprises
@@ -42,7 +42,7 @@ def monthly_kpis(x: Inputs, flags: pd.DataFrame, cfg: dict, province: str | None
                  city: str | None = None, industry: str | None = None) -> pd.DataFrame:
     """One row per period: on-time deposit rate, first-time pass rate, returns, enterprise-
     periods with a critical flag, and filed CO2 (t) of the enterprises in scope."""
-    ents = set(_scope(x, province, city, industry))
+    ents = set(enterprises_in_scope(x, province, city, industry))
     m = x.monthly[x.monthly["enterprise_id"].isin(ents)]
     deadline = m["month_end"] + pd.Timedelta(days=cfg["policy"]["deposit_deadline_days"] + 1)
     on_time = (m["submitted_at"] <= deadline).groupby(m["period"]).mean()

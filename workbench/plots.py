@@ -9,6 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+#: A small house template: the full default template costs tens of milliseconds to validate
+#: for every figure, which the 300 ms budget of an enterprise switch cannot spare.
+TEMPLATE = go.layout.Template(layout={
+    "font": {"size": 12}, "paper_bgcolor": "white", "plot_bgcolor": "#f4f6f8",
+    "colorway": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"],
+    "xaxis": {"gridcolor": "white", "zeroline": False},
+    "yaxis": {"gridcolor": "white", "zeroline": False}, "hovermode": "closest"})
+
 SEVERITY_COLOURS = {"critical": "#d62728", "warning": "#ff9f1c", "info": "#8c8c8c", "": "#1f77b4"}
 
 
@@ -24,7 +32,7 @@ def history_figure(hist: pd.DataFrame, title: str, y_label: str) -> go.Figure:
         line={"color": "#9db4c0"},
         customdata=hist[["source_code", "revisions", "first_value", "flag_severity"]].to_numpy(),
         hovertemplate=hover))
-    fig.update_layout(title=title, yaxis_title=y_label, height=320,
+    fig.update_layout(template=TEMPLATE, title=title, yaxis_title=y_label, height=320,
                       margin={"l": 60, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -35,7 +43,8 @@ def daily_figure(dvm: pd.DataFrame, title: str) -> go.Figure:
                             marker_color="#c7d7e0"),
                      go.Scatter(x=dvm["period"], y=dvm["monthly"], name="monthly / 月度填报",
                                 mode="lines+markers", line={"color": "#1f77b4"})])
-    fig.update_layout(title=title, height=300, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    fig.update_layout(template=TEMPLATE, title=title, height=300,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 40},
                       legend={"orientation": "h"})
     return fig
 
@@ -54,7 +63,8 @@ def peer_figure(peers: pd.DataFrame, title: str, x_label: str) -> go.Figure:
                    marker={"color": SEVERITY_COLOURS["critical"], "size": 14,
                            "symbol": "diamond"}),
     ])
-    fig.update_layout(title=title, xaxis_title=x_label, height=260, showlegend=False,
+    fig.update_layout(template=TEMPLATE, title=title, xaxis_title=x_label, height=260,
+                      showlegend=False,
                       margin={"l": 90, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -81,6 +91,7 @@ def carbon_ncv_figure(fit: dict, title: str) -> go.Figure:
                    hovertemplate="%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}"
                                  "<extra></extra>"),
     ])
-    fig.update_layout(title=title, xaxis_title="NCV_ar (GJ/t)", yaxis_title="C_ar (%)",
+    fig.update_layout(template=TEMPLATE, title=title, xaxis_title="NCV_ar (GJ/t)",
+                      yaxis_title="C_ar (%)",
                       height=360, margin={"l": 60, "r": 20, "t": 50, "b": 40})
     return fig

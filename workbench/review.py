@@ -221,7 +221,7 @@ class ReviewData:
             columns={quantity: "value"})
         return out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True), group
 
-    def carbon_ncv(self, enterprise_id: str, sample: int = 4000) -> dict:
+    def carbon_ncv(self, enterprise_id: str, sample: int = 1500) -> dict:
         """The C_ar–NCV regression of the screening (coal lab reports) and where the
         enterprise's reports fall: ``{"population", "own", "a", "b", "band"}``.
 

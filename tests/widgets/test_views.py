@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from widgets.apps import ReviewerApp
+from widgets.figures import figure_of
 from widgets.flags import FlagsPanel, flag_rows_html
 from widgets.history import FilingHistory
 from widgets.peers import PeerBenchmark
@@ -60,7 +61,7 @@ def test_history_follows_enterprise_unit_and_parameter(review, flagged):
     assert h.value[1] == "coal_consumption_t" or h.value[1] == "gas_consumption_knm3"
     h.show_record(units[-1], "co2_t")
     assert h.value == (units[-1], "co2_t")
-    series = h._w_series.data[0]
+    series = figure_of(h._w_series).data[0]
     hist = review.history(flagged, units[-1], "co2_t")
     assert list(series.x) == hist["period"].tolist()
     assert "<table" in h._w_labs.value
@@ -102,9 +103,9 @@ def test_peer_group_can_be_changed(review, flagged):
     auto = view._w_group.value
     view.set_scope("category")
     assert view._w_group.value != auto and "national" in view._w_group.value
-    marked = view._w_fig.data[1]
+    marked = figure_of(view._w_fig).data[1]
     assert len(marked.x) == 1                     # the unit itself, highlighted
-    own = view._w_carbon.data[-1]                 # its lab reports on the C_ar-NCV band
+    own = figure_of(view._w_carbon).data[-1]                 # its lab reports on the C_ar-NCV band
     assert len(own.x) == len(review.labs_of(flagged).dropna(subset=["carbon_ar_pct"]))
 
 

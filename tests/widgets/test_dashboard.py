@@ -1,0 +1,73 @@
+"""Supervisor dashboard, browserless: filters, drill-down, deep links, no write control."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from widgets.dashboard import SupervisorDashboard, open_dashboard
+from workbench.config import load_config
+from workbench.findings import ReadOnlyStore, open_store
+from workbench.review import ReviewData
+
+
+@pytest.fixture(scope="module")
+def review(demo_dir) -> ReviewData:
+    return ReviewData.open(demo_dir)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+@pytest.fixture()
+def readonly_store(review, tmp_path, monkeypatch):
+    cfg = load_config()
+    cfg["findings"]["reviewer_provinces"] = {"alice": ["江苏"]}
+    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
+    writer = open_store(url, config=cfg, actor="alice")
+    ent = review.enterprise_list()["enterprise_id"].iloc[0]
+    writer.create({"enterprise_id": ent, "periods": ["2024-03"], "category": "other",
+                   "title": "<script>alert(1)</script>", "severity": "warning",
+                   "description": "<img src=x onerror=alert(2)>"}, review.ds)
+    writer.close()
+    return open_store(url, readonly=True, config=cfg, actor="alice")   # may write, yet read-only
+
+
+def test_filters_change_kpis_and_ranking(review):
+    d = SupervisorDashboard(review)
+    everyone = d.ranking
+    cards = d._w_cards.value
+    city = review.enterprises["city"].value_counts().index[0]
+    d.filter(city=city)
+    in_city = set(review.enterprises.loc[review.enterprises["city"] == city, "enterprise_id"])
+    assert set(d.ranking) <= in_city and len(d.ranking) < len(everyone)
+    assert d._w_cards.value != cards
+
+
+def test_drill_down_and_deep_link(review, demo_dir):
+    d = SupervisorDashboard(review)
+    d._w_ranking.value = d.ranking[0]
+    assert d._w_tabs.selected_index == 3
+    assert set(d.detail_flags.value["enterprise_id"]) == {d.ranking[0]}
+    ent = review.enterprise_list()["enterprise_id"].iloc[2]
+    linked = open_dashboard(str(demo_dir), query=f"enterprise={ent}&x=1")
+    assert linked._w_tabs.selected_index == 3
+    assert set(linked.detail_flags.value["enterprise_id"]) <= {ent}
+    assert linked.detail_history.value[0] in set(review.units_of(ent)["unit_id"])
+
+
+def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
+    d = SupervisorDashboard(review, readonly_store)
+    buttons = [x for x in _walk(d.widget) if isinstance(x, w.Button)]
+    assert all(b.icon == "search" for b in buttons)          # only "show records"
+    assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
+    html = d._w_findings.value
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    ent = review.enterprise_list()["enterprise_id"].iloc[0]
+    with pytest.raises(ReadOnlyStore):
+        readonly_store.create({"enterprise_id": ent, "periods": ["2024-03"], "title": "t",
+                               "category": "other", "severity": "info"}, review.ds)
+    assert len(readonly_store.list()) == 1

@@ -1,0 +1,254 @@
+"""Supervisor dashboard: KPIs with trends, risk by city and enterprise, findings status,
+verifier and lab scorecards, and a read-only drill-down into one enterprise.
+
+Read-only by construction: it is given a findings store opened read-only and renders no
+write control at all (no form, no workflow buttons).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from widgets.figures import new_figure_widget, show
+from widgets.flags import FlagsPanel
+from widgets.history import FilingHistory
+from widgets.labels import LanguageSwitch, label
+from workbench import kpi, plots
+from workbench.checks.inputs import Inputs, build_inputs
+from workbench.i18n import pick
+from workbench.review import ReviewData
+
+TEXT = {
+    "title": ("碳排放数据质量监管看板", "Carbon data quality — supervisor dashboard"),
+    "on_time": ("按时存证率", "On-time deposits"), "first_pass": ("一次通过率", "First-time pass"),
+    "returns": ("退回次数", "Returns"),
+    "problems": ("问题企业月数", "Enterprise-months with problems"),
+    "co2": ("覆盖排放量 (Mt)", "Emissions covered (Mt)"),
+    "findings": ("问题记录", "Findings"), "rect": ("整改进度", "Rectification progress"),
+    "compliance": ("履约率", "Compliance"), "ranking": ("风险排名", "Risk ranking"),
+    "cities": ("地市风险", "Risk by city"), "verifiers": ("核查机构评分", "Verification agencies"),
+    "labs": ("检测机构评分", "Laboratories"), "drill": ("企业详情（只读）",
+                                                      "Enterprise detail (read-only)"),
+    "period": ("期间", "Period"),
+}
+
+
+def _t(key: str, locale: str) -> str:
+    return pick(*TEXT[key], locale)
+
+
+def _pct(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:.1%}"
+
+
+def table_html(df: pd.DataFrame, max_rows: int = 25) -> str:
+    """An escaped HTML table (untrusted text such as findings is shown as text, never run)."""
+    return df.head(max_rows).to_html(index=False, escape=True, float_format=lambda v: f"{v:.3g}")
+
+
+class SupervisorDashboard:
+    """``value`` is the current filter (province, city, industry, first and last period)."""
+
+    def __init__(self, review: ReviewData, store=None, locale: str = "zh-CN"):
+        self._review = review
+        self._store = store
+        self._locale = locale
+        self._x: Inputs = build_inputs({"enterprises": review.enterprises, "units": review.units,
+                                        "monthly_parameters": review.monthly.drop(
+                                            columns="enterprise_id"),
+                                        "review_events": review.ds.read("review_events"),
+                                        "annual_reports": review.ds.read("annual_reports"),
+                                        "lab_reports": review.labs})
+        self._w_language = LanguageSwitch(locale)
+        ents = review.enterprises
+        self._w_province = w.Dropdown()
+        self._w_city = w.Dropdown()
+        self._w_industry = w.Dropdown()
+        periods = sorted(self._x.monthly["period"].unique())
+        self._w_period = w.SelectionRangeSlider(options=periods, index=(0, len(periods) - 1),
+                                                layout=w.Layout(width="420px"))
+        self._options = {"province": sorted(ents["province"].unique()),
+                         "city": sorted(ents["city"].unique()),
+                         "industry_code": sorted(ents["industry_code"].unique())}
+        self._w_cards = w.HTML()
+        self._w_trend = new_figure_widget()
+        self._w_ranking = w.Select(rows=12, layout=w.Layout(width="100%"))
+        self._w_cities = w.HTML()
+        self._w_findings = w.HTML()
+        self._w_verifiers = w.HTML()
+        self._w_labs = w.HTML()
+        self.detail_flags = FlagsPanel(review, locale)
+        self.detail_history = FilingHistory(review, locale)
+        self._w_tabs = w.Tab(children=[
+            w.VBox([self._w_ranking, self._w_cities]), self._w_findings,
+            w.VBox([self._w_verifiers, self._w_labs]),
+            w.VBox([self.detail_flags.widget, self.detail_history.widget])])
+        for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
+            child.observe(self.refresh, names="value")
+        self._w_ranking.observe(self._drill, names="value")
+        self.detail_flags.on_jump(lambda unit, code, _p: self.detail_history.show_record(unit,
+                                                                                          code))
+        self._w_language.on_change(self.set_locale)
+        self._w_title = w.HTML()
+        self.widget = w.VBox([w.HBox([self._w_title, self._w_language.widget]),
+                              w.HBox([self._w_province, self._w_city, self._w_industry,
+                                      self._w_period]),
+                              self._w_cards, self._w_trend, self._w_tabs])
+        self.set_locale(locale)
+
+    # -- public -----------------------------------------------------------------------------
+    @property
+    def value(self) -> dict:
+        """The filters in force."""
+        lo, hi = self._w_period.value
+        return {"province": self._w_province.value, "city": self._w_city.value,
+                "industry": self._w_industry.value, "from": lo, "to": hi}
+
+    @property
+    def ranking(self) -> list[str]:
+        """Enterprise ids in the risk ranking as shown."""
+        return [v for _, v in self._w_ranking.options]
+
+    def filter(self, **values) -> None:
+        """Set filters by name: province, city, industry."""
+        widgets = {"province": self._w_province, "city": self._w_city,
+                   "industry": self._w_industry}
+        for key, value in values.items():
+            widgets[key].value = value
+
+    def open_enterprise(self, enterprise_id: str) -> None:
+        """Drill down into one enterprise (e.g. from a ``?enterprise=`` link)."""
+        self.detail_flags.show_enterprise(enterprise_id)
+        self.detail_history.show_enterprise(enterprise_id)
+        self._w_tabs.selected_index = 3
+
+    def set_locale(self, locale: str) -> None:
+        """Relabel everything for ``locale``."""
+        self._locale = locale
+        everyone = label("all", locale)
+        for child, col, key in ((self._w_province, "province", "province"),
+                                (self._w_city, "city", "city"),
+                                (self._w_industry, "industry_code", "industry")):
+            current = child.value
+            child.options = [(everyone, "")] + [(v, v) for v in self._options[col]]
+            child.description = label(key, locale)
+            child.value = current or ""
+        self._w_period.description = _t("period", locale)
+        for i, key in enumerate(("ranking", "findings", "verifiers", "drill")):
+            self._w_tabs.set_title(i, _t(key, locale))
+        self._w_title.value = f"<h2>{html.escape(_t('title', locale))}</h2>"
+        self.detail_flags.set_locale(locale)
+        self.detail_history.set_locale(locale)
+        self.refresh()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def refresh(self, _change=None) -> None:
+        """Recompute every panel for the current filters."""
+        f = self.value
+        cfg = self._review.cfg
+        ents = kpi.enterprises_in_scope(self._x, f["province"], f["city"], f["industry"])
+        in_period = self._review.flags["period"].between(f["from"], f["to"]) | (
+            self._review.flags["period"].str.len() == 4)
+        flags = self._review.flags[in_period & self._review.flags["enterprise_id"].isin(ents)]
+        months = kpi.monthly_kpis(self._x, flags, cfg, f["province"] or None, f["city"] or None,
+                                  f["industry"] or None)
+        months = months[months["period"].between(f["from"], f["to"])]
+        self._cards(months, ents)
+        self._trend(months)
+        risk = self._review.risk[self._review.risk["enterprise_id"].isin(ents)]
+        names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
+        self._w_ranking.options = [
+            (f"{i + 1:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
+             f" · {r.top_reasons}"[:160], r.enterprise_id)
+            for i, r in enumerate(risk.sort_values("rank").itertuples())]
+        self._w_cities.value = (f"<h4>{html.escape(_t('cities', self._locale))}</h4>"
+                                + table_html(kpi.risk_by_city(risk, self._review.enterprises)))
+        self._w_verifiers.value = (f"<h4>{html.escape(_t('verifiers', self._locale))}</h4>"
+                                   + table_html(kpi.verifier_scorecard(self._x, flags)))
+        self._w_labs.value = (f"<h4>{html.escape(_t('labs', self._locale))}</h4>"
+                              + table_html(kpi.lab_scorecard(self._x, flags)))
+        self._findings(set(ents))
+
+    def _cards(self, months: pd.DataFrame, ents: pd.Series) -> None:
+        comp = kpi.compliance(self._x, ents)
+        rate = comp["compliance_rate"].dropna()
+        cards = [("on_time", _pct(months["on_time_deposit_rate"].mean())),
+                 ("first_pass", _pct(months["first_time_pass_rate"].mean())),
+                 ("returns", f"{int(months['returns'].sum()):,}"),
+                 ("problems", f"{int(months['enterprise_periods_with_problems'].sum()):,}"),
+                 ("co2", f"{months['filed_co2_t'].sum() / 1e6:,.1f}"),
+                 ("compliance", _pct(rate.iloc[-1]) if len(rate) else "—")]
+        self._w_cards.value = "".join(
+            f"<div class='wb-kpi' style='display:inline-block;margin:4px 10px;padding:6px 10px;"
+            f"border:1px solid #ccd;border-radius:6px'><div style='font-size:12px'>"
+            f"{html.escape(_t(k, self._locale))}</div><div style='font-size:22px'>"
+            f"{html.escape(v)}</div></div>" for k, v in cards)
+
+    def _trend(self, months: pd.DataFrame) -> None:
+        fig = go.Figure([
+            go.Scatter(x=months["period"], y=months["on_time_deposit_rate"],
+                       name=_t("on_time", self._locale)),
+            go.Scatter(x=months["period"], y=months["first_time_pass_rate"],
+                       name=_t("first_pass", self._locale)),
+            go.Bar(x=months["period"], y=months["enterprise_periods_with_problems"],
+                   name=_t("problems", self._locale), yaxis="y2", opacity=0.4),
+        ])
+        fig.update_layout(template=plots.TEMPLATE, height=280,
+                          margin={"l": 50, "r": 50, "t": 20, "b": 40},
+                          yaxis={"tickformat": ".0%", "range": [0, 1.05]},
+                          yaxis2={"overlaying": "y", "side": "right"},
+                          legend={"orientation": "h"})
+        show(self._w_trend, fig)
+
+    def _findings(self, ents: set) -> None:
+        if self._store is None:
+            self._w_findings.value = ""
+            return
+        rows = [f for f in self._store.list() if f.enterprise_id in ents]
+        summary = kpi.findings_summary(rows, pd.Timestamp.now())
+        rect = summary["rectification"].iloc[0]
+        listing = pd.DataFrame([{"enterprise": f.enterprise_id, "title": f.title,
+                                 "severity": f.severity, "status": f.status,
+                                 "created": f.created_at.date()} for f in rows])
+        self._w_findings.value = (
+            f"<h4>{html.escape(_t('findings', self._locale))}</h4>"
+            + table_html(summary["by_status"]) + table_html(summary["by_age"])
+            + f"<p>{html.escape(_t('rect', self._locale))}: {_pct(rect['progress'])}</p>"
+            + (table_html(listing, 50) if len(listing) else ""))
+
+    def _drill(self, change) -> None:
+        if change["new"]:
+            self.open_enterprise(change["new"])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def open_dashboard(dataset: str, results: str | None = None, database_url: str | None = None,
+                   locale: str = "zh-CN", query: str = "") -> SupervisorDashboard:
+    """The dashboard over ``dataset`` with the findings database opened read-only.
+
+    A missing or unreadable findings database shows no findings rather than failing;
+    ``query`` is the page's query string (Voilà passes it as ``QUERY_STRING``):
+    ``enterprise=<credit code>`` opens that enterprise's read-only detail.
+    """
+    from urllib.parse import parse_qs
+
+    from workbench.findings import FindingsError, open_store
+
+    review = ReviewData.open(dataset, results)
+    try:
+        store = open_store(database_url, readonly=True)
+    except (FindingsError, OSError):
+        store = None
+    dash = SupervisorDashboard(review, store, locale)
+    wanted = parse_qs(query).get("enterprise", [""])[0]
+    if wanted in set(review.enterprises["enterprise_id"]):
+        dash.open_enterprise(wanted)
+    return dash
