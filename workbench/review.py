@@ -5,8 +5,8 @@ every table by enterprise, so switching enterprise is a dictionary lookup and
 a few small frame operations, not a scan (the reviewer workbench must refresh
 all views within 300 ms at national scale).  Results come from a
 ``workbench screen`` folder, or are computed once and cached under
-``DATASET/.screen/<fingerprint>-<config hash>/`` (a temporary folder when the
-dataset is read-only).
+``DATASET/.screen/<fingerprint>-<config hash>-<checks hash>/`` (a temporary
+folder when the dataset is read-only).
 
 All functions here return DataFrames; widgets draw them.
 """
@@ -29,9 +29,22 @@ KEY_PARAMETERS = ("coal_consumption_t", "ncv_gj_per_t", "carbon_ar_pct", "cc_tc_
                   "generation_mwh", "supply_mwh", "heat_supply_gj", "co2_t")
 
 
+def checks_fingerprint() -> str:
+    """Short hash of the screening code (check modules, engine, risk), so cached results
+    are recomputed when the checks change, not only when the data or config do."""
+    import hashlib
+
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted([*root.joinpath("checks").glob("*.py"), root / "screen.py",
+                        root / "risk.py"]):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def results_folder(ds: Dataset, cfg: dict) -> Path:
-    """Where cached screening results for this dataset and config live."""
-    name = f"{ds.fingerprint[:16]}-{config_hash(cfg)}"
+    """Where cached screening results for this dataset, config and check code live."""
+    name = f"{ds.fingerprint[:16]}-{config_hash(cfg)}-{checks_fingerprint()}"
     folder = ds.path / ".screen" / name
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)

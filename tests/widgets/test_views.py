@@ -123,3 +123,15 @@ def test_app_switches_every_view_and_language(review):
     assert app._w_tabs.get_title(0) == "预警"
     for view in (app.picker, app.history, app.peers, app.flags):
         assert hasattr(view, "value") and hasattr(view, "widget")
+
+
+def test_cached_results_are_keyed_by_data_config_and_check_code(demo_dir):
+    from workbench.config import load_config
+    from workbench.dataset import Dataset
+    from workbench.review import checks_fingerprint, results_folder
+
+    cfg = load_config()
+    folder = results_folder(Dataset(demo_dir), cfg)
+    assert folder.name.endswith(checks_fingerprint())
+    cfg["checks"]["robust_z_warning"] = 9.0
+    assert results_folder(Dataset(demo_dir), cfg) != folder
