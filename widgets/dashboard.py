@@ -18,27 +18,8 @@ from widgets.flags import FlagsPanel
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
 from workbench import kpi, plots
-from workbench.checks.inputs import Inputs, build_inputs
-from workbench.i18n import pick
+from workbench.checks.inputs import Inputs
 from workbench.review import ReviewData
-
-TEXT = {
-    "title": ("碳排放数据质量监管看板", "Carbon data quality — supervisor dashboard"),
-    "on_time": ("按时存证率", "On-time deposits"), "first_pass": ("一次通过率", "First-time pass"),
-    "returns": ("退回次数", "Returns"),
-    "problems": ("问题企业月数", "Enterprise-months with problems"),
-    "co2": ("覆盖排放量 (Mt)", "Emissions covered (Mt)"),
-    "findings": ("问题记录", "Findings"), "rect": ("整改进度", "Rectification progress"),
-    "compliance": ("履约率", "Compliance"), "ranking": ("风险排名", "Risk ranking"),
-    "cities": ("地市风险", "Risk by city"), "verifiers": ("核查机构评分", "Verification agencies"),
-    "labs": ("检测机构评分", "Laboratories"), "drill": ("企业详情（只读）",
-                                                      "Enterprise detail (read-only)"),
-    "period": ("期间", "Period"),
-}
-
-
-def _t(key: str, locale: str) -> str:
-    return pick(*TEXT[key], locale)
 
 
 def _pct(v) -> str:
@@ -57,12 +38,7 @@ class SupervisorDashboard:
         self._review = review
         self._store = store
         self._locale = locale
-        self._x: Inputs = build_inputs({"enterprises": review.enterprises, "units": review.units,
-                                        "monthly_parameters": review.monthly.drop(
-                                            columns="enterprise_id"),
-                                        "review_events": review.ds.read("review_events"),
-                                        "annual_reports": review.ds.read("annual_reports"),
-                                        "lab_reports": review.labs})
+        self._x: Inputs = review.inputs()
         self._w_language = LanguageSwitch(locale)
         ents = review.enterprises
         self._w_province = w.Dropdown()
@@ -137,10 +113,10 @@ class SupervisorDashboard:
             child.options = [(everyone, "")] + [(v, v) for v in self._options[col]]
             child.description = label(key, locale)
             child.value = current or ""
-        self._w_period.description = _t("period", locale)
+        self._w_period.description = label("dash_period", locale)
         for i, key in enumerate(("ranking", "findings", "verifiers", "drill")):
-            self._w_tabs.set_title(i, _t(key, locale))
-        self._w_title.value = f"<h2>{html.escape(_t('title', locale))}</h2>"
+            self._w_tabs.set_title(i, label(f"dash_{key}", locale))
+        self._w_title.value = f"<h2>{html.escape(label('dash_title', locale))}</h2>"
         self.detail_flags.set_locale(locale)
         self.detail_history.set_locale(locale)
         self.refresh()
@@ -165,11 +141,11 @@ class SupervisorDashboard:
             (f"{i + 1:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
              f" · {r.top_reasons}"[:160], r.enterprise_id)
             for i, r in enumerate(risk.sort_values("rank").itertuples())]
-        self._w_cities.value = (f"<h4>{html.escape(_t('cities', self._locale))}</h4>"
+        self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
                                 + table_html(kpi.risk_by_city(risk, self._review.enterprises)))
-        self._w_verifiers.value = (f"<h4>{html.escape(_t('verifiers', self._locale))}</h4>"
+        self._w_verifiers.value = (f"<h4>{html.escape(label('dash_verifiers', self._locale))}</h4>"
                                    + table_html(kpi.verifier_scorecard(self._x, flags)))
-        self._w_labs.value = (f"<h4>{html.escape(_t('labs', self._locale))}</h4>"
+        self._w_labs.value = (f"<h4>{html.escape(label('dash_labs', self._locale))}</h4>"
                               + table_html(kpi.lab_scorecard(self._x, flags)))
         self._findings(set(ents))
 
@@ -185,17 +161,17 @@ class SupervisorDashboard:
         self._w_cards.value = "".join(
             f"<div class='wb-kpi' style='display:inline-block;margin:4px 10px;padding:6px 10px;"
             f"border:1px solid #ccd;border-radius:6px'><div style='font-size:12px'>"
-            f"{html.escape(_t(k, self._locale))}</div><div style='font-size:22px'>"
+            f"{html.escape(label('dash_' + k, self._locale))}</div><div style='font-size:22px'>"
             f"{html.escape(v)}</div></div>" for k, v in cards)
 
     def _trend(self, months: pd.DataFrame) -> None:
         fig = go.Figure([
             go.Scatter(x=months["period"], y=months["on_time_deposit_rate"],
-                       name=_t("on_time", self._locale)),
+                       name=label("dash_on_time", self._locale)),
             go.Scatter(x=months["period"], y=months["first_time_pass_rate"],
-                       name=_t("first_pass", self._locale)),
+                       name=label("dash_first_pass", self._locale)),
             go.Bar(x=months["period"], y=months["enterprise_periods_with_problems"],
-                   name=_t("problems", self._locale), yaxis="y2", opacity=0.4),
+                   name=label("dash_problems", self._locale), yaxis="y2", opacity=0.4),
         ])
         fig.update_layout(template=plots.TEMPLATE, height=280,
                           margin={"l": 50, "r": 50, "t": 20, "b": 40},
@@ -215,9 +191,9 @@ class SupervisorDashboard:
                                  "severity": f.severity, "status": f.status,
                                  "created": f.created_at.date()} for f in rows])
         self._w_findings.value = (
-            f"<h4>{html.escape(_t('findings', self._locale))}</h4>"
+            f"<h4>{html.escape(label('dash_findings', self._locale))}</h4>"
             + table_html(summary["by_status"]) + table_html(summary["by_age"])
-            + f"<p>{html.escape(_t('rect', self._locale))}: {_pct(rect['progress'])}</p>"
+            + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>"
             + (table_html(listing, 50) if len(listing) else ""))
 
     def _drill(self, change) -> None:

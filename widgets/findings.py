@@ -13,35 +13,27 @@ from collections.abc import Callable
 import ipywidgets as w
 import pandas as pd
 
+from widgets.labels import label
 from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, STATUSES, TRANSITIONS
 from workbench.findings.errors import FindingsError
 from workbench.i18n import pick
 from workbench.review import ReviewData
-
-TEXT = {
-    "title": ("标题", "Title"), "category": ("类别", "Category"),
-    "severity": ("严重程度", "Severity"),
-    "description": ("描述", "Description"), "materiality": ("影响量 tCO2", "Impact tCO2"),
-    "action": ("建议措施", "Recommended action"), "due": ("整改期限", "Due date"),
-    "evidence": ("证据（预警）", "Evidence (flags)"), "save": ("保存问题", "Save finding"),
-    "saved": ("已保存", "Saved"), "refused": ("未保存", "Not saved"),
-    "move": ("变更状态", "Change status"), "reason": ("原因", "Reason"),
-    "none": ("暂无问题记录", "No findings yet"), "readonly": ("只读", "Read-only"),
-}
-
-
-def _t(key: str, locale: str) -> str:
-    return pick(*TEXT[key], locale)
 
 
 def _options(codes: dict[str, tuple[str, str]], locale: str) -> list[tuple[str, str]]:
     return [(pick(zh, en, locale), code) for code, (zh, en) in codes.items()]
 
 
+def refusal_html(exc: FindingsError, locale: str) -> str:
+    """The store's reasons for refusing a change, escaped, in ``locale``."""
+    lines = [html.escape(m) for m in exc.messages(locale)]
+    return f"<b>{html.escape(label('finding_refused', locale))}</b><br>" + "<br>".join(lines)
+
+
 def findings_html(rows: list, locale: str) -> str:
     """An escaped HTML table of findings (id, status, severity, title, periods, due, by)."""
     if not rows:
-        return f"<p>{html.escape(_t('none', locale))}</p>"
+        return f"<p>{html.escape(label('finding_none', locale))}</p>"
     head = "".join(f"<th>{h}</th>" for h in ("id", "status", "!", "title", "periods", "due",
                                              "by", "v"))
     body = []
@@ -121,14 +113,15 @@ class FindingForm:
                            (self._w_severity, "severity"), (self._w_description, "description"),
                            (self._w_materiality, "materiality"), (self._w_action, "action"),
                            (self._w_due, "due"), (self._w_evidence, "evidence")):
-            child.description = _t(key, locale)
+            child.description = label(f"finding_{key}", locale)
         for child, codes in ((self._w_category, CATEGORIES), (self._w_severity, SEVERITIES),
                              (self._w_action, ACTIONS)):
             current = child.value
             child.options = _options(codes, locale)
             if current is not None:
                 child.value = current
-        self._w_save.description = _t("readonly" if self._store.readonly else "save", locale)
+        self._w_save.description = label(
+            "finding_readonly" if self._store.readonly else "finding_save", locale)
         self.show_enterprise(self._enterprise)
 
     def draft(self) -> dict:
@@ -160,11 +153,9 @@ class FindingForm:
         try:
             self.value = self._store.create(self.draft(), self._review.ds)
         except FindingsError as exc:
-            lines = exc.messages(self._locale)
-            self._w_message.value = (f"<b>{html.escape(_t('refused', self._locale))}</b><br>"
-                                     + "<br>".join(html.escape(m) for m in lines))
+            self._w_message.value = refusal_html(exc, self._locale)
             return
-        self._w_message.value = (f"<b>{html.escape(_t('saved', self._locale))}</b> "
+        self._w_message.value = (f"<b>{html.escape(label('finding_saved', self._locale))}</b> "
                                  f"{html.escape(self.value.id)}")
         for cb in self._saved:
             cb(self.value)
@@ -221,8 +212,8 @@ class FindingList:
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
-        self._w_move.description = _t("move", locale)
-        self._w_reason.description = _t("reason", locale)
+        self._w_move.description = label("finding_move", locale)
+        self._w_reason.description = label("finding_reason", locale)
         self._picked()
         self.refresh()
 
@@ -239,10 +230,8 @@ class FindingList:
             self._store.transition(chosen.id, self._w_to.value, chosen.version,
                                    self._w_reason.value or None)
         except FindingsError as exc:
-            self._w_message.value = (f"<b>{html.escape(_t('refused', self._locale))}</b><br>"
-                                     + "<br>".join(html.escape(m) for m in
-                                                   exc.messages(self._locale)))
+            self._w_message.value = refusal_html(exc, self._locale)
             return
-        self._w_message.value = f"<b>{html.escape(_t('saved', self._locale))}</b>"
+        self._w_message.value = f"<b>{html.escape(label('finding_saved', self._locale))}</b>"
         self.refresh()
 

@@ -24,6 +24,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope_province": ("类别×容量段×本省", "Category × capacity band × province"),
     "scope_band": ("类别×容量段（全国）", "Category × capacity band (national)"),
     "scope_category": ("类别（全国）", "Category (national)"),
+    # finding form and list
+    "finding_title": ("标题", "Title"), "finding_category": ("类别", "Category"),
+    "finding_severity": ("严重程度", "Severity"),
+    "finding_description": ("描述", "Description"),
+    "finding_materiality": ("影响量 tCO2", "Impact tCO2"),
+    "finding_action": ("建议措施", "Recommended action"), "finding_due": ("整改期限", "Due date"),
+    "finding_evidence": ("证据（预警）", "Evidence (flags)"),
+    "finding_save": ("保存问题", "Save finding"),
+    "finding_saved": ("已保存", "Saved"), "finding_refused": ("未保存", "Not saved"),
+    "finding_move": ("变更状态", "Change status"), "finding_reason": ("原因", "Reason"),
+    "finding_none": ("暂无问题记录", "No findings yet"), "finding_readonly": ("只读", "Read-only"),
+    # supervisor dashboard
+    "dash_title": ("碳排放数据质量监管看板", "Carbon data quality — supervisor dashboard"),
+    "dash_on_time": ("按时存证率", "On-time deposits"),
+    "dash_first_pass": ("一次通过率", "First-time pass"),
+    "dash_returns": ("退回次数", "Returns"),
+    "dash_problems": ("问题企业月数", "Enterprise-months with problems"),
+    "dash_co2": ("覆盖排放量 (Mt)", "Emissions covered (Mt)"),
+    "dash_findings": ("问题记录", "Findings"), "dash_rect": ("整改进度", "Rectification progress"),
+    "dash_compliance": ("履约率", "Compliance"), "dash_ranking": ("风险排名", "Risk ranking"),
+    "dash_cities": ("地市风险", "Risk by city"),
+    "dash_verifiers": ("核查机构评分", "Verification agencies"),
+    "dash_labs": ("检测机构评分", "Laboratories"), "dash_drill": ("企业详情（只读）",
+                                                      "Enterprise detail (read-only)"),
+    "dash_period": ("期间", "Period"),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,7 @@ class ReviewData:
     risk: pd.DataFrame
     _by: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     _slices: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)   # computed once, on demand
 
     @classmethod
     def open(cls, dataset: str | Path, results: str | Path | None = None,
@@ -180,15 +182,27 @@ class ReviewData:
         out.index.name = "period"
         return out.reset_index()
 
+    def inputs(self):
+        """The check inputs of the whole dataset except the daily table (built once): the
+        per-unit-month frame, events, annual reports, labs; for peer views and KPIs."""
+        if "inputs" not in self._cache:
+            from workbench.checks.inputs import build_inputs
+
+            self._cache["inputs"] = build_inputs({
+                "enterprises": self.enterprises, "units": self.units,
+                "monthly_parameters": self.monthly.drop(columns="enterprise_id"),
+                "review_events": self.ds.read("review_events"),
+                "annual_reports": self.ds.read("annual_reports"),
+                "lab_reports": self.labs})
+        return self._cache["inputs"]
+
     # -- peers -----------------------------------------------------------------------------
     def unit_typical(self) -> pd.DataFrame:
         """Each unit's typical (median) month of the peer quantities, computed once."""
-        if "typical" not in self._by:
-            from workbench.checks.inputs import build_inputs
+        if "typical" not in self._cache:
             from workbench.checks.ranges import supply_coal
 
-            x = build_inputs({"enterprises": self.enterprises, "units": self.units,
-                              "monthly_parameters": self.monthly.drop(columns="enterprise_id")})
+            x = self.inputs()
             m = x.monthly
             q = pd.DataFrame({
                 "unit_id": m["unit_id"],
@@ -202,8 +216,8 @@ class ReviewData:
                     m["supply_mwh"] > 0),
             })
             typical = q.groupby("unit_id").median().reset_index()
-            self._by["typical"] = {"frame": typical.merge(x.units, on="unit_id", how="left")}
-        return self._by["typical"]["frame"]
+            self._cache["typical"] = typical.merge(x.units, on="unit_id", how="left")
+        return self._cache["typical"]
 
     def peers_of(self, unit_id: str, quantity: str, scope: str = "auto") -> tuple[pd.DataFrame,
                                                                                    str]:
@@ -241,7 +255,7 @@ class ReviewData:
         ``population`` is a fixed random sample of at most ``sample`` reports (for drawing);
         the fit uses them all; ``band`` is the warning half-width (percentage points).
         """
-        if "carbon_fit" not in self._by:
+        if "carbon_fit" not in self._cache:
             from workbench.checks.peers import carbon_ncv_fit
 
             labs = self.labs.dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
@@ -250,8 +264,8 @@ class ReviewData:
             a, b, scale = carbon_ncv_fit(coal) if len(coal) >= 30 else (np.nan,) * 3
             shown = coal.sample(min(sample, len(coal)), random_state=0) if len(coal) else coal
             band = self.cfg["checks"]["robust_z_warning"] * max(scale, 0.05)
-            self._by["carbon_fit"] = {"population": shown, "a": a, "b": b, "band": band}
-        fit = self._by["carbon_fit"]
+            self._cache["carbon_fit"] = {"population": shown, "a": a, "b": b, "band": band}
+        fit = self._cache["carbon_fit"]
         own = self.labs_of(enterprise_id).dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
         return {**fit, "own": own}
 
