@@ -102,6 +102,18 @@ class SupervisorDashboard:
         self.detail_history.show_enterprise(enterprise_id)
         self._w_tabs.selected_index = 3
 
+    def follow_link(self, query: str | None) -> None:
+        """Serve one viewer's page: re-read the findings (a preheated Voilà kernel may have
+        been built minutes before the viewer came) and follow the query string:
+        ``enterprise=<credit code>`` opens that enterprise's read-only detail; unknown
+        codes are ignored."""
+        from urllib.parse import parse_qs
+
+        self._findings(set(self._in_scope))
+        wanted = parse_qs(query or "").get("enterprise", [""])[0]
+        if wanted in set(self._review.enterprises["enterprise_id"]):
+            self.open_enterprise(wanted)
+
     def set_locale(self, locale: str) -> None:
         """Relabel everything for ``locale``."""
         self._locale = locale
@@ -127,6 +139,7 @@ class SupervisorDashboard:
         f = self.value
         cfg = self._review.cfg
         ents = kpi.enterprises_in_scope(self._x, f["province"], f["city"], f["industry"])
+        self._in_scope = ents
         in_period = self._review.flags["period"].between(f["from"], f["to"]) | (
             self._review.flags["period"].str.len() == 4)
         flags = self._review.flags[in_period & self._review.flags["enterprise_id"].isin(ents)]
@@ -211,11 +224,8 @@ def open_dashboard(dataset: str, results: str | None = None, database_url: str |
     """The dashboard over ``dataset`` with the findings database opened read-only.
 
     A missing or unreadable findings database shows no findings rather than failing;
-    ``query`` is the page's query string (Voilà passes it as ``QUERY_STRING``):
-    ``enterprise=<credit code>`` opens that enterprise's read-only detail.
+    ``query`` is the page's query string (see :meth:`SupervisorDashboard.follow_link`).
     """
-    from urllib.parse import parse_qs
-
     from workbench.findings import FindingsError, open_store
 
     review = ReviewData.open(dataset, results)
@@ -224,7 +234,5 @@ def open_dashboard(dataset: str, results: str | None = None, database_url: str |
     except (FindingsError, OSError):
         store = None
     dash = SupervisorDashboard(review, store, locale)
-    wanted = parse_qs(query).get("enterprise", [""])[0]
-    if wanted in set(review.enterprises["enterprise_id"]):
-        dash.open_enterprise(wanted)
+    dash.follow_link(query)
     return dash
