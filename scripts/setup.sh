@@ -14,11 +14,18 @@ fi
 extras=""
 if [ "${1:-}" = "test" ]; then
   extras="[dev,distributed,postgres]"
-  # The findings-store tests start a real PostgreSQL server (Debian's package).
-  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  # Debian packages the tests drive: a real PostgreSQL server (findings store), Chromium
+  # (dashboard browser tests, PDF exports; Playwright's own browser download is not used)
+  # and a CJK font so Chinese text renders in screenshots and PDFs.
+  need=()
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  command -v chromium >/dev/null || need+=(chromium)
+  { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || need+=(fonts-wqy-zenhei)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${need[*]}"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends postgresql; } >/dev/null 2>&1 ||
-      echo "could not install postgresql: its findings-store tests will be skipped" >&2
+        apt-get install -y -qq --no-install-recommends "${need[@]}"; } >/dev/null 2>&1 ||
+      echo "could not install ${need[*]}: the tests that need them will be skipped" >&2
   fi
 fi
 "$PY" -m pip install --disable-pip-version-check -q -e ".${extras}"

@@ -225,15 +225,19 @@ def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
 DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
-def voila_command(root: Path, port: int, no_browser: bool) -> list[str]:
+def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -> list[str]:
     """The hardened Voilà command line for the supervisor dashboard.
 
     Sources stripped and tracebacks hidden (Voilà's defaults, made explicit), no static
-    files served but images, idle kernels culled after 10 minutes.
+    files served but images, idle kernels culled after 10 minutes.  ``pool_size`` kernels
+    are kept preheated (the dataset loaded and the dashboard drawn before a viewer
+    comes; each one holds the dataset in memory); 0 starts a kernel per viewer.
     """
     cmd = [sys.executable, "-m", "voila", str(root / DASHBOARD_NOTEBOOK), f"--port={port}",
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
-           "--VoilaConfiguration.file_allowlist=['.*\\.(png|svg)']",
+           f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
+           "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
+           "--VoilaKernelManager.fill_delay=15",
            "--MappingKernelManager.cull_interval=60",
            "--MappingKernelManager.cull_idle_timeout=600"]
     if no_browser:
@@ -247,8 +251,12 @@ def voila_command(root: Path, port: int, no_browser: bool) -> list[str]:
               help="筛查结果目录（默认自动筛查并缓存）/ a `workbench screen` folder "
                    "(default: screen once and cache).")
 @click.option("--port", type=int, default=8866, show_default=True, help="端口 / port.")
+@click.option("--pool-size", type=click.IntRange(0), default=2, show_default=True,
+              help="预热内核数（每个内核载入整个数据集）/ kernels kept preheated, each holding "
+                   "the dataset in memory (0: start one per viewer).")
 @click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
-def dashboard(dataset: Path, results: Path | None, port: int, no_browser: bool) -> None:
+def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int,
+              no_browser: bool) -> None:
     """只读监管看板 / Serve the read-only supervisor dashboard with Voilà.
 
     \b
@@ -259,11 +267,17 @@ def dashboard(dataset: Path, results: Path | None, port: int, no_browser: bool) 
     if root is None:
         raise click.ClickException("the notebooks are not installed beside this package; run "
                                    "from a source checkout (pip install -e .)")
-    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()))
-    if results:
-        env["WORKBENCH_RESULTS"] = str(results.resolve())
+    if results is None:   # screen once here, not in every preheated kernel
+        from workbench.config import load_config
+        from workbench.dataset import Dataset
+        from workbench.review import cached_results
+
+        click.echo("筛查结果（首次需筛查）/ screening results (screened once when absent) ...")
+        results = cached_results(Dataset(dataset), load_config())
+    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()),
+               WORKBENCH_RESULTS=str(results.resolve()))
     click.echo(f"监管看板 / dashboard: http://127.0.0.1:{port}/ (dataset {dataset.resolve()})")
-    cmd = voila_command(root, port, no_browser)
+    cmd = voila_command(root, port, no_browser, pool_size)
     os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with Voila
 
 

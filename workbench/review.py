@@ -57,6 +57,28 @@ def results_folder(ds: Dataset, cfg: dict) -> Path:
     return folder
 
 
+def cached_results(ds: Dataset, cfg: dict) -> Path:
+    """The cached screening results of ``ds`` under ``cfg``, screening once when absent.
+
+    Several processes may ask at once (a Voilà server preheats a pool of kernels): each
+    screens into its own temporary folder and renames it into place; the first rename
+    wins and the others discard theirs, so no reader ever sees half-written results.
+    """
+    import shutil
+
+    from workbench.screen import screen
+
+    folder = results_folder(ds, cfg)
+    if not (folder / "flags.parquet").is_file():
+        tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+        screen(ds.path, tmp, cfg=cfg)
+        try:
+            tmp.rename(folder)
+        except OSError:   # another process finished first
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
 def _index(df: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
     return df.groupby(key, sort=False).indices if len(df) else {}
 
@@ -86,7 +108,7 @@ class ReviewData:
 
         cfg = cfg or load_config()
         ds = Dataset(dataset)
-        folder = Path(results) if results else results_folder(ds, cfg)
+        folder = Path(results) if results else cached_results(ds, cfg)
         if not (folder / "flags.parquet").is_file():
             screen(ds.path, folder, cfg=cfg)
         units = ds.read("units")
