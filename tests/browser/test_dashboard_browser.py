@@ -13,13 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
+from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
 
 from widgets.labels import LABELS
 from workbench.config import load_config
 from workbench.findings import open_store
 from workbench.review import ReviewData
-
-from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 

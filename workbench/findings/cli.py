@@ -20,8 +20,14 @@ db_option = click.option(
     help="问题库数据库URL（默认取配置 general.database_url）/ findings database URL, e.g. "
          "sqlite:///findings.sqlite or postgresql://user@host/db (default: config "
          "general.database_url).")
-locale_option = click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
-                             help="输出语言 / language (default from config).")
+
+
+def _locale_option(help_text: str = "输出语言 / language (default from config).") -> Any:
+    return click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
+                        help=help_text)
+
+
+locale_option = _locale_option()
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -51,7 +57,7 @@ def findings() -> None:
     \b
     workbench findings verify   核验审计日志 / verify the hash-chained audit log
     workbench findings import   从表格导入问题 / import findings from a CSV/XLSX sheet
-    workbench findings export   导出问题 / export findings (xlsx, csv, json)
+    workbench findings export   导出问题 / export findings (xlsx, csv, json, html, pdf)
     workbench findings list     列出问题 / list findings
     """
 
@@ -134,20 +140,42 @@ def _filters(fn):
     return fn
 
 
+#: ``workbench.findings.sheets.FORMATS`` (spelled out so ``--help`` need not import pandas).
+EXPORT_FORMATS = ("xlsx", "csv", "json", "html", "pdf")
+
+
 @findings.command()
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]), required=True,
-              help="导出格式 / file format.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="导出格式 / file format: xlsx、html、pdf 为中英双语（含审计历史）/ bilingual "
+                   "with audit history; csv、json 仅字段与代码 / fields and codes only.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="输出文件 / output file.")
 @db_option
 @_filters
+@_locale_option("双语导出中先显示的语言 / language shown first in bilingual exports "
+                "(default from config).")
 def export(fmt: str, out: Path, db: str | None, enterprise: str | None,
-           status: str | None) -> None:
-    """导出问题为 xlsx / csv / json / Export findings as xlsx, csv or json."""
-    from workbench.findings.sheets import export as write
+           status: str | None, locale: str | None) -> None:
+    """导出问题 / Export findings: xlsx, csv, json, html, pdf.
 
-    items = _selected(db, enterprise, status)
-    write(items, out, fmt)
+    \b
+    xlsx：问题（中英文表头，保留代码，可再导入）、审计历史、说明页（核验结论）。
+    html：可打印的独立网页；pdf：用 Chromium 打印该网页（需安装 chromium）。
+    xlsx: findings (zh/en headers, codes kept, imports again), their audit history
+    and an about sheet (database, filters, audit verification).  html: one
+    self-contained printable page; pdf: that page printed by Chromium/Chrome.
+    Exit codes: 0 written; 2 database unusable, output not writable or no PDF converter.
+    """
+    from workbench.exports import ConversionError
+    from workbench.findings import FindingsError
+    from workbench.findings.sheets import export as write
+    from workbench.findings.sheets import gather
+
+    try:
+        items, context = gather(_open(db, readonly=True), enterprise, status)
+        write(items, out, fmt, context=context, locale=_locale(locale))
+    except (FindingsError, ConversionError, OSError) as exc:
+        _fail(exc)
     click.echo(f"已导出 / exported {len(items)} findings -> {out}")
 
 
