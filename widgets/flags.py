@@ -10,15 +10,9 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.labels import label
-from workbench.checks.registry import FAMILIES, REGISTRY
+from workbench.checks.registry import FAMILIES, FAMILY_LABELS, REGISTRY
 from workbench.i18n import pick
 from workbench.review import ReviewData
-
-FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "Ranges"),
-                 "consistency": ("一致性", "Consistency"), "evidence": ("检测证据", "Evidence"),
-                 "timeliness": ("及时性与完整性", "Timeliness"),
-                 "timeseries": ("时间序列", "Time series"), "peers": ("同类对标", "Peers"),
-                 "digits": ("数字特征", "Digits")}
 
 
 def _num(value: float) -> str:

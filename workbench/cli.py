@@ -319,9 +319,11 @@ def _demo_config(folder: Path) -> Path:
     return path
 
 
+from workbench.cli_investigate import investigate  # noqa: E402 - workbench investigate
 from workbench.findings.cli import findings  # noqa: E402 - the findings subcommands
 
 main.add_command(findings)
+main.add_command(investigate)
 
 if __name__ == "__main__":
     main()

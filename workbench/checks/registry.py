@@ -27,6 +27,12 @@ from workbench.checks.inputs import Inputs
 SEVERITIES = ("critical", "warning", "info")
 FAMILIES = ("accounting", "ranges", "consistency", "evidence", "timeliness", "timeseries",
             "peers", "digits")
+#: Check families as the reader sees them (zh, en).
+FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "Ranges"),
+                 "consistency": ("一致性", "Consistency"), "evidence": ("检测证据", "Evidence"),
+                 "timeliness": ("及时性与完整性", "Timeliness"),
+                 "timeseries": ("时间序列", "Time series"), "peers": ("同类对标", "Peers"),
+                 "digits": ("数字特征", "Digits")}
 
 #: Columns of the flags table, in order.
 FLAG_COLUMNS = ("check_id", "severity", "enterprise_id", "unit_id", "period", "parameter_code",

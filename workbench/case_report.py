@@ -1,0 +1,135 @@
+"""Run an investigation notebook for one case and export it as a stand-alone HTML report.
+
+:func:`run_investigation` executes ``notebooks/investigate_<kind>.ipynb`` with papermill
+(its ``parameters`` cell gets the dataset, results, case ID and locale) and exports the
+executed notebook with nbconvert, code hidden: the report shows the notebook's text, tables
+and figures only.  The figures carry plotly.js inline once (the notebooks use plotly's
+``notebook`` renderer), so the file opens offline.
+
+An ID the dataset does not hold raises :class:`~workbench.investigate.UnknownCaseError`
+before a kernel starts; a failing cell becomes an :class:`InvestigationError` naming the
+notebook, the cell and its error.  papermill and nbconvert are imported on first use, so
+importing this module stays cheap and UI-free.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.i18n import LOCALES
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+    from papermill.exceptions import PapermillExecutionError
+
+#: Folder of the investigation notebooks (a source checkout: ``pip install -e .``).
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+#: The notebook parameter that names the case, per kind.
+ID_PARAMETERS = {"enterprise": "enterprise_id", "lab": "lab", "verifier": "verifier"}
+#: Seconds one notebook cell may run.
+CELL_TIMEOUT_S = 600
+
+
+class InvestigationError(RuntimeError):
+    """An investigation notebook failed; the message names the notebook, cell and error."""
+
+
+def notebook_path(kind: str) -> Path:
+    """The investigation notebook of ``kind`` (enterprise, lab or verifier)."""
+    if kind not in ID_PARAMETERS:
+        raise ValueError(f"unknown investigation kind {kind!r}; use one of "
+                         f"{', '.join(ID_PARAMETERS)}")
+    path = NOTEBOOKS / f"investigate_{kind}.ipynb"
+    if not path.is_file():
+        raise InvestigationError(f"{path}: notebook not found; the notebooks ship with a source "
+                                 "checkout (pip install -e .)")
+    return path
+
+
+def report_title(kind: str, name: str) -> str:
+    """The bilingual title of a report: ``企业调查 · Enterprise investigation — NAME``."""
+    from workbench.investigate import case_title
+
+    return f"{case_title(kind, 'zh-CN')} · {case_title(kind, 'en')} — {name}"
+
+
+def run_investigation(kind: str, case_id: str, dataset: str | Path,
+                      results: str | Path | None = None,
+                      out_html: str | Path = "report.html", locale: str = "zh-CN") -> Path:
+    """Execute the ``kind`` notebook for ``case_id`` ("auto" = the highest-risk case) on
+    ``dataset`` (and a ``workbench screen`` folder ``results``; None = screen once and
+    cache) and write the HTML report, code hidden, to ``out_html``; return its path."""
+    import nbformat
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}; use one of {LOCALES}")
+    source = notebook_path(kind)
+    check_known(kind, case_id, dataset)
+    params = {"dataset": str(Path(dataset).resolve()),
+              "results": str(Path(results).resolve()) if results else None,
+              ID_PARAMETERS[kind]: "" if case_id == "auto" else case_id, "locale": locale}
+    with tempfile.TemporaryDirectory(prefix="workbench-investigate-") as tmp:
+        executed = Path(tmp) / source.name
+        try:
+            papermill.execute_notebook(source, executed, parameters=params, cwd=source.parent,
+                                       kernel_name="python3", progress_bar=False,
+                                       log_output=False, execution_timeout=CELL_TIMEOUT_S)
+        except PapermillExecutionError as exc:
+            raise InvestigationError(_cell_failure(source.name, executed, exc)) from None
+        except (DeadKernelError, CellTimeoutError, NoSuchKernel, RuntimeError) as exc:
+            raise InvestigationError(f"{source.name}: {type(exc).__name__}: {exc}") from exc
+        nb = nbformat.read(executed, as_version=4)
+    return export_html(nb, kind, Path(out_html))
+
+
+def _cell_failure(notebook: str, executed: Path, exc: PapermillExecutionError) -> str:
+    """``NOTEBOOK, cell [N] `first line of the cell`: Error: message`` for a failed cell."""
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells
+    failed = [c.source for c in cells if c.get("execution_count") == exc.exec_count]
+    lines = failed[0].strip().splitlines() if failed else []
+    first = f" `{lines[0]}`" if lines else ""
+    return f"{notebook}, cell [{exc.exec_count}]{first}: {exc.ename}: {exc.evalue}"
+
+
+def check_known(kind: str, case_id: str, dataset: str | Path) -> None:
+    """Raise :class:`~workbench.investigate.UnknownCaseError` before starting a kernel when
+    ``case_id`` is neither "auto" nor an ID of the dataset (reads one or two small tables)."""
+    from workbench.dataset import Dataset
+    from workbench.investigate import known_ids, resolve_id
+
+    ds = Dataset(dataset)
+    lab_columns = ["lab_name", "lab_accreditation_no"]
+    labs = ds.read("lab_reports", columns=lab_columns) if kind == "lab" else None
+    resolve_id(kind, case_id, known_ids(kind, ds.read("enterprises"), labs), case_id)
+
+
+def _case_label(nb: NotebookNode) -> str | None:
+    """The case the notebook resolved, from the output metadata of its heading
+    (:func:`workbench.investigate.case_metadata`)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            case = output.get("metadata", {}).get("workbench_case")
+            if case:
+                return case["label"]
+    return None
+
+
+def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
+    """Write executed notebook ``nb`` as HTML without code or prompts, titled by its case."""
+    from nbconvert import HTMLExporter
+
+    nb.metadata["title"] = report_title(kind, _case_label(nb) or "?")
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_html.write_text(body, encoding="utf-8")
+    return out_html
