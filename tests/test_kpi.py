@@ -95,3 +95,18 @@ def test_scorecards_single_out_the_unaccredited_lab(clean_tables):
     assert card.index[0] == "厂内化验室"
     vcard = kpi.verifier_scorecard(x, flags)
     assert vcard["enterprises"].sum() == len(x.enterprises)
+
+
+def test_city_month_matrix_counts_enterprises_with_critical_flags(x):
+    e = x.enterprises.iloc[:3]
+    ids = list(e["enterprise_id"])
+    flags = empty_flags().reindex(range(5))
+    flags["enterprise_id"] = [ids[0], ids[0], ids[1], ids[2], ids[2]]
+    flags["period"] = ["2024-02", "2024-02", "2024-02", "2024-03", "2024"]
+    flags["severity"] = ["critical", "critical", "critical", "warning", "critical"]
+    m = kpi.problems_by_city_month(flags, x.enterprises, ["2024-01", "2024-02", "2024-03"])
+    city = lambda i: f"{e['province'].iloc[i]} · {e['city'].iloc[i]}"  # noqa: E731
+    assert list(m.columns) == ["2024-01", "2024-02", "2024-03"]
+    assert m.loc[city(0), "2024-02"] == (2 if city(0) == city(1) else 1)  # two flags, one count
+    assert m.loc[city(0), "2024-01"] == 0
+    assert m.to_numpy().sum() == 2                    # warnings and annual flags left out

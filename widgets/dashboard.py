@@ -53,6 +53,7 @@ class SupervisorDashboard:
         self._w_cards = w.HTML()
         self._w_trend = new_figure_widget()
         self._w_ranking = w.Select(rows=12, layout=w.Layout(width="100%"))
+        self._w_heatmap = new_figure_widget()
         self._w_cities = w.HTML()
         self._w_findings = w.HTML()
         self._w_verifiers = w.HTML()
@@ -60,7 +61,7 @@ class SupervisorDashboard:
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking, self._w_cities]), self._w_findings,
+            w.VBox([self._w_ranking, self._w_heatmap, self._w_cities]), self._w_findings,
             w.VBox([self._w_verifiers, self._w_labs]),
             w.VBox([self.detail_flags.widget, self.detail_history.widget])])
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
@@ -154,6 +155,10 @@ class SupervisorDashboard:
             (f"{i + 1:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
              f" · {r.top_reasons}"[:160], r.enterprise_id)
             for i, r in enumerate(risk.sort_values("rank").itertuples())]
+        periods = [p for p in self._w_period.options if f["from"] <= p <= f["to"]]
+        show(self._w_heatmap, plots.city_heatmap(
+            kpi.problems_by_city_month(flags, self._review.enterprises, periods),
+            label("dash_heatmap", self._locale), label("dash_problems", self._locale)))
         self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
                                 + table_html(kpi.risk_by_city(risk, self._review.enterprises)))
         self._w_verifiers.value = (f"<h4>{html.escape(label('dash_verifiers', self._locale))}</h4>"

@@ -119,6 +119,22 @@ def risk_by_city(risk: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("risk_total", ascending=False).reset_index()
 
 
+def problems_by_city_month(flags: pd.DataFrame, enterprises: pd.DataFrame,
+                           periods: list[str]) -> pd.DataFrame:
+    """City × month matrix of enterprises with at least one critical flag that month (the
+    dashboard's risk heatmap); rows are cities (``province · city``) ordered by their total,
+    columns the monthly ``periods`` (0 where none); cities without a problem are left out."""
+    crit = flags[(flags["severity"] == "critical") & (flags["period"].str.len() == 7)]
+    where = enterprises.set_index("enterprise_id")
+    c = crit.drop_duplicates(["enterprise_id", "period"])
+    city = where["province"].reindex(c["enterprise_id"]).to_numpy() + " · " + \
+        where["city"].reindex(c["enterprise_id"]).to_numpy()
+    out = pd.crosstab(pd.Series(city, name="city"), c["period"].to_numpy())
+    out = out.reindex(columns=periods, fill_value=0)
+    out.columns.name = "period"
+    return out.loc[out.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
 def verifier_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
     """Per verification agency: enterprises, returns per enterprise-period, share of its
     enterprises with a critical flag, corrections made in verification."""

@@ -95,3 +95,15 @@ def carbon_ncv_figure(fit: dict, title: str) -> go.Figure:
                       yaxis_title="C_ar (%)",
                       height=360, margin={"l": 60, "r": 20, "t": 50, "b": 40})
     return fig
+
+
+def city_heatmap(matrix: pd.DataFrame, title: str, colour_label: str) -> go.Figure:
+    """Heatmap of a city × month matrix (e.g. enterprises with critical flags)."""
+    fig = go.Figure(go.Heatmap(z=matrix.to_numpy(), x=list(matrix.columns),
+                               y=list(matrix.index), colorscale="OrRd",
+                               colorbar={"title": {"text": colour_label}},
+                               hovertemplate="%{y} %{x}: %{z}<extra></extra>"))
+    fig.update_layout(template=TEMPLATE, title=title, height=max(220, 60 + 22 * len(matrix)),
+                      margin={"l": 160, "r": 20, "t": 40, "b": 40},
+                      yaxis={"autorange": "reversed"})
+    return fig

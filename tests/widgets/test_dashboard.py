@@ -6,6 +6,7 @@ import ipywidgets as w
 import pytest
 
 from widgets.dashboard import SupervisorDashboard, open_dashboard
+from widgets.figures import figure_of
 from workbench.config import load_config
 from workbench.findings import ReadOnlyStore, open_store
 from workbench.review import ReviewData
@@ -45,6 +46,9 @@ def test_filters_change_kpis_and_ranking(review):
     in_city = set(review.enterprises.loc[review.enterprises["city"] == city, "enterprise_id"])
     assert set(d.ranking) <= in_city and len(d.ranking) < len(everyone)
     assert d._w_cards.value != cards
+    heat = figure_of(d._w_heatmap).data[0]                # the city × month risk heatmap
+    assert list(heat.y) == [f"{review.enterprises['province'].iloc[0]} · {city}"]
+    assert len(heat.x) == len(d._w_period.options) and heat.z.sum() > 0
 
 
 def test_drill_down_and_deep_link(review, demo_dir):
