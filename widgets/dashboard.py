@@ -64,8 +64,9 @@ class SupervisorDashboard:
             w.VBox([self._w_ranking, self._w_heatmap, self._w_cities]), self._w_findings,
             w.VBox([self._w_verifiers, self._w_labs]),
             w.VBox([self.detail_flags.widget, self.detail_history.widget])])
+        self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
-            child.observe(self.refresh, names="value")
+            child.observe(self._filter_changed, names="value")
         self._w_ranking.observe(self._drill, names="value")
         self.detail_flags.on_jump(lambda unit, code, _p: self.detail_history.show_record(unit,
                                                                                           code))
@@ -119,13 +120,17 @@ class SupervisorDashboard:
         """Relabel everything for ``locale``."""
         self._locale = locale
         everyone = label("all", locale)
-        for child, col, key in ((self._w_province, "province", "province"),
-                                (self._w_city, "city", "city"),
-                                (self._w_industry, "industry_code", "industry")):
-            current = child.value
-            child.options = [(everyone, "")] + [(v, v) for v in self._options[col]]
-            child.description = label(key, locale)
-            child.value = current or ""
+        self._relabelling = True          # new option labels are not a filter change
+        try:
+            for child, col, key in ((self._w_province, "province", "province"),
+                                    (self._w_city, "city", "city"),
+                                    (self._w_industry, "industry_code", "industry")):
+                current = child.value
+                child.options = [(everyone, "")] + [(v, v) for v in self._options[col]]
+                child.description = label(key, locale)
+                child.value = current or ""
+        finally:
+            self._relabelling = False
         self._w_period.description = label("dash_period", locale)
         for i, key in enumerate(("ranking", "findings", "verifiers", "drill")):
             self._w_tabs.set_title(i, label(f"dash_{key}", locale))
@@ -213,6 +218,10 @@ class SupervisorDashboard:
             + table_html(summary["by_status"]) + table_html(summary["by_age"])
             + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>"
             + (table_html(listing, 50) if len(listing) else ""))
+
+    def _filter_changed(self, _change) -> None:
+        if not self._relabelling:
+            self.refresh()
 
     def _drill(self, change) -> None:
         if change["new"]:

@@ -237,7 +237,7 @@ def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
-           "--VoilaKernelManager.fill_delay=15",
+           "--VoilaKernelManager.fill_delay=2",
            "--MappingKernelManager.cull_interval=60",
            "--MappingKernelManager.cull_idle_timeout=600"]
     if no_browser:
