@@ -225,6 +225,11 @@ def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
 DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
+#: The only front-end extensions the dashboard page loads (widgets and plotly's renderer).
+VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
+                    "jupyterlab-plotly")
+
+
 def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -> list[str]:
     """The hardened Voilà command line for the supervisor dashboard.
 
@@ -237,6 +242,7 @@ def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
+           *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
            "--VoilaKernelManager.fill_delay=2",
            "--MappingKernelManager.cull_interval=60",
            "--MappingKernelManager.cull_idle_timeout=600"]
