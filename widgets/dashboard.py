@@ -19,16 +19,12 @@ from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
 from workbench import kpi, plots
 from workbench.checks.inputs import Inputs
+from workbench.investigate import table_html
 from workbench.review import ReviewData
 
 
 def _pct(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:.1%}"
-
-
-def table_html(df: pd.DataFrame, max_rows: int = 25) -> str:
-    """An escaped HTML table (untrusted text such as findings is shown as text, never run)."""
-    return df.head(max_rows).to_html(index=False, escape=True, float_format=lambda v: f"{v:.3g}")
 
 
 class SupervisorDashboard:
@@ -165,11 +161,13 @@ class SupervisorDashboard:
             kpi.problems_by_city_month(flags, self._review.enterprises, periods),
             label("dash_heatmap", self._locale), label("dash_problems", self._locale)))
         self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
-                                + table_html(kpi.risk_by_city(risk, self._review.enterprises)))
+                                + table_html(kpi.risk_by_city(risk, self._review.enterprises),
+                                           self._locale, 25))
         self._w_verifiers.value = (f"<h4>{html.escape(label('dash_verifiers', self._locale))}</h4>"
-                                   + table_html(kpi.verifier_scorecard(self._x, flags)))
+                                   + table_html(kpi.verifier_scorecard(self._x, flags),
+                                              self._locale, 25))
         self._w_labs.value = (f"<h4>{html.escape(label('dash_labs', self._locale))}</h4>"
-                              + table_html(kpi.lab_scorecard(self._x, flags)))
+                              + table_html(kpi.lab_scorecard(self._x, flags), self._locale, 25))
         self._findings(set(ents))
 
     def _cards(self, months: pd.DataFrame, ents: pd.Series) -> None:
@@ -215,9 +213,10 @@ class SupervisorDashboard:
                                  "created": f.created_at.date()} for f in rows])
         self._w_findings.value = (
             f"<h4>{html.escape(label('dash_findings', self._locale))}</h4>"
-            + table_html(summary["by_status"]) + table_html(summary["by_age"])
+            + table_html(summary["by_status"], self._locale)
+            + table_html(summary["by_age"], self._locale)
             + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>"
-            + (table_html(listing, 50) if len(listing) else ""))
+            + (table_html(listing, self._locale, 50) if len(listing) else ""))
 
     def _filter_changed(self, _change) -> None:
         if not self._relabelling:

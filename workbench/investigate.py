@@ -32,6 +32,7 @@ from plotly.subplots import make_subplots
 from workbench import checks, kpi, schema
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS, REGISTRY, SEVERITIES
 from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
+from workbench.findings.codes import STATUSES as STATUS_LABELS
 from workbench.i18n import column_label, parameter_label, pick
 from workbench.plots import SEVERITY_COLOURS, TEMPLATE
 from workbench.review import KEY_PARAMETERS, ReviewData
@@ -395,7 +396,7 @@ def verifier_case(review: ReviewData, verifier: str | None) -> VerifierCase:
 #: Coded cell values shown as words (column -> code -> (zh, en)).
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "severity": SEVERITY_LABELS, "worst_severity": SEVERITY_LABELS,
-    "flag_severity": SEVERITY_LABELS, "family": FAMILY_LABELS,
+    "flag_severity": SEVERITY_LABELS, "family": FAMILY_LABELS, "status": STATUS_LABELS,
     "materiality_level": {"below": ("低于2%", "below 2 %"), "above_2pct": ("超过2%", "above 2 %"),
                           "above_5pct": ("超过5%", "above 5 %")},
     "verification_conclusion": {"pass": ("通过", "pass"),
@@ -450,6 +451,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "verified_minus_reported_t": ("核查−报告 (tCO2)", "Verified − reported (tCO2)"),
     "share_verified_minus_reported": ("核查−报告（占报告量）", "Verified − reported (share)"),
     "field": ("项目", "Item"), "value": ("值", "Value"),
+    # supervisor dashboard tables
+    "risk_total": ("风险分合计", "Risk total"), "risk_max": ("最高风险分", "Highest risk"),
+    "critical_flags": ("严重预警数", "Critical flags"), "status": ("状态", "Status"),
+    "count": ("数量", "Count"), "age": ("已开启时长", "Open for"),
+    "enterprise": ("企业", "Enterprise"), "title": ("标题", "Title"),
+    "created": ("创建日期", "Created"),
 }
 
 
