@@ -2,6 +2,7 @@
 and the HTML reports the investigation notebooks export (code hidden)."""
 
 import re
+import zlib
 
 import nbformat
 import pandas as pd
@@ -14,6 +15,7 @@ from workbench import case_report, kpi
 from workbench import investigate as inv
 from workbench.checks.registry import REGISTRY
 from workbench.cli import main
+from workbench.exports import find_browser
 from workbench.review import KEY_PARAMETERS, ReviewData
 
 
@@ -218,7 +220,7 @@ def test_a_failing_cell_names_the_notebook_and_the_error(demo_dir, tmp_path, mon
     nbformat.write(nb, tmp_path / "investigate_lab.ipynb")
     monkeypatch.setattr(case_report, "NOTEBOOKS", tmp_path)
     with pytest.raises(case_report.InvestigationError) as err:
-        case_report.run_investigation("lab", "auto", demo_dir, out_html=tmp_path / "r.html")
+        case_report.run_investigation("lab", "auto", demo_dir, out=tmp_path / "r.html")
     text = str(err.value)
     assert text == "investigate_lab.ipynb, cell [3] `1 / 0`: ZeroDivisionError: division by zero"
     assert "Traceback" not in text and "\x1b[" not in text and not (tmp_path / "r.html").exists()
@@ -251,3 +253,32 @@ def test_report_is_html_without_code_titled_by_its_case(kind, review, demo, demo
 def _text_outside_scripts(page: str) -> str:
     """The page without its scripts and styles (plotly.js and CSS hold words like "import")."""
     return re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+
+
+def test_cli_refuses_a_report_that_is_neither_html_nor_pdf(demo_dir, tmp_path):
+    res = CliRunner().invoke(main, ["investigate", "lab", "auto", "--dataset", str(demo_dir),
+                                    "--out", str(tmp_path / "r.docx")])
+    assert res.exit_code == 2 and ".html or .pdf" in res.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_browser() is None, reason="no chromium on PATH to print the PDF")
+def test_report_prints_to_pdf_with_its_figures(demo_dir, tmp_path):
+    out = tmp_path / "lab.pdf"
+    res = CliRunner().invoke(main, ["investigate", "lab", "auto", "--dataset", str(demo_dir),
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
+    assert _line_segments(pdf) > 300          # the figures' axes and traces were drawn
+
+
+def _line_segments(pdf: bytes) -> int:
+    """Straight-line path segments (``x y l``) in the PDF's compressed page streams."""
+    n = 0
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            n += len(re.findall(rb"[\d.]+ [\d.]+ l\b", zlib.decompress(m.group(1))))
+        except zlib.error:
+            continue
+    return n

@@ -55,12 +55,20 @@ def report_title(kind: str, name: str) -> str:
     return f"{case_title(kind, 'zh-CN')} · {case_title(kind, 'en')} — {name}"
 
 
+#: Report formats by file suffix.
+REPORT_SUFFIXES = (".html", ".pdf")
+#: Virtual time a case report's figures get to draw before it is printed to PDF (ms).
+PDF_DRAW_MS = 5_000
+
+
 def run_investigation(kind: str, case_id: str, dataset: str | Path,
                       results: str | Path | None = None,
-                      out_html: str | Path = "report.html", locale: str = "zh-CN") -> Path:
+                      out: str | Path = "report.html", locale: str = "zh-CN") -> Path:
     """Execute the ``kind`` notebook for ``case_id`` ("auto" = the highest-risk case) on
     ``dataset`` (and a ``workbench screen`` folder ``results``; None = screen once and
-    cache) and write the HTML report, code hidden, to ``out_html``; return its path."""
+    cache) and write the report, code hidden, to ``out``: HTML, or PDF printed from it by
+    headless Chromium when ``out`` ends in ``.pdf`` (:func:`workbench.exports.html_to_pdf`);
+    return its path."""
     import nbformat
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
@@ -69,6 +77,10 @@ def run_investigation(kind: str, case_id: str, dataset: str | Path,
 
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r}; use one of {LOCALES}")
+    out = Path(out)
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"{out}: 报告须为 .html 或 .pdf 文件 / the report must be a .html or "
+                         ".pdf file")
     source = notebook_path(kind)
     check_known(kind, case_id, dataset)
     params = {"dataset": str(Path(dataset).resolve()),
@@ -85,7 +97,13 @@ def run_investigation(kind: str, case_id: str, dataset: str | Path,
         except (DeadKernelError, CellTimeoutError, NoSuchKernel, RuntimeError) as exc:
             raise InvestigationError(f"{source.name}: {type(exc).__name__}: {exc}") from exc
         nb = nbformat.read(executed, as_version=4)
-    return export_html(nb, kind, Path(out_html))
+        if out.suffix.lower() == ".html":
+            return export_html(nb, kind, out)
+        from workbench.exports import html_to_pdf
+
+        page = export_html(nb, kind, Path(tmp) / "report.html")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return html_to_pdf(page, out, wait_ms=PDF_DRAW_MS, timeout=120)
 
 
 def _cell_failure(notebook: str, executed: Path, exc: PapermillExecutionError) -> str:

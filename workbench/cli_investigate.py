@@ -22,7 +22,8 @@ from workbench.case_report import ID_PARAMETERS
               help="筛查结果目录（默认自动筛查并缓存）/ a `workbench screen` folder "
                    "(default: screen once and cache).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出HTML报告 / the HTML report to write.")
+              help="输出报告（.html，或 .pdf 需 chromium）/ the report to write: .html, or .pdf "
+                   "(needs chromium).")
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default="zh-CN",
               show_default=True, help="报告语言 / language of the report.")
 def investigate(kind: str, case_id: str, dataset: Path, results: Path | None, out: Path,
@@ -37,16 +38,21 @@ def investigate(kind: str, case_id: str, dataset: Path, results: Path | None, ou
         verifier = agency name; auto = the highest-risk one.
     Exit codes: 0 written; 1 the notebook failed; 2 unknown ID or bad input.
     """
-    from workbench.case_report import InvestigationError, run_investigation
+    from workbench.case_report import REPORT_SUFFIXES, InvestigationError, run_investigation
+    from workbench.exports import ConversionError
     from workbench.investigate import UnknownCaseError
 
     if not (dataset / "manifest.json").is_file():
         raise click.BadParameter(f"{dataset}: expected a workbench dataset folder "
                                  "(with manifest.json)", param_hint="--dataset")
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise click.BadParameter(f"{out}: expected a .html or .pdf file", param_hint="--out")
     try:
         path = run_investigation(kind, case_id, dataset, results, out, locale)
     except UnknownCaseError as exc:
         raise click.BadParameter(str(exc), param_hint="ID") from None
+    except ConversionError as exc:
+        raise click.UsageError(str(exc)) from None
     except InvestigationError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"报告 / report: {path}")

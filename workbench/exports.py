@@ -141,16 +141,18 @@ def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
 
 
 def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | None = None,
-                timeout: float = PDF_TIMEOUT_S) -> Path:
+                timeout: float = PDF_TIMEOUT_S, wait_ms: int = 0) -> Path:
     """Print the HTML file ``html_path`` to ``pdf_path`` with headless Chromium/Chrome.
 
     ``browser`` defaults to the first of :data:`BROWSERS` on ``PATH``.  Page headers and
     footers (URL, date) are off: both the current flag and the pre-120 one are passed,
     and each browser ignores the one it does not know.  ``--no-sandbox`` lets it run as
-    root and in containers; it only ever loads our own page, whose policy forbids
-    scripts.  The PDF is written to a temporary folder and moved into place when
-    complete, so a failure never leaves half a file or removes an earlier one.  CJK text
-    needs a CJK font installed (``fc-list :lang=zh``; e.g. Debian ``fonts-noto-cjk``).
+    root and in containers; it only ever loads our own pages (findings pages forbid
+    scripts; case reports run only their embedded plotly.js).  ``wait_ms`` gives the
+    page's scripts that much virtual time to draw before printing (figures).  The PDF is
+    written to a temporary folder and moved into place when complete, so a failure never
+    leaves half a file or removes an earlier one.  CJK text needs a CJK font installed
+    (``fc-list :lang=zh``; e.g. Debian ``fonts-noto-cjk``).
     """
     exe = browser or find_browser()
     if exe is None:
@@ -165,6 +167,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | N
         code, err = _run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                           "--no-pdf-header-footer", "--print-to-pdf-no-header",
                           f"--user-data-dir={Path(t) / 'profile'}", f"--print-to-pdf={out}",
+                          *([f"--virtual-time-budget={wait_ms}"] if wait_ms else []),
                           source.as_uri()], timeout)
         if not out.is_file() or not out.read_bytes()[:5] == b"%PDF-":
             tail = " | ".join(err.strip().splitlines()[-3:])
