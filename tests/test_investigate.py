@@ -258,7 +258,7 @@ def _text_outside_scripts(page: str) -> str:
 def test_cli_refuses_a_report_that_is_neither_html_nor_pdf(demo_dir, tmp_path):
     res = CliRunner().invoke(main, ["investigate", "lab", "auto", "--dataset", str(demo_dir),
                                     "--out", str(tmp_path / "r.docx")])
-    assert res.exit_code == 2 and ".html or .pdf" in res.output
+    assert res.exit_code == 2 and ".html, .pdf or .xlsx" in res.output
 
 
 @pytest.mark.slow
@@ -282,3 +282,20 @@ def _line_segments(pdf: bytes) -> int:
         except zlib.error:
             continue
     return n
+
+
+def test_report_tables_as_a_bilingual_workbook(review, demo, demo_dir, tmp_path):
+    import openpyxl
+
+    ent = _truth(demo, "result_reused")["enterprise_id"].iloc[0]
+    out = tmp_path / "case.xlsx"
+    res = CliRunner().invoke(main, ["investigate", "enterprise", ent, "--dataset",
+                                    str(demo_dir), "--out", str(out), "--locale", "en"])
+    assert res.exit_code == 0, res.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:3] == ["概况 Summary", "风险来源 Risk by check", "预警统计 Flag counts"]
+    summary = [tuple(r) for r in book["概况 Summary"].iter_rows(values_only=True)]
+    assert ent in summary[1][0] and ("Unified social credit code", ent) in summary
+    flags = book["预警 Flags"]
+    assert flags.max_row - 1 == len(review.flags_of(ent))
+    assert "Check" in [c.value for c in flags[1]]

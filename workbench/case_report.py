@@ -56,7 +56,19 @@ def report_title(kind: str, name: str) -> str:
 
 
 #: Report formats by file suffix.
-REPORT_SUFFIXES = (".html", ".pdf")
+REPORT_SUFFIXES = (".html", ".pdf", ".xlsx")
+#: Workbook sheet of each case table (zh, en); Excel allows 31 characters.
+SHEETS = {
+    "risk_by_check": ("风险来源", "Risk by check"), "flag_counts": ("预警统计", "Flag counts"),
+    "flags": ("预警", "Flags"), "series": ("关键参数", "Key series"),
+    "labs": ("检测报告", "Lab reports"), "revisions": ("修订记录", "Revisions"),
+    "reports": ("检测报告", "Reports"), "by_enterprise": ("按企业", "By enterprise"),
+    "by_month": ("按月份", "By month"), "per_day": ("每日报告数", "Reports per day"),
+    "dates": ("日期逻辑", "Date logic"), "reused": ("重复结果", "Reused results"),
+    "flags_by_check": ("按检查项", "Flags by check"), "comparison": ("同类对比", "Comparison"),
+    "enterprises": ("核查企业", "Enterprises"), "returns": ("退回", "Returns"),
+    "co2": ("排放量核对", "CO2 check"), "co2_all": ("全部机构排放核对", "CO2, all agencies"),
+}
 #: Virtual time a case report's figures get to draw before it is printed to PDF (ms).
 PDF_DRAW_MS = 5_000
 
@@ -67,7 +79,8 @@ def run_investigation(kind: str, case_id: str, dataset: str | Path,
     """Execute the ``kind`` notebook for ``case_id`` ("auto" = the highest-risk case) on
     ``dataset`` (and a ``workbench screen`` folder ``results``; None = screen once and
     cache) and write the report, code hidden, to ``out``: HTML, or PDF printed from it by
-    headless Chromium when ``out`` ends in ``.pdf`` (:func:`workbench.exports.html_to_pdf`);
+    headless Chromium when ``out`` ends in ``.pdf`` (:func:`workbench.exports.html_to_pdf`),
+    or the case's tables as a workbook when it ends in ``.xlsx`` (:func:`write_workbook`);
     return its path."""
     import nbformat
     import papermill
@@ -79,8 +92,11 @@ def run_investigation(kind: str, case_id: str, dataset: str | Path,
         raise ValueError(f"unknown locale {locale!r}; use one of {LOCALES}")
     out = Path(out)
     if out.suffix.lower() not in REPORT_SUFFIXES:
-        raise ValueError(f"{out}: 报告须为 .html 或 .pdf 文件 / the report must be a .html or "
-                         ".pdf file")
+        raise ValueError(f"{out}: 报告须为 .html、.pdf 或 .xlsx 文件 / the report must be a "
+                         ".html, .pdf or .xlsx file")
+    if out.suffix.lower() == ".xlsx":
+        check_known(kind, case_id, dataset)
+        return write_workbook(kind, case_id, dataset, results, out, locale)
     source = notebook_path(kind)
     check_known(kind, case_id, dataset)
     params = {"dataset": str(Path(dataset).resolve()),
@@ -151,3 +167,38 @@ def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     return out_html
+
+
+def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | Path | None,
+                   out: Path, locale: str = "zh-CN") -> Path:
+    """The case's tables as an XLSX workbook (no notebook is run): a summary sheet, then one
+    sheet per table named in Chinese and English, headers and codes in ``locale``.  Text is
+    written as text, never as a formula (database text is untrusted)."""
+    from dataclasses import fields
+
+    import pandas as pd
+
+    from workbench import investigate as inv
+    from workbench.i18n import pick
+    from workbench.review import ReviewData
+
+    build = {"enterprise": inv.enterprise_case, "lab": inv.lab_case,
+             "verifier": inv.verifier_case}[kind]
+    case = build(ReviewData.open(dataset, results), None if case_id == "auto" else case_id)
+    summary = pd.DataFrame({"field": list(case.summary), "value": list(case.summary.values())})
+    summary["field"] = [inv.label_of(k, locale) for k in summary["field"]]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(out, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False,
+                                                   "strings_to_urls": False}}) as xw:
+        title = pd.DataFrame({"field": [report_title(kind, case.label)], "value": [""]})
+        pd.concat([title, summary]).rename(columns={
+            "field": pick("项目", "Item", locale), "value": pick("值", "Value", locale)}
+        ).to_excel(xw, sheet_name="概况 Summary", index=False)
+        for f in fields(case):
+            table = getattr(case, f.name)
+            if isinstance(table, pd.DataFrame):
+                zh, en = SHEETS[f.name]
+                inv.display_frame(table, locale).to_excel(xw, sheet_name=f"{zh} {en}"[:31],
+                                                          index=False)
+    return out

@@ -22,8 +22,8 @@ from workbench.case_report import ID_PARAMETERS
               help="筛查结果目录（默认自动筛查并缓存）/ a `workbench screen` folder "
                    "(default: screen once and cache).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出报告（.html，或 .pdf 需 chromium）/ the report to write: .html, or .pdf "
-                   "(needs chromium).")
+              help="输出报告：.html、.pdf（需 chromium）或 .xlsx（各表）/ the report to write: "
+                   ".html, .pdf (needs chromium) or .xlsx (its tables).")
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default="zh-CN",
               show_default=True, help="报告语言 / language of the report.")
 def investigate(kind: str, case_id: str, dataset: Path, results: Path | None, out: Path,
@@ -46,7 +46,8 @@ def investigate(kind: str, case_id: str, dataset: Path, results: Path | None, ou
         raise click.BadParameter(f"{dataset}: expected a workbench dataset folder "
                                  "(with manifest.json)", param_hint="--dataset")
     if out.suffix.lower() not in REPORT_SUFFIXES:
-        raise click.BadParameter(f"{out}: expected a .html or .pdf file", param_hint="--out")
+        raise click.BadParameter(f"{out}: expected a .html, .pdf or .xlsx file",
+                                 param_hint="--out")
     try:
         path = run_investigation(kind, case_id, dataset, results, out, locale)
     except UnknownCaseError as exc:
