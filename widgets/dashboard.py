@@ -1,5 +1,9 @@
-"""Supervisor dashboard: KPIs with trends, risk by city and enterprise, findings status,
-verifier and lab scorecards, and a read-only drill-down into one enterprise.
+"""Supervisor dashboard: KPI cards with monthly sparklines, risk by city and enterprise,
+trends and a city × month heatmap, findings status, verifier and lab scorecards, and a
+read-only drill-down into one enterprise.
+
+The first screen (cards, ranking) is plain HTML; plotly figures are drawn only when their
+tab is open, so a viewer sees the KPIs without waiting for plotly.js.
 
 Read-only by construction: it is given a findings store opened read-only and renders no
 write control at all (no form, no workflow buttons).
@@ -21,10 +25,22 @@ from workbench import kpi, plots
 from workbench.checks.inputs import Inputs
 from workbench.investigate import table_html
 from workbench.review import ReviewData
+from workbench.sparkline import sparkline_svg
+
+#: The dashboard's tabs, in order; figures live in "trends" and are drawn when it is open.
+TABS = ("ranking", "trends", "findings", "verifiers", "drill")
 
 
 def _pct(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:.1%}"
+
+
+def _card(title: str, value: str, spark: str) -> str:
+    """One KPI card: title, current value and its sparkline (HTML; texts escaped)."""
+    return (f"<div class='wb-kpi' style='display:inline-block;vertical-align:top;"
+            f"margin:4px 8px;padding:6px 10px;border:1px solid #ccd;border-radius:6px'>"
+            f"<div style='font-size:12px'>{html.escape(title)}</div>"
+            f"<div style='font-size:22px'>{html.escape(value)}</div>{spark}</div>")
 
 
 class SupervisorDashboard:
@@ -57,13 +73,15 @@ class SupervisorDashboard:
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking, self._w_heatmap, self._w_cities]), self._w_findings,
-            w.VBox([self._w_verifiers, self._w_labs]),
+            w.VBox([self._w_ranking, self._w_cities]), w.VBox([self._w_trend, self._w_heatmap]),
+            self._w_findings, w.VBox([self._w_verifiers, self._w_labs]),
             w.VBox([self.detail_flags.widget, self.detail_history.widget])])
+        self._figures_due: tuple | None = None   # inputs of figures not drawn yet
         self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
             child.observe(self._filter_changed, names="value")
         self._w_ranking.observe(self._drill, names="value")
+        self._w_tabs.observe(self._draw_figures, names="selected_index")
         self.detail_flags.on_jump(lambda unit, code, _p: self.detail_history.show_record(unit,
                                                                                           code))
         self._w_language.on_change(self.set_locale)
@@ -71,7 +89,7 @@ class SupervisorDashboard:
         self.widget = w.VBox([w.HBox([self._w_title, self._w_language.widget]),
                               w.HBox([self._w_province, self._w_city, self._w_industry,
                                       self._w_period]),
-                              self._w_cards, self._w_trend, self._w_tabs])
+                              self._w_cards, self._w_tabs])
         self.set_locale(locale)
 
     # -- public -----------------------------------------------------------------------------
@@ -98,7 +116,7 @@ class SupervisorDashboard:
         """Drill down into one enterprise (e.g. from a ``?enterprise=`` link)."""
         self.detail_flags.show_enterprise(enterprise_id)
         self.detail_history.show_enterprise(enterprise_id)
-        self._w_tabs.selected_index = 3
+        self._w_tabs.selected_index = TABS.index("drill")
 
     def follow_link(self, query: str | None) -> None:
         """Serve one viewer's page: re-read the findings (a preheated Voilà kernel may have
@@ -128,7 +146,7 @@ class SupervisorDashboard:
         finally:
             self._relabelling = False
         self._w_period.description = label("dash_period", locale)
-        for i, key in enumerate(("ranking", "findings", "verifiers", "drill")):
+        for i, key in enumerate(TABS):
             self._w_tabs.set_title(i, label(f"dash_{key}", locale))
         self._w_title.value = f"<h2>{html.escape(label('dash_title', locale))}</h2>"
         self.detail_flags.set_locale(locale)
@@ -149,7 +167,6 @@ class SupervisorDashboard:
                                   f["industry"] or None)
         months = months[months["period"].between(f["from"], f["to"])]
         self._cards(months, ents)
-        self._trend(months)
         risk = self._review.risk[self._review.risk["enterprise_id"].isin(ents)]
         names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
         self._w_ranking.options = [
@@ -157,9 +174,8 @@ class SupervisorDashboard:
              f" · {r.top_reasons}"[:160], r.enterprise_id)
             for i, r in enumerate(risk.sort_values("rank").itertuples())]
         periods = [p for p in self._w_period.options if f["from"] <= p <= f["to"]]
-        show(self._w_heatmap, plots.city_heatmap(
-            kpi.problems_by_city_month(flags, self._review.enterprises, periods),
-            label("dash_heatmap", self._locale), label("dash_problems", self._locale)))
+        self._figures_due = (months, flags, periods)
+        self._draw_figures()
         self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
                                 + table_html(kpi.risk_by_city(risk, self._review.enterprises),
                                            self._locale, 25))
@@ -171,19 +187,40 @@ class SupervisorDashboard:
         self._findings(set(ents))
 
     def _cards(self, months: pd.DataFrame, ents: pd.Series) -> None:
+        """KPI cards: the value over the filtered periods and its monthly sparkline
+        (compliance: per year)."""
         comp = kpi.compliance(self._x, ents)
         rate = comp["compliance_rate"].dropna()
-        cards = [("on_time", _pct(months["on_time_deposit_rate"].mean())),
-                 ("first_pass", _pct(months["first_time_pass_rate"].mean())),
-                 ("returns", f"{int(months['returns'].sum()):,}"),
-                 ("problems", f"{int(months['enterprise_periods_with_problems'].sum()):,}"),
-                 ("co2", f"{months['filed_co2_t'].sum() / 1e6:,.1f}"),
-                 ("compliance", _pct(rate.iloc[-1]) if len(rate) else "—")]
+        periods = list(months["period"])
+        mt = months["filed_co2_t"] / 1e6
+        cards = [("on_time", _pct(months["on_time_deposit_rate"].mean()), periods,
+                  months["on_time_deposit_rate"], _pct),
+                 ("first_pass", _pct(months["first_time_pass_rate"].mean()), periods,
+                  months["first_time_pass_rate"], _pct),
+                 ("returns", f"{int(months['returns'].sum()):,}", periods, months["returns"],
+                  "{:,.0f}".format),
+                 ("problems", f"{int(months['enterprise_periods_with_problems'].sum()):,}",
+                  periods, months["enterprise_periods_with_problems"], "{:,.0f}".format),
+                 ("co2", f"{mt.sum():,.1f}", periods, mt, "{:,.2f}".format),
+                 ("compliance", _pct(rate.iloc[-1]) if len(rate) else "—",
+                  [str(y) for y in comp["year"]], comp["compliance_rate"], _pct)]
         self._w_cards.value = "".join(
-            f"<div class='wb-kpi' style='display:inline-block;margin:4px 10px;padding:6px 10px;"
-            f"border:1px solid #ccd;border-radius:6px'><div style='font-size:12px'>"
-            f"{html.escape(label('dash_' + k, self._locale))}</div><div style='font-size:22px'>"
-            f"{html.escape(v)}</div></div>" for k, v in cards)
+            _card(label("dash_" + key, self._locale), value,
+                  sparkline_svg(xs, list(ys), fmt))
+            for key, value, xs, ys, fmt in cards)
+
+    def _draw_figures(self, _change=None) -> None:
+        """Draw the trend and the city × month heatmap for the current filters, only when
+        their tab is open (plotly.js costs about 2 s of browser time on first use, which
+        would otherwise delay the whole first screen)."""
+        if self._figures_due is None or self._w_tabs.selected_index != TABS.index("trends"):
+            return
+        months, flags, periods = self._figures_due
+        self._figures_due = None
+        self._trend(months)
+        show(self._w_heatmap, plots.city_heatmap(
+            kpi.problems_by_city_month(flags, self._review.enterprises, periods),
+            label("dash_heatmap", self._locale), label("dash_problems", self._locale)))
 
     def _trend(self, months: pd.DataFrame) -> None:
         fig = go.Figure([

@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_findings": ("问题记录", "Findings"), "dash_rect": ("整改进度", "Rectification progress"),
     "dash_compliance": ("履约率", "Compliance"), "dash_ranking": ("风险排名", "Risk ranking"),
     "dash_cities": ("地市风险", "Risk by city"),
+    "dash_trends": ("趋势与地市热力图", "Trends and city heatmap"),
     "dash_heatmap": ("各地市每月问题企业数（严重预警）",
                      "Enterprises with critical flags by city and month"),
     "dash_verifiers": ("核查机构评分", "Verification agencies"),

@@ -225,6 +225,12 @@ def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
 DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
+#: Seconds Voilà waits before replacing a used pool kernel.  Starting a kernel (imports,
+#: data, dashboard) takes the CPU a viewer's browser needs to draw the page; on a small
+#: server five viewers arriving together rendered in 30 s with a 2 s delay and in 14–18 s
+#: with 20 s (docs/performance.md).
+FILL_DELAY_S = 20
+
 #: The only front-end extensions the dashboard page loads (widgets and plotly's renderer).
 VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
                     "jupyterlab-plotly")
@@ -243,7 +249,7 @@ def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
-           "--VoilaKernelManager.fill_delay=2",
+           f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
            "--MappingKernelManager.cull_interval=60",
            "--MappingKernelManager.cull_idle_timeout=600"]
     if no_browser:

@@ -1,7 +1,8 @@
 """The supervisor dashboard in a real browser: ``workbench dashboard`` (Voilà, preheated
 kernels) on localhost, Debian's headless Chromium driven by Playwright.
 
-Renders its KPIs and trend, a filter change updates the ranking, the drill-down opens,
+Renders its KPIs with sparklines (no plotly on the first screen), the trends tab draws its
+figures when opened, a filter change updates the ranking, the drill-down opens,
 a ``?enterprise=`` link opens that enterprise, no write control exists, and a finding
 whose text holds HTML or script is shown as text.  Screenshots go to
 ``test-artifacts/browser/``.
@@ -107,15 +108,25 @@ def _expect_flags_of(page, review, enterprise_id: str) -> None:
                           ).to_have_count(n)
 
 
-def test_renders_kpis_trend_and_ranking(page, review):
+def test_renders_kpis_sparklines_and_ranking(page, review):
     expect = playwright.expect
     cards = page.locator(".wb-kpi")
     expect(cards).to_have_count(6)
     assert all(re.search(r"\d", t) for t in cards.all_inner_texts())
+    expect(page.locator(".wb-kpi svg.wb-spark")).to_have_count(6)
+    assert page.locator(".wb-kpi svg.wb-spark polyline").count() >= 5
     expect(page.get_by_text(LABELS["dash_title"][0])).to_be_visible()
-    expect(page.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2)
     expect(_ranking(page).locator("option")).to_have_count(len(review.risk))
+    assert page.locator(".js-plotly-plot").count() == 0      # figures wait for their tab
     page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+
+
+def test_trends_tab_draws_trend_and_heatmap(page):
+    page.get_by_text(LABELS["dash_trends"][0], exact=True).first.click()
+    playwright.expect(page.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2)
+    playwright.expect(page.locator(".js-plotly-plot .heatmaplayer")).to_have_count(1)
+    page.screenshot(path=ARTIFACTS / "trends.png", full_page=True)
+    page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
 
 
 def test_no_write_control_on_the_page(page):

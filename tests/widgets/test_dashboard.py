@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from widgets.dashboard import SupervisorDashboard, open_dashboard
+from widgets.dashboard import TABS, SupervisorDashboard, open_dashboard
 from widgets.figures import figure_of
 from workbench.config import load_config
 from workbench.findings import ReadOnlyStore, open_store
@@ -46,19 +46,34 @@ def test_filters_change_kpis_and_ranking(review):
     in_city = set(review.enterprises.loc[review.enterprises["city"] == city, "enterprise_id"])
     assert set(d.ranking) <= in_city and len(d.ranking) < len(everyone)
     assert d._w_cards.value != cards
+    assert figure_of(d._w_heatmap) is None                # drawn when its tab is opened
+    d._w_tabs.selected_index = TABS.index("trends")
     heat = figure_of(d._w_heatmap).data[0]                # the city × month risk heatmap
     assert list(heat.y) == [f"{review.enterprises['province'].iloc[0]} · {city}"]
     assert len(heat.x) == len(d._w_period.options) and heat.z.sum() > 0
+    trend = figure_of(d._w_trend)
+    d.filter(city="")                                     # open tab: redrawn at once
+    assert figure_of(d._w_trend).data[2].y.sum() > trend.data[2].y.sum()
+
+
+def test_cards_carry_a_sparkline_per_kpi(review):
+    d = SupervisorDashboard(review)
+    cards = d._w_cards.value
+    assert cards.count("class='wb-kpi'") == 6 and cards.count('class="wb-spark"') == 6
+    months = len(d._w_period.options)
+    assert cards.count("<circle") >= 5 * months          # one hover point per month
+    d._w_period.value = (d._w_period.options[0], d._w_period.options[2])
+    assert d._w_cards.value.count("<circle") < 5 * 3 + 3
 
 
 def test_drill_down_and_deep_link(review, demo_dir):
     d = SupervisorDashboard(review)
     d._w_ranking.value = d.ranking[0]
-    assert d._w_tabs.selected_index == 3
+    assert d._w_tabs.selected_index == TABS.index("drill")
     assert set(d.detail_flags.value["enterprise_id"]) == {d.ranking[0]}
     ent = review.enterprise_list()["enterprise_id"].iloc[2]
     linked = open_dashboard(str(demo_dir), query=f"enterprise={ent}&x=1")
-    assert linked._w_tabs.selected_index == 3
+    assert linked._w_tabs.selected_index == TABS.index("drill")
     assert set(linked.detail_flags.value["enterprise_id"]) <= {ent}
     assert linked.detail_history.value[0] in set(review.units_of(ent)["unit_id"])
 
