@@ -23,9 +23,9 @@ from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
 from workbench import kpi, plots
 from workbench.checks.inputs import Inputs
-from workbench.investigate import table_html
 from workbench.review import ReviewData
 from workbench.sparkline import sparkline_svg
+from workbench.tables import table_html
 
 #: The dashboard's tabs, in order; figures live in "trends" and are drawn when it is open.
 TABS = ("ranking", "trends", "findings", "verifiers", "drill")

@@ -1,0 +1,84 @@
+"""One enterprise's case: risk by check, flags by family, key series, labs, revisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.investigate.case import (
+    Case,
+    flag_counts,
+    known_ids,
+    reports_with_flags,
+    resolve_id,
+)
+from workbench.review import KEY_PARAMETERS, ReviewData
+from workbench.risk import flag_points
+
+
+@dataclass
+class EnterpriseCase(Case):
+    """One enterprise (see :func:`enterprise_case`)."""
+
+    risk_by_check: pd.DataFrame
+    flag_counts: pd.DataFrame
+    flags: pd.DataFrame
+    series: pd.DataFrame
+    labs: pd.DataFrame
+    revisions: pd.DataFrame
+
+
+def risk_by_check(flags: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """The enterprise's risk score explained: per check, its flags, critical flags, risk
+    points (:func:`workbench.risk.flag_points`, summing to the score) and share of the
+    score; largest first."""
+    f = flags.assign(points=flag_points(flags, cfg), critical=flags["severity"] == "critical")
+    out = f.groupby("check_id").agg(flags=("points", "size"), critical=("critical", "sum"),
+                                    points=("points", "sum"))
+    out["share_of_score"] = out["points"] / out["points"].sum()
+    return out.sort_values(["points", "flags"], ascending=False).reset_index()
+
+
+def key_series(review: ReviewData, enterprise_id: str) -> pd.DataFrame:
+    """Monthly series of the key parameters of every unit (``review.history``, long format):
+    unit_id, parameter_code, period, value (parameter unit), revisions, flag_severity."""
+    frames = [review.history(enterprise_id, unit, code).assign(unit_id=unit, parameter_code=code)
+              for unit in review.units_of(enterprise_id)["unit_id"]
+              for code in review.parameters_of(enterprise_id, unit) if code in KEY_PARAMETERS]
+    cols = ["unit_id", "parameter_code", "period", "value", "revisions", "flag_severity"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def _count(value: object) -> int:
+    """A flag count of the risk table (an enterprise without flags has none there)."""
+    return 0 if pd.isna(value) else int(value)
+
+
+def enterprise_case(review: ReviewData, enterprise_id: str | None) -> EnterpriseCase:
+    """The case file of one enterprise (credit code; empty or "auto" = rank 1)."""
+    ranking = review.enterprise_list()
+    eid = resolve_id("enterprise", enterprise_id, known_ids("enterprise", ranking, review.labs),
+                     ranking["enterprise_id"].iloc[0])
+    row = ranking.set_index("enterprise_id").loc[eid]
+    units = review.units_of(eid)
+    flags = review.flags_of(eid)
+    summary = {"enterprise_id": eid, **{k: row[k] for k in (
+        "enterprise_name", "province", "city", "industry_code", "verifier_name")},
+        "units": len(units), "capacity_mw": float(units["capacity_mw"].sum()),
+        "risk_score": float(row["risk_score"]), "rank": int(row["rank"]),
+        "enterprises_ranked": len(ranking), "n_critical": _count(row["n_critical"]),
+        "n_warning": _count(row["n_warning"]), "materiality": row["materiality"],
+        "materiality_level": row["materiality_level"]}
+    labs = reports_with_flags(review.labs_of(eid), review.flags)
+    return EnterpriseCase(
+        kind="enterprise", case_id=eid, name=str(row["enterprise_name"]), summary=summary,
+        risk_by_check=risk_by_check(flags, review.cfg), flag_counts=flag_counts(flags),
+        flags=flags[["severity", "check_id", "unit_id", "period", "parameter_code", "message_zh",
+                     "message_en", "observed", "expected", "delta_co2_t"]],
+        series=key_series(review, eid),
+        labs=labs[["report_id", "unit_id", "covered_period", "lab_name", "sample_id",
+                   "report_date", "days_after_month_end", "carbon_ar_pct", "ncv_ar_gj_per_t",
+                   "n_flags", "worst_severity"]],
+        revisions=review.revisions_of(eid))
