@@ -18,16 +18,9 @@ from workbench.cli import main
 from workbench.exports import ConversionError, find_browser, html_to_pdf
 from workbench.findings import open_store
 from workbench.findings.cli import EXPORT_FORMATS
-from workbench.findings.sheets import (
-    FINDING_COLUMNS,
-    FORMATS,
-    HISTORY_COLUMNS,
-    export,
-    gather,
-    import_sheet,
-    read_sheet,
-    render_html,
-)
+from workbench.findings.sheet_columns import FINDING_COLUMNS, HISTORY_COLUMNS
+from workbench.findings.sheet_export import FORMATS, export, gather, render_html
+from workbench.findings.sheet_import import import_sheet, read_sheet
 
 HOSTILE = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://example.invalid","x")'

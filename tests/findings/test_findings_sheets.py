@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from workbench.findings import SheetError
-from workbench.findings.sheets import export, import_sheet, read_sheet
+from workbench.findings.sheet_export import export
+from workbench.findings.sheet_import import import_sheet, read_sheet
 
 ZH_HEADERS = {"enterprise_id": "统一社会信用代码", "periods": "所属期", "title": "问题标题",
               "severity": "严重程度", "category": "问题类别", "description": "问题描述",

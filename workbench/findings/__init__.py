@@ -1,8 +1,8 @@
 """Findings: what reviewers conclude, stored with a hash-chained audit log.
 
 ``open_store(url, readonly=...)`` returns a :class:`FindingsStore`; every
-refusal is a :class:`FindingsError` with zh/en messages.  Sheets import and
-export in ``workbench.findings.sheets``; the command line in
+refusal is a :class:`FindingsError` with zh/en messages.  Sheets import in
+``workbench.findings.sheet_import`` and export in ``.sheet_export``; the command line in
 ``workbench.findings.cli``.  The names below load on first use, so importing
 the command line (``workbench --help``) does not import SQLAlchemy or alembic.
 """

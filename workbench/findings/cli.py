@@ -104,7 +104,7 @@ def import_(sheet: Path, dataset: Path, period: str | None, db: str | None, as_j
     """
     from workbench.dataset import Dataset, DatasetError
     from workbench.findings import FindingsError
-    from workbench.findings.sheets import import_sheet
+    from workbench.findings.sheet_import import import_sheet
 
     if not Dataset(dataset).exists():
         _fail(f"{dataset}: 不是工作台数据集 / not a workbench dataset (no manifest.json)")
@@ -140,7 +140,7 @@ def _filters(fn):
     return fn
 
 
-#: ``workbench.findings.sheets.FORMATS`` (spelled out so ``--help`` need not import pandas).
+#: ``workbench.findings.sheet_export.FORMATS`` (spelled out so ``--help`` need not import pandas).
 EXPORT_FORMATS = ("xlsx", "csv", "json", "html", "pdf")
 
 
@@ -168,8 +168,8 @@ def export(fmt: str, out: Path, db: str | None, enterprise: str | None,
     """
     from workbench.exports import ConversionError
     from workbench.findings import FindingsError
-    from workbench.findings.sheets import export as write
-    from workbench.findings.sheets import gather
+    from workbench.findings.sheet_export import export as write
+    from workbench.findings.sheet_export import gather
 
     try:
         items, context = gather(_open(db, readonly=True), enterprise, status)

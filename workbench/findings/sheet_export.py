@@ -1,21 +1,14 @@
-"""Findings to and from files: import a sheet (CSV or XLSX); export XLSX, CSV, JSON, HTML, PDF.
-
-An import reads every cell as text, maps Chinese headers (e.g. a city's on-site
-inspection results) to the finding fields, validates each row exactly as the
-store would (content, dataset, permission), reports bad rows with their row
-number and reasons, and stores the good rows in one transaction.  Columns other
-than the finding fields (an export's ``id``, ``status``, ...) are ignored and
-listed in the report, so an exported sheet imports again as new findings.
+"""Findings out to files: XLSX, CSV, JSON, HTML, PDF.
 
 Exports serve two readers.  CSV and JSON are for programs: field names and codes
 only.  XLSX, HTML and PDF are for people of either language: every header and
 code is labelled in Chinese and English (the chosen locale first) while the
-XLSX keeps the codes in their own columns, so it still imports.  The XLSX adds
-the audit history of the exported findings and an about sheet (when, from which
-database, which filters, whether the audit chain verified); HTML is one
-self-contained printable page, PDF that page printed (``workbench.exports``).
-Text from the database is untrusted: HTML escapes all of it and XLSX writes it
-as text only, never as formulas.
+XLSX keeps the codes in their own columns, so it still imports
+(:mod:`.sheet_import`).  The XLSX adds the audit history of the exported findings
+and an about sheet (when, from which database, which filters, whether the audit
+chain verified); HTML is one self-contained printable page, PDF that page printed
+(``workbench.exports``).  Text from the database is untrusted: HTML escapes all of
+it and XLSX writes it as text only, never as formulas.
 """
 
 from __future__ import annotations
@@ -46,237 +39,29 @@ from workbench.exports import (
     other_locale,
 )
 from workbench.findings.audit import Verdict
-from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, STATUSES
-from workbench.findings.errors import FindingsError, Problem, SheetError
-from workbench.findings.model import CONTENT_FIELDS, EDITABLE_FIELDS, Finding
+from workbench.findings.codes import SEVERITIES
+from workbench.findings.model import Finding
+from workbench.findings.sheet_columns import (
+    AUDIT_ACTIONS,
+    CODED,
+    EXPORT_COLUMNS,
+    FIELD_LABELS,
+    FINDING_COLUMNS,
+    FLAG_LABELS,
+    HISTORY_COLUMNS,
+    HISTORY_LABELS,
+    NONE_LABEL,
+    REPORT_TITLE,
+    SOURCE_LABEL,
+    TRACKED_FIELDS,
+    Codes,
+    Label,
+)
 from workbench.findings.store import FindingsStore
 from workbench.i18n import parameter_label, pick
 from workbench.schema import PARAMETERS
 
-Label = tuple[str, str]
-Codes = Mapping[str, Label]
 
-REQUIRED_COLUMNS = ("enterprise_id", "title", "severity", "category", "description")
-HEADER_ALIASES = {
-    "统一社会信用代码": "enterprise_id", "企业编号": "enterprise_id", "企业代码": "enterprise_id",
-    "机组编号": "unit_id", "机组": "unit_id",
-    "期间": "periods", "所属期": "periods", "所属期间": "periods", "涉及期间": "periods",
-    "月份": "periods", "period": "periods",
-    "标题": "title", "问题标题": "title", "问题": "title",
-    "严重程度": "severity", "严重性": "severity", "等级": "severity",
-    "类别": "category", "问题类别": "category", "问题类型": "category",
-    "描述": "description", "问题描述": "description", "情况说明": "description",
-    "影响量": "materiality_t", "影响排放量": "materiality_t", "影响排放量(tCO2)": "materiality_t",
-    "影响排放量（tCO2）": "materiality_t",
-    "建议措施": "recommended_action", "处理建议": "recommended_action",
-    "整改期限": "due_date", "整改截止日期": "due_date",
-    "预警": "flags", "关联预警": "flags",
-}
-#: The exported fields in column order, with their zh / en headers.
-FIELD_LABELS: dict[str, Label] = {
-    "id": ("问题编号", "Finding ID"),
-    "enterprise_id": ("统一社会信用代码", "Enterprise ID"),
-    "province": ("省份", "Province"),
-    "unit_id": ("机组编号", "Unit ID"),
-    "periods": ("所属期", "Periods"),
-    "title": ("问题标题", "Title"),
-    "category": ("问题类别", "Category"),
-    "severity": ("严重程度", "Severity"),
-    "description": ("问题描述", "Description"),
-    "materiality_t": ("影响排放量 Δ (tCO2)", "Emission impact Δ (tCO2)"),
-    "recommended_action": ("建议措施", "Recommended action"),
-    "due_date": ("整改期限", "Due date"),
-    "status": ("状态", "Status"),
-    "status_reason": ("状态原因", "Status reason"),
-    "dataset_fingerprint": ("数据集指纹", "Dataset fingerprint"),
-    "created_by": ("创建人", "Created by"),
-    "created_at": ("创建时间 (UTC)", "Created at (UTC)"),
-    "updated_by": ("修改人", "Updated by"),
-    "updated_at": ("修改时间 (UTC)", "Updated at (UTC)"),
-    "version": ("版本", "Version"),
-    "flags": ("关联预警", "Evidence flags"),
-}
-EXPORT_COLUMNS = tuple(FIELD_LABELS)
-#: Coded fields of a finding and their code lists (labelled in a column of their own).
-CODED: dict[str, Codes] = {"category": CATEGORIES, "severity": SEVERITIES,
-                           "recommended_action": ACTIONS, "status": STATUSES}
-#: Audit-log actions (``workbench.findings.store``).
-AUDIT_ACTIONS: dict[str, Label] = {"create": ("新建", "Created"), "import": ("导入", "Imported"),
-                                   "update": ("修改", "Updated"),
-                                   "transition": ("状态变更", "Status changed")}
-HISTORY_LABELS: dict[str, Label] = {
-    "seq": ("序号", "Seq"), "at": ("时间 (UTC)", "Time (UTC)"), "actor": ("操作人", "Actor"),
-    "action": ("操作", "Action"), "finding_id": FIELD_LABELS["id"],
-    "title": FIELD_LABELS["title"], "version": FIELD_LABELS["version"],
-    "changes": ("变更（前 → 后）", "Changes (before → after)"),
-    "dataset_fingerprint": FIELD_LABELS["dataset_fingerprint"],
-    "hash": ("哈希 (SHA-256)", "Hash (SHA-256)"),
-}
-FLAG_LABELS: dict[str, Label] = {
-    "check_id": ("预警规则", "Check"), "unit_id": FIELD_LABELS["unit_id"],
-    "period": ("期间", "Period"), "parameter_code": ("参数", "Parameter"),
-    "dataset_fingerprint": FIELD_LABELS["dataset_fingerprint"],
-}
-REPORT_TITLE: Label = ("碳排放数据质量审核问题清单", "Findings of the carbon data-quality review")
-SOURCE_LABEL: Label = ("来源文件", "Source file")
-NONE_LABEL: Label = ("无", "none")
-#: Fields whose change an audit entry shows as before → after.
-TRACKED_FIELDS = (*EDITABLE_FIELDS, "status", "status_reason")
-
-
-def _with_label_columns(labels: Mapping[str, Label], coded: Mapping[str, Codes]
-                        ) -> dict[str, Label]:
-    """Column headers: ``labels`` with a ``<key>_label`` column after each coded column."""
-    out = {}
-    for key, (zh, en) in labels.items():
-        out[key] = (zh, en)
-        if key in coded:
-            out[f"{key}_label"] = (f"{zh}（中英文）", f"{en} (zh / en)")
-    return out
-
-
-#: Columns of the XLSX findings and history sheets: codes plus their zh / en labels.
-FINDING_COLUMNS = _with_label_columns(FIELD_LABELS, CODED)
-HISTORY_COLUMNS = _with_label_columns(HISTORY_LABELS, {"action": AUDIT_ACTIONS})
-
-
-def _compact(name: str) -> str:
-    return str(name).strip().replace(" ", "").casefold()
-
-
-#: Either header of an export column (``严重程度`` or ``Severity``) -> its field name.
-_HEADER_FIELDS = {_compact(text): key for key, pair in FINDING_COLUMNS.items() for text in pair}
-
-
-@dataclass
-class ImportReport:
-    """What an import did: rows read = imported + rejected (with row number and reasons)."""
-
-    source: str
-    rows_read: int = 0
-    imported: list[Finding] = field(default_factory=list)
-    rejected: list[tuple[int, list[Problem]]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        """0 every row imported, 1 some rows rejected."""
-        return 1 if self.rejected else 0
-
-    def to_json(self) -> dict[str, Any]:
-        """The report as plain JSON."""
-        return {"source": self.source, "rows_read": self.rows_read,
-                "imported": [f.id for f in self.imported],
-                "rejected": [{"row": row, "problems": [p.__dict__ for p in problems]}
-                             for row, problems in self.rejected],
-                "ignored_columns": self.ignored_columns}
-
-    def summary_lines(self, locale: str) -> list[str]:
-        """Human-readable summary in ``locale``, one line per rejected row."""
-        zh = locale == "zh-CN"
-        lines = [f"{self.source}: 读取 {self.rows_read} 行，导入 {len(self.imported)} 行，"
-                 f"拒绝 {len(self.rejected)} 行" if zh else
-                 f"{self.source}: {self.rows_read} rows read, {len(self.imported)} imported, "
-                 f"{len(self.rejected)} rejected"]
-        for row, problems in self.rejected:
-            reasons = "; ".join(p.text(locale) for p in problems)
-            lines.append(f"  第 {row} 行 / row {row}: {reasons}")
-        if self.ignored_columns:
-            lines.append(("  忽略的列：" if zh else "  ignored columns: ")
-                         + ", ".join(self.ignored_columns))
-        return lines
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    opts = {"dtype": str, "keep_default_na": False}
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, sheet_name=0, **opts)
-        if path.suffix.lower() != ".csv":
-            raise ValueError("use .csv or .xlsx")
-        try:
-            return pd.read_csv(path, encoding="utf-8-sig", **opts)
-        except UnicodeDecodeError:
-            return pd.read_csv(path, encoding="gb18030", **opts)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise SheetError(Problem(str(path), f"无法读取文件（{exc}）",
-                                 f"cannot read the file ({exc})")) from exc
-
-
-def _field_of(header: str) -> str:
-    name = str(header).strip()
-    return (HEADER_ALIASES.get(name.replace(" ", ""))
-            or _HEADER_FIELDS.get(_compact(name), name.lower()))
-
-
-def _second_header(frame: pd.DataFrame) -> bool:
-    """True when the first row under the header names the same fields again: the English
-    header row of a bilingual export under its Chinese one (or the other way round)."""
-    if frame.empty:
-        return False
-    named = [(col, value) for col, value in frame.iloc[0].items() if str(value).strip()]
-    return bool(named) and all(_field_of(value) == _field_of(col) for col, value in named)
-
-
-def read_sheet(path: str | Path) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    """Rows of a findings sheet as ``(row number, draft)`` plus the ignored column names.
-
-    Row numbers are as a spreadsheet shows them (the header is row 1, or rows 1–2
-    when a second header row repeats the fields in the other language, as an XLSX
-    export has).  A ``flags`` cell holds JSON (as written by :func:`export`); an
-    unparsable one leaves the text in the draft, which validation then refuses.
-    Ignored columns that are export columns are named by their field (``id``).
-    """
-    path = Path(path)
-    frame = _read_table(path)
-    fields = {col: _field_of(col) for col in frame.columns}
-    missing = [c for c in REQUIRED_COLUMNS if c not in fields.values()]
-    if missing:
-        raise SheetError(Problem(str(path), f"缺少必需的列：{', '.join(missing)}",
-                                 f"required columns missing: {', '.join(missing)}"))
-    header_rows = 2 if _second_header(frame) else 1
-    frame = frame.iloc[header_rows - 1:]
-    wanted = set(CONTENT_FIELDS) | {"flags"}
-    keep = {col: name for col, name in fields.items() if name in wanted}
-    rows = []
-    for i, record in enumerate(frame[list(keep)].rename(columns=keep).to_dict("records")):
-        if record.get("flags", "").strip():
-            try:
-                record["flags"] = json.loads(record["flags"])
-            except json.JSONDecodeError:
-                record["flags"] = [{"check_id": ""}]
-        else:
-            record.pop("flags", None)
-        rows.append((i + 1 + header_rows, record))
-    return rows, [name if name in FINDING_COLUMNS else str(col)
-                  for col, name in fields.items() if col not in keep]
-
-
-def import_sheet(store: FindingsStore, path: str | Path, dataset: Any,
-                 default_periods: str | None = None) -> ImportReport:
-    """Import a findings sheet into ``store``; bad rows are reported, good rows stored at once.
-
-    ``default_periods`` fills rows whose periods cell is empty (or a sheet without
-    that column).  A FindingsError from the store itself (read-only store) propagates.
-    """
-    rows, ignored = read_sheet(path)
-    report = ImportReport(source=Path(path).name, rows_read=len(rows), ignored_columns=ignored)
-    good = []
-    for number, draft in rows:
-        if default_periods and not str(draft.get("periods", "")).strip():
-            draft["periods"] = default_periods
-        try:
-            store.check(draft, dataset)
-        except FindingsError as exc:
-            report.rejected.append((number, exc.problems))
-        else:
-            good.append(draft)
-    if good:
-        report.imported = store.import_findings(good, dataset, source=report.source)
-    return report
-
-
-# -- exports -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExportContext:
     """Where exported findings come from: their audit history (entries as returned by
