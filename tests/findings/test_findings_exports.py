@@ -31,7 +31,7 @@ def filled(store, dataset, draft, enterprises, units):
     """alice's store with two findings and five audit entries: one created with a flag,
     retitled to a formula and sent for rectification; one with a hostile title, dismissed."""
     ent = draft["enterprise_id"]
-    flag = {"check_id": "cc_low", "enterprise_id": ent, "unit_id": units[ent][0],
+    flag = {"check_id": "evidence.date_order", "enterprise_id": ent, "unit_id": units[ent][0],
             "period": "2024-03", "parameter_code": "cc_tc_per_gj"}
     one = store.create({**draft, "flags": [flag]}, dataset)
     one = store.update(one.id, {"title": FORMULA}, one.version, dataset)
@@ -166,7 +166,7 @@ def test_html_is_self_contained_bilingual_and_escapes_database_text(filled, tmp_
     assert page.count('<section class="finding') == 2
     assert "sev-critical" in page and "1,234.5 tCO2" in text
     for words in ("状态", "Status", "已撤销 / Dismissed", "要求更正 / Request correction",
-                  "2025-06-30", "cc_low", "元素碳含量", "关联预警", "Evidence flags",
+                  "2025-06-30", "evidence.date_order", "元素碳含量", "关联预警", "Evidence flags",
                   "审计历史", "Audit history", "状态 / Status: open → dismissed",
                   "intact: 5 entries"):
         assert words in text, words

@@ -92,7 +92,7 @@ def test_missing_columns_and_unreadable_files_are_refused(store, dataset, tmp_pa
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_export_round_trip(store, dataset, draft, enterprises, units, tmp_path, fmt):
     ent = draft["enterprise_id"]
-    flag = {"check_id": "cc_low", "enterprise_id": ent, "unit_id": units[ent][0],
+    flag = {"check_id": "evidence.date_order", "enterprise_id": ent, "unit_id": units[ent][0],
             "period": "2024-03", "parameter_code": "cc_tc_per_gj"}
     made = [store.create({**draft, "flags": [flag], "periods": ["2024-01", "2024-02"]}, dataset),
             store.create({**draft, "enterprise_id": enterprises[1], "materiality_t": None,

@@ -16,12 +16,13 @@ from workbench.findings import (
 
 
 def test_create_reads_back_with_evidence_and_audit_entry(store, draft, dataset):
-    flag = {"check_id": "cc_low", "enterprise_id": draft["enterprise_id"], "period": "2024-03",
-            "parameter_code": "cc_tc_per_gj"}
+    flag = {"check_id": "evidence.date_order", "enterprise_id": draft["enterprise_id"],
+            "period": "2024-03", "parameter_code": "cc_tc_per_gj"}
     f = store.create({**draft, "flags": [flag]}, dataset)
     assert (f.status, f.version, f.created_by, f.province) == ("open", 1, "alice", "江苏")
     assert store.get(f.id) == f
-    assert f.flags[0].check_id == "cc_low" and f.flags[0].dataset_fingerprint == dataset.fingerprint
+    assert f.flags[0].check_id == "evidence.date_order"
+    assert f.flags[0].dataset_fingerprint == dataset.fingerprint
     [entry] = store.history(f.id)
     assert (entry["action"], entry["actor"], entry["dataset_fingerprint"]) == (
         "create", "alice", dataset.fingerprint)

@@ -21,7 +21,7 @@ def test_a_valid_draft_is_normalised(draft, dataset, units):
     content = validate({**draft, "periods": "2024-03，2024-01 2024", "severity": "严重",
                         "category": "Carbon content", "unit_id": units[ent][0],
                         "due_date": "2025/6/30", "materiality_t": "1,234.5",
-                        "flags": [{"check_id": "cc_low", "enterprise_id": ent,
+                        "flags": [{"check_id": "evidence.date_order", "enterprise_id": ent,
                                    "period": "2024-03"}]},
                        enterprise_index(dataset), Limits())
     assert content["periods"] == ("2024", "2024-01", "2024-03")
@@ -54,8 +54,10 @@ def test_a_valid_draft_is_normalised(draft, dataset, units):
      "预警所属企业与问题不一致", "belongs to another enterprise"),
     ({"flags": [{"enterprise_id": "x"}]}, "flags[0].check_id", "不能为空", "must not be empty"),
     ({"flags": [{"check_id": "c" * 65}]}, "flags[0].check_id", "过长", "too long"),
-    ({"flags": "cc_low"}, "flags", "应为预警列表", "must be a list of flags"),
-    ({"flags": ["cc_low"]}, "flags[0]", "不是预警记录", "not a flag record"),
+    ({"flags": [{"check_id": "cc_low"}]}, "flags[0].check_id", "未知的检查项",
+     "unknown check 'cc_low'"),
+    ({"flags": "evidence.date_order"}, "flags", "应为预警列表", "must be a list of flags"),
+    ({"flags": ["evidence.date_order"]}, "flags[0]", "不是预警记录", "not a flag record"),
 ])
 def test_each_refusal_names_the_field_in_both_languages(draft, dataset, change, field, zh, en):
     err = refusal({**draft, **change}, dataset)

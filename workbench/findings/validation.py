@@ -149,10 +149,24 @@ def _number(name: str, value: Any, out: list[Problem]) -> float | None:
     return number
 
 
+@lru_cache(maxsize=1)
+def registered_checks() -> frozenset[str]:
+    """IDs of every check in the registry (``workbench.checks``): the only checks a
+    finding's evidence flag can name."""
+    from workbench import checks
+    from workbench.checks.registry import REGISTRY
+
+    checks.load_all()
+    return frozenset(REGISTRY)
+
+
 def _flag(where: str, item: Mapping[str, Any], enterprise_id: str | None,
           fingerprint: str | None, out: list[Problem]) -> FlagRef | None:
     before = len(out)
     check_id = _text(f"{where}.check_id", item.get("check_id"), KEY_LENGTH, True, out)
+    if check_id and check_id not in registered_checks():
+        out.append(Problem(f"{where}.check_id", f"未知的检查项 {check_id!r}",
+                           f"unknown check {check_id!r}"))
     if item.get("enterprise_id") != enterprise_id:
         out.append(Problem(where, "预警所属企业与问题不一致",
                            "the flag belongs to another enterprise than the finding"))
