@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from workbench import __version__
-from workbench.findings.audit import GENESIS, entry_hash
+from workbench.findings.audit import GENESIS, entry_hash, parse_anchor
 
 
 def _filled(store, draft, dataset, n=4):
@@ -92,3 +93,42 @@ def test_a_finding_changed_outside_the_log_is_named(store, draft, dataset):
     _sql(store, "UPDATE findings SET severity = 'info' WHERE id = :id", id=made[2].id)
     verdict = store.verify()
     assert verdict.bad_seq == 3 and made[2].id in verdict.reason_en
+
+
+def _rewrite_from(store, seq: int, actor: str) -> None:
+    """Forge the log as an insider with database access would: change entry ``seq``'s
+    actor, recompute every hash from there on and move the head along."""
+    entries = store.history()
+    prev = entries[seq - 2]["hash"] if seq > 1 else GENESIS
+    for e in entries[seq - 1:]:
+        e = {**e, "actor": actor} if e["seq"] == seq else e
+        digest = entry_hash(prev, e)
+        _sql(store, "UPDATE audit_log SET actor = :a, prev_hash = :p, hash = :h WHERE seq = :s",
+             a=e["actor"], p=prev, h=digest, s=e["seq"])
+        prev = digest
+    _sql(store, "UPDATE audit_head SET hash = :h", h=prev)
+
+
+def test_a_wholesale_rewrite_is_found_only_against_a_recorded_anchor(store, draft, dataset):
+    _filled(store, draft, dataset)
+    anchor = {3: store.history()[2]["hash"]}                 # recorded elsewhere, earlier
+    assert store.verify(anchor).ok
+    _rewrite_from(store, 2, "mallory")
+    assert store.verify().ok                                  # the database alone: undetected
+    verdict = store.verify(anchor)
+    assert verdict.bad_seq == 3 and "rewritten" in verdict.reason_en
+    assert "锚点" in verdict.reason_zh
+
+
+def test_an_anchor_beyond_the_log_is_missing(store, draft, dataset):
+    _filled(store, draft, dataset)
+    verdict = store.verify({9: "0" * 64})
+    assert verdict.bad_seq == 9 and "missing" in verdict.reason_en
+
+
+def test_anchor_text_is_parsed_or_refused_with_the_expected_form():
+    digest = "ab" * 32
+    assert parse_anchor(f" 12:{digest} ") == (12, digest)
+    for bad in ("12", f"0:{digest}", f"x:{digest}", "3:abc", f"3:{'G' * 64}"):
+        with pytest.raises(ValueError, match="expected SEQ:HASH"):
+            parse_anchor(bad)

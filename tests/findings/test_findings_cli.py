@@ -71,6 +71,12 @@ def test_import_list_export_verify(env, sheet, sqlite_url, tmp_path, dataset, en
 
     res = run("verify", "--db", sqlite_url)
     assert res.exit_code == 0 and "intact: 1 entries" in res.output
+    anchor = res.output.split("锚点 ")[1].strip()
+    assert run("verify", "--db", sqlite_url, "--anchor", anchor).exit_code == 0
+    res = run("verify", "--db", sqlite_url, "--anchor", "1:nothex")
+    assert res.exit_code == 2 and "expected SEQ:HASH" in res.output
+    res = run("verify", "--db", sqlite_url, "--anchor", "1:" + "0" * 64)
+    assert res.exit_code == 1 and "recorded anchor" in res.output
     engine = sa.create_engine(sqlite_url)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1"))

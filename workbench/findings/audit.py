@@ -8,14 +8,16 @@ there on.  ``audit_head`` holds the last seq and hash: writers lock it to append
 (one predecessor per entry, even with many processes) and :func:`verify`
 compares it with the log, so removing the newest entries is detected too.
 Anyone who rewrites the whole chain *and* the head is not detected by the
-database alone; record the head hash that ``verify`` prints somewhere else to
-anchor it.
+database alone: record the ``SEQ:HASH`` anchor that ``verify`` prints somewhere
+else (a ticket, a signed mail) and pass it back later (``--anchor``); an entry
+that no longer carries its recorded hash is reported as rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -113,16 +115,37 @@ def _first_break(conn: sa.Connection) -> tuple[int, str, Verdict | None, dict]:
     return expected - 1, prev, None, last_after
 
 
-def verify(conn: sa.Connection, current: dict[str, dict[str, Any]]) -> Verdict:
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``"SEQ:HASH"`` (as :func:`verify`'s caller prints it) -> (seq, hash); ValueError
+    naming what was expected."""
+    seq, _, digest = text.strip().partition(":")
+    if not (seq.isdigit() and int(seq) > 0 and len(digest) == 64
+            and all(c in "0123456789abcdef" for c in digest)):
+        raise ValueError(f"anchor {text!r}: expected SEQ:HASH, e.g. 12:<64 hex digits>")
+    return int(seq), digest
+
+
+def verify(conn: sa.Connection, current: dict[str, dict[str, Any]],
+           anchors: Mapping[int, str] | None = None) -> Verdict:
     """Recompute the chain and report the first bad entry.
 
     ``current`` maps finding id to its stored state (``Finding.to_json()``); a
     finding whose state differs from the ``after`` of its last entry was changed
-    outside the log and is reported against that entry.
+    outside the log and is reported against that entry.  ``anchors`` (seq -> hash,
+    recorded outside the database earlier) must still be in the chain: a chain
+    rewritten wholesale, head included, verifies by itself but not against them.
     """
     n, last_hash, broken, last_after = _first_break(conn)
     if broken:
         return broken
+    for seq, digest in sorted((anchors or {}).items()):
+        found = conn.execute(sa.select(audit_log.c.hash).where(audit_log.c.seq == seq)
+                             ).scalar_one_or_none()
+        if found != digest:
+            what = ("does not match its recorded anchor" if found
+                    else "of the recorded anchor is missing")
+            return Verdict(n, last_hash, seq, f"第 {seq} 条记录与外部留存的锚点不符（日志被改写）",
+                           f"entry {seq} {what} (the log was rewritten)")
     head_seq, head_hash = conn.execute(
         sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).one()
     if head_seq != n or head_hash != last_hash:

@@ -62,19 +62,36 @@ def findings() -> None:
     """
 
 
+def _anchors(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+             ) -> dict[int, str]:
+    from workbench.findings.audit import parse_anchor
+
+    try:
+        return dict(parse_anchor(v) for v in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @findings.command()
 @db_option
-def verify(db: str | None) -> None:
+@click.option("--anchor", "anchors", multiple=True, metavar="SEQ:HASH", callback=_anchors,
+              help="之前留存的锚点（可多次）/ an anchor recorded earlier (repeatable): that "
+                   "entry must still carry that hash.")
+def verify(db: str | None, anchors: dict[int, str]) -> None:
     """核验审计日志（哈希链）/ Recompute the audit log's hash chain.
 
     \b
     退出码 0：完整；1：指出第一条被修改、删除或调换的记录。
     Exit 0 when intact; 1 naming the first entry edited, removed or reordered.
+    The printed anchor (SEQ:HASH) should be kept outside the database (ticket,
+    signed mail): passed back with --anchor it also exposes a log rewritten
+    wholesale together with its head, which the database alone cannot show.
     """
-    verdict = _open(db, readonly=True).verify()
+    verdict = _open(db, readonly=True).verify(anchors)
     if verdict.ok:
-        click.echo(f"审计日志完整 / audit log intact: {verdict.entries} entries, "
-                   f"head {verdict.head_hash}")
+        click.echo(f"审计日志完整 / audit log intact: {verdict.entries} entries"
+                   + (f", {len(anchors)} anchors matched" if anchors else "")
+                   + f"; anchor / 锚点 {verdict.entries}:{verdict.head_hash}")
         return
     click.echo(f"审计日志损坏 / audit log broken at entry {verdict.bad_seq}: "
                f"{verdict.reason_zh} / {verdict.reason_en}")

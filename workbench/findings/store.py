@@ -139,14 +139,15 @@ class FindingsStore:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def verify(self) -> audit.Verdict:
-        """Recompute the audit chain (see ``workbench.findings.audit.verify``)."""
+    def verify(self, anchors: Mapping[int, str] | None = None) -> audit.Verdict:
+        """Recompute the audit chain, checking ``anchors`` (seq -> hash recorded earlier)
+        too (see ``workbench.findings.audit.verify``)."""
         with self.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 current = {f.id: f.to_json() for f in _load(conn)}
-                return audit.verify(conn, current)
+                return audit.verify(conn, current, anchors)
 
     # -- writing --------------------------------------------------------------------
     @contextmanager
