@@ -46,6 +46,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_compliance": ("履约率", "Compliance"), "dash_ranking": ("风险排名", "Risk ranking"),
     "dash_cities": ("地市风险", "Risk by city"),
     "dash_trends": ("趋势与地市热力图", "Trends and city heatmap"),
+    "dash_heatmap_top": ("（问题最多的 {shown} 个地市，共 {total} 个）",
+                         " (the {shown} cities with most problems, of {total})"),
     "dash_heatmap": ("各地市每月问题企业数（严重预警）",
                      "Enterprises with critical flags by city and month"),
     "dash_verifiers": ("核查机构评分", "Verification agencies"),

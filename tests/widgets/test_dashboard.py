@@ -7,6 +7,7 @@ import pytest
 
 from widgets.dashboard import TABS, SupervisorDashboard, open_dashboard
 from widgets.figures import figure_of
+from workbench import kpi
 from workbench.config import load_config
 from workbench.findings import ReadOnlyStore, open_store
 from workbench.review import ReviewData
@@ -54,6 +55,19 @@ def test_filters_change_kpis_and_ranking(review):
     trend = figure_of(d._w_trend)
     d.filter(city="")                                     # open tab: redrawn at once
     assert figure_of(d._w_trend).data[2].y.sum() > trend.data[2].y.sum()
+
+
+def test_heatmap_keeps_the_cities_with_most_problems(review, monkeypatch):
+    monkeypatch.setattr("widgets.dashboard.HEATMAP_CITIES", 2)
+    d = SupervisorDashboard(review, locale="en")
+    d._w_tabs.selected_index = TABS.index("trends")
+    fig = figure_of(d._w_heatmap)
+    totals = fig.data[0].z.sum(axis=1)
+    assert len(totals) == 2 and totals[0] >= totals[1]
+    cities = kpi.problems_by_city_month(review.flags, review.enterprises,
+                                        list(d._w_period.options))
+    assert list(fig.data[0].y) == list(cities.index[:2]) and len(cities) > 2
+    assert f"the 2 cities with most problems, of {len(cities)}" in fig.layout.title.text
 
 
 def test_cards_carry_a_sparkline_per_kpi(review):
