@@ -37,7 +37,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from voila_server import CHROMIUM_ARGS, chromium_path, voila_server  # noqa: E402
 
 from widgets.labels import LABELS  # noqa: E402
-from workbench.cli import FILL_DELAY_S  # noqa: E402
+from workbench.config import load_config  # noqa: E402
 from workbench.review import ReviewData  # noqa: E402
 from workbench.samples.generator import generate, write  # noqa: E402
 
@@ -85,7 +85,7 @@ def _wait_for_pool(size: int, timeout_s: float = 300) -> dict[str, tuple[float, 
     """Wait until Voilà has refilled its pool (its refill delay has passed), at least
     ``size`` kernels run and none used CPU for 2 s (the pool's kernels have executed the
     dashboard and wait for a viewer)."""
-    time.sleep(FILL_DELAY_S + 1)
+    time.sleep(load_config()["dashboard"]["refill_delay_s"] + 1)
     deadline = time.monotonic() + timeout_s
     before = _kernels()
     while True:

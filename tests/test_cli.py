@@ -105,3 +105,19 @@ def test_a_broken_config_file_is_named_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "missing.toml"))
     res = CliRunner().invoke(main, ["info", str(tmp_path)])
     assert res.exit_code == 1 and "missing.toml" in res.output
+
+
+def test_dashboard_serving_settings_come_from_the_config():
+    from pathlib import Path
+
+    from workbench.cli import voila_command
+    from workbench.config import load_config
+
+    settings = {**load_config()["dashboard"], "pool_size": 4, "refill_delay_s": 7}
+    cmd = voila_command(Path("/repo"), 9999, True, settings)
+    assert "--pool_size=4" in cmd and "--preheat_kernel=True" in cmd
+    assert "--VoilaKernelManager.fill_delay=7" in cmd
+    assert f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}" in cmd
+    assert "--strip_sources=True" in cmd and "--show_tracebacks=False" in cmd
+    cold = voila_command(Path("/repo"), 9999, False, {**settings, "pool_size": 0})
+    assert "--preheat_kernel=False" in cold and "--no-browser" not in cold

@@ -29,9 +29,6 @@ from workbench.tables import table_html
 
 #: The dashboard's tabs, in order; figures live in "trends" and are drawn when it is open.
 TABS = ("ranking", "trends", "findings", "verifiers", "drill")
-#: Rows of the city × month heatmap: the cities with most problems (a national view has
-#: about 190 cities with problems; every city is in the risk-by-city table).
-HEATMAP_CITIES = 30
 
 
 def _pct(v) -> str:
@@ -222,11 +219,12 @@ class SupervisorDashboard:
         self._figures_due = None
         self._trend(months)
         matrix = kpi.problems_by_city_month(flags, self._review.enterprises, periods)
+        rows = self._review.cfg["dashboard"]["heatmap_cities"]   # the most problems first
         title = label("dash_heatmap", self._locale)
-        if len(matrix) > HEATMAP_CITIES:
-            title += label("dash_heatmap_top", self._locale).format(shown=HEATMAP_CITIES,
+        if len(matrix) > rows:
+            title += label("dash_heatmap_top", self._locale).format(shown=rows,
                                                                      total=len(matrix))
-        show(self._w_heatmap, plots.city_heatmap(matrix.head(HEATMAP_CITIES), title,
+        show(self._w_heatmap, plots.city_heatmap(matrix.head(rows), title,
                                                  label("dash_problems", self._locale)))
 
     def _trend(self, months: pd.DataFrame) -> None:

@@ -225,33 +225,29 @@ def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
 DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
-#: Seconds Voilà waits before replacing a used pool kernel.  Starting a kernel (imports,
-#: data, dashboard) takes the CPU a viewer's browser needs to draw the page; on a small
-#: server five viewers arriving together rendered in 30 s with a 2 s delay and in 14–18 s
-#: with 20 s (docs/performance.md).
-FILL_DELAY_S = 20
-
 #: The only front-end extensions the dashboard page loads (widgets and plotly's renderer).
 VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
                     "jupyterlab-plotly")
 
 
-def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -> list[str]:
+def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> list[str]:
     """The hardened Voilà command line for the supervisor dashboard.
 
     Sources stripped and tracebacks hidden (Voilà's defaults, made explicit), no static
-    files served but images, idle kernels culled after 10 minutes.  ``pool_size`` kernels
-    are kept preheated (the dataset loaded and the dashboard drawn before a viewer
-    comes; each one holds the dataset in memory); 0 starts a kernel per viewer.
+    files served but images, only the widget and plotly front-end extensions loaded.
+    ``settings`` is the config's ``[dashboard]`` table: ``pool_size`` kernels kept
+    preheated (0: a kernel per viewer), replaced ``refill_delay_s`` after use, idle
+    kernels culled after ``cull_idle_s``.
     """
+    pool_size = max(int(settings["pool_size"]), 0)
     cmd = [sys.executable, "-m", "voila", str(root / DASHBOARD_NOTEBOOK), f"--port={port}",
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
-           f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(pool_size, 0)}",
+           f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
-           f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
+           f"--VoilaKernelManager.fill_delay={settings['refill_delay_s']}",
            "--MappingKernelManager.cull_interval=60",
-           "--MappingKernelManager.cull_idle_timeout=600"]
+           f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}"]
     if no_browser:
         cmd.append("--no-browser")
     return cmd
@@ -263,11 +259,12 @@ def voila_command(root: Path, port: int, no_browser: bool, pool_size: int = 2) -
               help="筛查结果目录（默认自动筛查并缓存）/ a `workbench screen` folder "
                    "(default: screen once and cache).")
 @click.option("--port", type=int, default=8866, show_default=True, help="端口 / port.")
-@click.option("--pool-size", type=click.IntRange(0), default=2, show_default=True,
-              help="预热内核数（每个内核载入整个数据集）/ kernels kept preheated, each holding "
-                   "the dataset in memory (0: start one per viewer).")
+@click.option("--pool-size", type=click.IntRange(0), default=None,
+              help="预热内核数（每个内核载入整个数据集；默认取配置 dashboard.pool_size）/ "
+                   "kernels kept preheated, each holding the dataset in memory (0: start "
+                   "one per viewer; default: config dashboard.pool_size).")
 @click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
-def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int,
+def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | None,
               no_browser: bool) -> None:
     """只读监管看板 / Serve the read-only supervisor dashboard with Voilà.
 
@@ -279,17 +276,22 @@ def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int,
     if root is None:
         raise click.ClickException("the notebooks are not installed beside this package; run "
                                    "from a source checkout (pip install -e .)")
+    from workbench.config import load_config
+
+    cfg = load_config()
     if results is None:   # screen once here, not in every preheated kernel
-        from workbench.config import load_config
         from workbench.dataset import Dataset
         from workbench.review import cached_results
 
         click.echo("筛查结果（首次需筛查）/ screening results (screened once when absent) ...")
-        results = cached_results(Dataset(dataset), load_config())
+        results = cached_results(Dataset(dataset), cfg)
     env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()),
                WORKBENCH_RESULTS=str(results.resolve()))
     click.echo(f"监管看板 / dashboard: http://127.0.0.1:{port}/ (dataset {dataset.resolve()})")
-    cmd = voila_command(root, port, no_browser, pool_size)
+    settings = dict(cfg["dashboard"])
+    if pool_size is not None:
+        settings["pool_size"] = pool_size
+    cmd = voila_command(root, port, no_browser, settings)
     os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with Voila
 
 

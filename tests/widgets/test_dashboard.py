@@ -58,7 +58,7 @@ def test_filters_change_kpis_and_ranking(review):
 
 
 def test_heatmap_keeps_the_cities_with_most_problems(review, monkeypatch):
-    monkeypatch.setattr("widgets.dashboard.HEATMAP_CITIES", 2)
+    monkeypatch.setitem(review.cfg["dashboard"], "heatmap_cities", 2)
     d = SupervisorDashboard(review, locale="en")
     d._w_tabs.selected_index = TABS.index("trends")
     fig = figure_of(d._w_heatmap)
