@@ -54,6 +54,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_labs": ("检测机构评分", "Laboratories"), "dash_drill": ("企业详情（只读）",
                                                       "Enterprise detail (read-only)"),
     "dash_period": ("期间", "Period"),
+    "dash_no_store": ("问题库不可用，无法显示问题记录",
+                      "Findings database unavailable, no findings shown"),
 }
 
 

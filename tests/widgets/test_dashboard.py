@@ -104,3 +104,11 @@ def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
         readonly_store.create({"enterprise_id": ent, "periods": ["2024-03"], "title": "t",
                                "category": "other", "severity": "info"}, review.ds)
     assert len(readonly_store.list()) == 1
+
+
+def test_missing_findings_database_is_said_not_hidden(demo_dir, tmp_path):
+    missing = tmp_path / "none" / "findings.sqlite"
+    d = open_dashboard(str(demo_dir), database_url=f"sqlite:///{missing}", locale="en")
+    text = d._w_findings.value
+    assert "Findings database unavailable" in text and str(missing) in text
+    assert d.ranking                                           # the rest still works
