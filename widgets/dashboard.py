@@ -46,11 +46,9 @@ def _card(title: str, value: str, spark: str) -> str:
 class SupervisorDashboard:
     """``value`` is the current filter (province, city, industry, first and last period)."""
 
-    def __init__(self, review: ReviewData, store=None, locale: str = "zh-CN",
-                 store_problem: str = ""):
+    def __init__(self, review: ReviewData, store=None, locale: str = "zh-CN"):
         self._review = review
         self._store = store
-        self._store_problem = store_problem     # why there is no store (shown to the viewer)
         self._locale = locale
         self._x: Inputs = review.inputs()
         self._w_language = LanguageSwitch(locale)
@@ -247,9 +245,7 @@ class SupervisorDashboard:
 
     def _findings(self, ents: set) -> None:
         if self._store is None:
-            reason = f": {self._store_problem}" if self._store_problem else ""
-            self._w_findings.value = (f"<p>{html.escape(label('dash_no_store', self._locale))}"
-                                      f"{html.escape(reason)}</p>")
+            self._w_findings.value = f"<p>{html.escape(label('dash_no_store', self._locale))}</p>"
             return
         rows = [f for f in self._store.list() if f.enterprise_id in ents]
         summary = kpi.findings_summary(rows, pd.Timestamp.now())
@@ -283,17 +279,20 @@ def open_dashboard(dataset: str, results: str | None = None, database_url: str |
     """The dashboard over ``dataset`` with the findings database opened read-only.
 
     A missing or unreadable findings database does not stop the dashboard: its findings
-    tab says the database is unavailable and why.  ``query`` is the page's query string
-    (see :meth:`SupervisorDashboard.follow_link`).
+    tab says the database is unavailable, and the reason (which names the database) goes
+    to the server's log, not to the viewer.  ``query`` is the page's query string (see
+    :meth:`SupervisorDashboard.follow_link`).
     """
+    import sys
+
     from workbench.findings import FindingsError, open_store
 
     review = ReviewData.open(dataset, results)
-    store, problem = None, ""
+    store = None
     try:
         store = open_store(database_url, readonly=True)
     except (FindingsError, OSError) as exc:
-        problem = str(exc)
-    dash = SupervisorDashboard(review, store, locale, problem)
+        print(f"supervisor dashboard: findings database unavailable: {exc}", file=sys.stderr)
+    dash = SupervisorDashboard(review, store, locale)
     dash.follow_link(query)
     return dash

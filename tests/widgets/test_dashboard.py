@@ -106,9 +106,11 @@ def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
     assert len(readonly_store.list()) == 1
 
 
-def test_missing_findings_database_is_said_not_hidden(demo_dir, tmp_path):
+def test_missing_findings_database_is_said_and_logged(demo_dir, tmp_path, capsys):
     missing = tmp_path / "none" / "findings.sqlite"
     d = open_dashboard(str(demo_dir), database_url=f"sqlite:///{missing}", locale="en")
     text = d._w_findings.value
-    assert "Findings database unavailable" in text and str(missing) in text
-    assert d.ranking                                           # the rest still works
+    assert "Findings database unavailable" in text
+    assert str(missing) not in text                  # the viewer is not shown server paths
+    assert str(missing) in capsys.readouterr().err   # the server's log names it
+    assert d.ranking                                 # the rest still works
