@@ -15,9 +15,11 @@ from workbench.review import ReviewData
 class ReviewerApp:
     """Everything a provincial reviewer needs for one enterprise at a time.
 
-    ``value`` is the chosen enterprise's credit code; choosing another refreshes every view.
-    With a findings ``store`` (``workbench.findings.open_store``) a findings tab holds the
-    finding form and the enterprise's findings.
+    ``value`` is the chosen enterprise's credit code; choosing another refreshes every view,
+    and the figures and tables of the views in hidden tabs are drawn when their tab is
+    opened (drawing them all took most of a switch).  With a findings ``store``
+    (``workbench.findings.open_store``) a findings tab holds the finding form and the
+    enterprise's findings.
     """
 
     def __init__(self, review: ReviewData, locale: str = "zh-CN", store=None):
@@ -40,6 +42,9 @@ class ReviewerApp:
             tabs.append(w.VBox([self.form.widget, self.findings.widget]))
             self._tab_keys.append("findings")
         self._w_tabs = w.Tab(children=tabs)
+        self._drawn_in_tab = {"history": self.history, "peers": self.peers}
+        self._w_tabs.observe(self._tab_changed, names="selected_index")
+        self._tab_changed()
         self.picker.on_change(self._show)
         self.flags.on_jump(self._jump)
         self._w_language.on_change(self.set_locale)
@@ -62,6 +67,11 @@ class ReviewerApp:
             view.set_locale(locale)
         for i, key in enumerate(self._tab_keys):
             self._w_tabs.set_title(i, label(key, locale))
+
+    def _tab_changed(self, _change=None) -> None:
+        open_tab = self._tab_keys[self._w_tabs.selected_index or 0]
+        for key, view in self._drawn_in_tab.items():
+            view.set_visible(key == open_tab)
 
     def _show(self, enterprise_id: str | None) -> None:
         for view in self.views[1:]:

@@ -25,6 +25,8 @@ class FilingHistory:
         # what is on screen: a change notification may arrive more than once
         self._listed: tuple | None = None     # (enterprise, unit, locale) of the parameter list
         self._drawn: tuple | None = None      # (enterprise, unit, parameter, locale) drawn
+        self._tabled: tuple | None = None     # (enterprise, locale) of the revision/lab tables
+        self._visible = True                  # hidden: figures and tables wait (set_visible)
         self._w_unit = w.Dropdown()
         self._w_param = w.Dropdown()
         self._w_series = new_figure_widget()
@@ -62,6 +64,14 @@ class FilingHistory:
         finally:
             self._hold = False
 
+    def set_visible(self, visible: bool) -> None:
+        """Draw only while on screen: while hidden (another tab of the app is open), a
+        switch updates the choices but leaves the figures and tables to be drawn, once,
+        when the view is shown again."""
+        self._visible = visible
+        self._redraw()
+        self._tables()
+
     def show_record(self, unit_id: str, parameter_code: str) -> None:
         """Jump to one unit and parameter (from a flag)."""
         self._w_unit.value = unit_id
@@ -95,7 +105,8 @@ class FilingHistory:
     def _redraw(self, _change=None) -> None:
         unit, code = self.value
         key = (self._enterprise, unit, code, self._locale)
-        if self._hold or not (self._enterprise and unit and code) or key == self._drawn:
+        if (self._hold or not self._visible or not (self._enterprise and unit and code)
+                or key == self._drawn):
             return
         self._drawn = key
         hist = self._review.history(self._enterprise, unit, code)
@@ -108,6 +119,10 @@ class FilingHistory:
             dvm, f"{label('daily', self._locale)} · {parameter_label(daily_code, self._locale)}"))
 
     def _tables(self) -> None:
+        key = (self._enterprise, self._locale)
+        if not self._visible or key == self._tabled:
+            return
+        self._tabled = key
         if not self._enterprise:
             self._w_revisions.value = self._w_labs.value = ""
             return

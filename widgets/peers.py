@@ -31,6 +31,8 @@ class PeerBenchmark:
         self._locale = locale
         self._hold = False
         self._drawn: tuple | None = None      # what the figure shows (notifications may repeat)
+        self._carbon_drawn: tuple | None = None   # (enterprise, locale) of the C_ar–NCV band
+        self._visible = True                  # hidden: figures wait (set_visible)
         self._w_unit = w.Dropdown()
         self._w_quantity = w.Dropdown()
         self._w_scope = w.Dropdown()
@@ -62,6 +64,13 @@ class PeerBenchmark:
         self._redraw()
         self._carbon()
 
+    def set_visible(self, visible: bool) -> None:
+        """Draw only while on screen: while hidden, a switch updates the choices but leaves
+        the figures to be drawn, once, when the view is shown again."""
+        self._visible = visible
+        self._redraw()
+        self._carbon()
+
     def set_scope(self, scope: str) -> None:
         """Change the peer group (``auto``, ``province``, ``band`` or ``category``)."""
         self._w_scope.value = scope
@@ -84,7 +93,8 @@ class PeerBenchmark:
     def _redraw(self, _change=None) -> None:
         unit, quantity, scope = self.value
         key = (unit, quantity, scope, self._locale)
-        if self._hold or not unit or not quantity or not scope or key == self._drawn:
+        if (self._hold or not self._visible or not unit or not quantity or not scope
+                or key == self._drawn):
             return
         self._drawn = key
         peers, group = self._review.peers_of(unit, quantity, scope)
@@ -93,8 +103,10 @@ class PeerBenchmark:
         show(self._w_fig, plots.peer_figure(peers, f"{unit} · {name}", name))
 
     def _carbon(self) -> None:
-        if not self._enterprise:
+        key = (self._enterprise, self._locale)
+        if not self._visible or not self._enterprise or key == self._carbon_drawn:
             return
+        self._carbon_drawn = key
         fit = self._review.carbon_ncv(self._enterprise)
         title = pick("收到基碳–低位发热量回归带", "C_ar–NCV regression band", self._locale)
         show(self._w_carbon, plots.carbon_ncv_figure(fit, title))

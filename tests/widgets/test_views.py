@@ -135,3 +135,27 @@ def test_cached_results_are_keyed_by_data_config_and_check_code(demo_dir):
     assert folder.name.endswith(checks_fingerprint())
     cfg["checks"]["robust_z_warning"] = 9.0
     assert results_folder(Dataset(demo_dir), cfg) != folder
+
+
+def test_app_draws_a_hidden_tab_when_it_is_opened(review):
+    app = ReviewerApp(review)                         # the flags tab is open
+    first = app.value
+    assert figure_of(app.history._w_series) is None and figure_of(app.peers._w_fig) is None
+    other = app.picker.options[4]
+    app.value = other
+    unit, _ = app.history.value
+    assert unit in set(review.units_of(other)["unit_id"])
+    assert figure_of(app.history._w_series) is None   # chosen, not drawn
+    app._w_tabs.selected_index = app._tab_keys.index("history")
+    assert figure_of(app.history._w_series).layout.title.text.startswith(f"{unit} · ")
+    reports = review.labs_of(other)["report_id"]
+    assert len(reports) and str(reports.iloc[0]) in app.history._w_labs.value
+    app._w_tabs.selected_index = app._tab_keys.index("peers")
+    peer_unit = app.peers.value[0]
+    assert figure_of(app.peers._w_fig).layout.title.text.startswith(f"{peer_unit} · ")
+    assert figure_of(app.peers._w_carbon) is not None
+    app.value = first                                  # the open tab follows at once ...
+    first_unit = app.peers.value[0]
+    assert figure_of(app.peers._w_fig).layout.title.text.startswith(f"{first_unit} · ")
+    history_title = figure_of(app.history._w_series).layout.title.text
+    assert history_title.startswith(f"{unit} · ")     # ... the hidden one waits
