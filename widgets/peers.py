@@ -61,15 +61,13 @@ class PeerBenchmark:
             self._w_unit.value = units[0] if units else None
         finally:
             self._hold = False
-        self._redraw()
-        self._carbon()
+        self._draw()
 
     def set_visible(self, visible: bool) -> None:
         """Draw only while on screen: while hidden, a switch updates the choices but leaves
         the figures to be drawn, once, when the view is shown again."""
         self._visible = visible
-        self._redraw()
-        self._carbon()
+        self._draw()
 
     def set_scope(self, scope: str) -> None:
         """Change the peer group (``auto``, ``province``, ``band`` or ``category``)."""
@@ -87,6 +85,10 @@ class PeerBenchmark:
         self._w_unit.description = label("unit", locale)
         self._w_quantity.description = label("quantity", locale)
         self._w_scope.description = label("peer_scope", locale)
+        self._draw()
+
+    def _draw(self) -> None:
+        """Both figures, each only if what it shows changed (see :meth:`set_visible`)."""
         self._redraw()
         self._carbon()
 

@@ -43,23 +43,19 @@ def sparkline_svg(periods: Sequence[str], values: Sequence[float | None],
             y = height / 2 if hi == lo else _PAD + (height - 2 * _PAD) * (hi - v) / (hi - lo)
             return round(x, 1), round(y, 1)
 
-        runs: list[list[tuple[float, float]]] = []
-        previous = None
-        for i, v in finite:
-            if previous is None or i != previous + 1:
+        points = [(i, v, *xy(i, v)) for i, v in finite]
+        runs: list[list[str]] = []                # consecutive months, one polyline each
+        for k, (i, _, x, y) in enumerate(points):
+            if k == 0 or i != points[k - 1][0] + 1:
                 runs.append([])
-            runs[-1].append(xy(i, v))
-            previous = i
+            runs[-1].append(f"{x},{y}")
         for run in runs:
-            points = " ".join(f"{x},{y}" for x, y in run)
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" '
-                         f'points="{points}"/>')
-        last = finite[-1][0]
-        for i, v in finite:
-            x, y = xy(i, v)
-            fill, r = (colour, 2.5) if i == last else ("transparent", 2.5)
+                         f'points="{" ".join(run)}"/>')
+        for k, (i, v, x, y) in enumerate(points):
+            fill = colour if k == len(points) - 1 else "transparent"
             tip = html.escape(f"{periods[i]}: {fmt(v)}")
-            parts.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}">'
+            parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{fill}">'
                          f"<title>{tip}</title></circle>")
     parts.append("</svg>")
     return "".join(parts)
