@@ -1,12 +1,21 @@
 """Explainable risk scores per enterprise, with materiality.
 
-Each flag contributes ``weight[severity] × min(score, cap)`` to its
-enterprise's (and its unit's) score (weights and cap in config ``[risk]``); the score is the
-sum, and the contribution of every check family is kept beside it so a
-reviewer can see *why* an enterprise ranks where it does.  Materiality is the
-sum of the flags' ΔCO2 (t; positive = emissions under-reported) as a share of
-the filed emissions of the same year, for the worst year, against the 2% / 5%
-levels of config ``[materiality]``.
+The score rewards evidence, not volume (config ``[risk]``):
+
+* a flag's points are ``weight[severity] × (1 + min(score, score_cap) / score_cap)``:
+  the severity sets the order of magnitude, the strength of the evidence can at most
+  double it;
+* repeated flags of one check on one unit saturate: the k-th strongest counts
+  ``repeat_decay^(k−1)`` of its points, and together they count at most
+  ``check_cap[worst severity]``, so many warnings of one statistical check on one unit
+  stay below one critical rule break.
+
+The score is the sum over checks and units, and the contribution of every check family
+is kept beside it so a reviewer can see *why* an enterprise ranks where it does.
+Materiality is the sum of the flags' ΔCO2 (t; positive = emissions under-reported;
+where several checks price one unit-month, the largest) as a share of the filed
+emissions of the same year, for the worst year, against the
+2% / 5% levels of config ``[materiality]``.
 """
 
 from __future__ import annotations
@@ -14,15 +23,35 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.checks.registry import FAMILIES
+from workbench.checks.registry import FAMILIES, SEVERITIES
 
 
 def flag_points(flags: pd.DataFrame, cfg: dict) -> pd.Series:
-    """Risk points of each flag."""
+    """Risk points of each flag on its own (before saturation)."""
     r = cfg["risk"]
     weight = flags["severity"].map(r["weights"]).astype(float)
     score = flags["score"].fillna(1.0).clip(lower=0.0, upper=r["score_cap"])
-    return weight * score.where(score > 0, 1.0)
+    return weight * (1.0 + score / r["score_cap"])
+
+
+def check_points(flags: pd.DataFrame, cfg: dict, keys: list[str]) -> pd.DataFrame:
+    """Saturated points per ``keys`` (and unit) and check: ``check_id``, ``points``.
+
+    Flags of one check on one unit are ranked by points; the k-th counts
+    ``repeat_decay^(k−1)`` of its points, and the sum is capped by the worst severity
+    among them (``check_cap``).
+    """
+    r = cfg["risk"]
+    group = list(dict.fromkeys([*keys, "unit_id", "check_id"]))
+    f = flags.assign(points=flag_points(flags, cfg),
+                     _sev=flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)}))
+    f = f.sort_values([*group, "points"], ascending=[True] * len(group) + [False],
+                      kind="stable")
+    f["points"] *= r["repeat_decay"] ** f.groupby(group).cumcount()
+    g = f.groupby(group).agg(points=("points", "sum"), _sev=("_sev", "min")).reset_index()
+    cap = g["_sev"].map({i: r["check_cap"][s] for i, s in enumerate(SEVERITIES)})
+    g["points"] = np.minimum(g["points"], cap)
+    return g.groupby([*keys, "check_id"], as_index=False)["points"].sum()
 
 
 def risk_table(flags: pd.DataFrame, monthly: pd.DataFrame, cfg: dict,
@@ -39,11 +68,11 @@ def risk_table(flags: pd.DataFrame, monthly: pd.DataFrame, cfg: dict,
     filed_year = monthly.assign(year=monthly["period"].str[:4]).groupby(
         [*k, "year"])["co2_t"].sum()
     out = pd.DataFrame(index=filed_year.groupby(level=k).sum().index)
-    f = flags.assign(points=flag_points(flags, cfg))
-    f = f[(f[k] != "").all(axis=1)]               # population flags name no enterprise
-    family = f["check_id"].str.split(".").str[0]
-    by_family = f.pivot_table(index=k, columns=family, values="points", aggfunc="sum",
-                              fill_value=0.0)
+    f = flags[(flags[k] != "").all(axis=1)]        # population flags name no enterprise
+    pts = check_points(f, cfg, k)
+    family = pts["check_id"].str.split(".").str[0]
+    by_family = pts.pivot_table(index=k, columns=family, values="points", aggfunc="sum",
+                                fill_value=0.0)
     for fam in FAMILIES:
         col = by_family[fam] if fam in by_family else pd.Series(dtype=float)
         out[f"contrib_{fam}"] = col.reindex(out.index).fillna(0.0)
@@ -52,7 +81,7 @@ def risk_table(flags: pd.DataFrame, monthly: pd.DataFrame, cfg: dict,
         out[f"n_{sev}"] = f[f["severity"] == sev].groupby(k).size().reindex(out.index)\
             .fillna(0).astype(int)
     out = out.join(_materiality(f, filed_year, k, cfg["materiality"]))
-    out["top_reasons"] = _top_reasons(f, k).reindex(out.index).fillna("")
+    out["top_reasons"] = _top_reasons(pts, k).reindex(out.index).fillna("")
     out = out.reset_index().sort_values(["risk_score", *k], ascending=[False] + [True] * len(k),
                                         kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
@@ -61,7 +90,11 @@ def risk_table(flags: pd.DataFrame, monthly: pd.DataFrame, cfg: dict,
 
 def _materiality(f: pd.DataFrame, filed_year: pd.Series, k: list[str], m: dict) -> pd.DataFrame:
     """ΔCO2, filed CO2, materiality and its level for each key's worst year."""
-    delta = f.assign(year=f["period"].str[:4]).groupby([*k, "year"])["delta_co2_t"].sum()
+    # several checks may price the same misstatement: per unit-month the largest counts
+    d = f.dropna(subset=["delta_co2_t"])
+    cell = list(dict.fromkeys([*k, "unit_id", "period"]))
+    d = d.loc[d["delta_co2_t"].abs().groupby([d[c] for c in cell]).idxmax()] if len(d) else d
+    delta = d.assign(year=d["period"].str[:4]).groupby([*k, "year"])["delta_co2_t"].sum()
     year = pd.DataFrame({"filed_co2_t": filed_year}).join(delta.rename("delta_co2_t"))
     year["delta_co2_t"] = year["delta_co2_t"].fillna(0.0)
     year["materiality"] = (year["delta_co2_t"].abs()
@@ -80,12 +113,11 @@ def _materiality(f: pd.DataFrame, filed_year: pd.Series, k: list[str], m: dict) 
                   "materiality_level", "is_material"]]
 
 
-def _top_reasons(f: pd.DataFrame, keys: list[str], n: int = 3) -> pd.Series:
+def _top_reasons(pts: pd.DataFrame, keys: list[str], n: int = 3) -> pd.Series:
     """The ``n`` checks that give each key most points, as ``check (points); ...``."""
-    if f.empty:
+    if pts.empty:
         return pd.Series(dtype="string")
-    g = f.groupby([*keys, "check_id"])["points"].sum().reset_index()
-    g = g.sort_values([*keys, "points", "check_id"],
+    g = pts.sort_values([*keys, "points", "check_id"],
                       ascending=[True] * len(keys) + [False, True])
     g = g.groupby(keys).head(n)
     g["reason"] = g["check_id"] + " (" + g["points"].round(0).astype(int).astype(str) + ")"

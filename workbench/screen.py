@@ -29,18 +29,24 @@ from workbench import __version__, checks, schema
 from workbench.checks.inputs import Inputs, build_inputs
 from workbench.checks.registry import FLAG_COLUMNS, REGISTRY, Check
 from workbench.config import config_hash, load_config
+from workbench.corroboration import corroborate
 from workbench.dataset import Dataset
 
 Progress = Callable[[str, int, int], None]
 
 
+#: Columns of the coverage table: which enterprise a check could not (fully) check, and why.
+COVERAGE_COLUMNS = ("enterprise_id", "check_id", "status", "missing")
+
+
 @dataclass
 class RunLog:
-    """Per-check timings, counts and skips of one run."""
+    """Per-check timings, counts, skips and per-enterprise coverage of one run."""
 
     timings_s: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, list[str]] = field(default_factory=dict)
+    coverage: list[pd.DataFrame] = field(default_factory=list)
 
     def merge(self, other: RunLog) -> None:
         """Add another partition's log to this one."""
@@ -50,13 +56,48 @@ class RunLog:
             self.counts[k] = self.counts.get(k, 0) + v
         for k, v in other.skipped.items():
             self.skipped.setdefault(k, v)
+        self.coverage.extend(other.coverage)
+
+    def coverage_table(self) -> pd.DataFrame:
+        """One row per enterprise and check it could not fully check (see :func:`coverage`)."""
+        parts = [c for c in self.coverage if len(c)]
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype="string") for c in COVERAGE_COLUMNS})
+        out = pd.concat(parts, ignore_index=True).astype("string")
+        return out.sort_values(["enterprise_id", "check_id"], kind="stable").reset_index(drop=True)
+
+
+def coverage(x: Inputs, c: Check, holders: dict[str, pd.Index]) -> pd.DataFrame:
+    """Enterprises check ``c`` could not check (an input it needs holds nothing for them:
+    ``not_checked``) or checked only in part (an input it uses is missing: ``partial``),
+    with the missing inputs named.  ``holders`` caches :meth:`Inputs.holders` per input."""
+    ents = pd.Index(x.enterprises["enterprise_id"].dropna().unique())
+
+    def lacking(names: tuple[str, ...], skip: dict[str, list[str]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for n in names:
+            if n not in holders:
+                holders[n] = x.holders(n)
+            for e in ents.difference(holders[n]):
+                if e not in skip:
+                    out.setdefault(e, []).append(n)
+        return out
+
+    not_checked = lacking(c.needs, {})
+    partial = lacking(c.uses, not_checked)
+    rows = [(e, c.id, status, "; ".join(names))
+            for status, found in (("not_checked", not_checked), ("partial", partial))
+            for e, names in found.items()]
+    return pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
 
 
 def run_checks(x: Inputs, cfg: dict, selected: list[Check]) -> tuple[pd.DataFrame, RunLog]:
     """Run ``selected`` checks over ``x``; returns raw flag rows and the run log."""
     log = RunLog()
     frames = []
+    holders: dict[str, pd.Index] = {}
     for c in selected:
+        log.coverage.append(coverage(x, c, holders))
         missing = c.missing_inputs(x)
         if missing:
             log.skipped[c.id] = missing
@@ -91,7 +132,8 @@ def _standardise(raw: pd.DataFrame, c: Check) -> pd.DataFrame:
     out = out[list(FLAG_COLUMNS)]
     for col in _FLOATS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    for col in ("enterprise_id", "unit_id", "period", "parameter_code", "evidence"):
+    for col in ("enterprise_id", "unit_id", "period", "parameter_code", "evidence",
+                "corroborated_by"):
         out[col] = out[col].astype("string").fillna("")
     rows = out.to_dict(orient="records")
     out["message_zh"] = [_fmt(c.message_zh, r) for r in rows]
@@ -211,7 +253,8 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
            progress: Progress | None = None, spot_check_seed: int | None = None) -> dict:
     """Screen a dataset; write ``flags.parquet``, ``risk.parquet`` (per enterprise),
     ``risk_units.parquet`` (per unit), ``spot_checks.parquet`` (risk-weighted on-site
-    sample per city, seeded) and ``manifest.json``."""
+    sample per city, seeded), ``coverage.parquet`` (per enterprise, the checks that could
+    not run or ran only in part, and the inputs they missed) and ``manifest.json``."""
     from workbench import risk
 
     cfg = cfg or load_config()
@@ -223,6 +266,8 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
         flags, log, base = screen_dask(ds, cfg, scheduler, progress=progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use pandas or dask")
+    flags = corroborate(flags, REGISTRY)
+    cover = log.coverage_table()
     scores = risk.risk_table(flags, base.monthly, cfg)
     unit_scores = risk.risk_table(flags, base.monthly, cfg, keys=("enterprise_id", "unit_id"))
     seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
@@ -234,6 +279,9 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     scores.to_parquet(out / "risk.parquet", index=False)
     unit_scores.to_parquet(out / "risk_units.parquet", index=False)
     spots.to_parquet(out / "spot_checks.parquet", index=False)
+    cover.to_parquet(out / "coverage.parquet", index=False)
+    not_checked = cover[cover["status"] == "not_checked"].groupby("check_id").size()
+    partial = cover[cover["status"] == "partial"].groupby("check_id").size()
     manifest = {
         "dataset": str(ds.path), "dataset_fingerprint": ds.fingerprint,
         "config_hash": config_hash(cfg), "package_version": __version__, "engine": engine,
@@ -243,7 +291,9 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                           "seconds": round(log.timings_s.get(c.id, 0.0), 4),
                           "candidates": log.counts.get(c.id, 0),
                           "flags": int((flags["check_id"] == c.id).sum()),
-                          "skipped_missing": log.skipped.get(c.id)}
+                          "skipped_missing": log.skipped.get(c.id),
+                          "enterprises_not_checked": int(not_checked.get(c.id, 0)),
+                          "enterprises_partly_checked": int(partial.get(c.id, 0))}
                    for c in select_checks()},
         "skipped": sorted(log.skipped),
         "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],

@@ -160,11 +160,18 @@ def m_report_late(t, g):
     set_lab(t, g["unit"], g["period"], "report_date", late)
 
 
-def m_batch(t, g):
+def _renumber(t, unit, periods, prefix):
     lab = t["lab_reports"]
-    periods = [str(pd.Period(g["period"], "M") + k) for k in range(4)]
     for k, p in enumerate(periods):
-        lab.loc[_lab(t, g["unit"], p), "report_id"] = f"LBATCH-2025-{500 + k:05d}"
+        lab.loc[_lab(t, unit, p), "report_id"] = f"{prefix}{90000 + k:05d}"
+
+
+def m_batch(t, g):
+    """Four months renumbered back to back within the lab's own numbering, which meanwhile
+    issued other reports: numbered together after the fact."""
+    periods = [str(pd.Period(g["period"], "M") + k) for k in range(4)]
+    own = t["lab_reports"].loc[_lab(t, g["unit"], periods[0]), "report_id"].iloc[0]
+    _renumber(t, g["unit"], periods, own.rsplit("-", 1)[0] + "-")
     g["flag_period"] = periods[1]
 
 
@@ -357,6 +364,17 @@ def test_check_leaves_clean_data_alone(check_id, clean_tables, target, cfg):
     assert _hits(flags, g).empty
     if check_id not in STATISTICAL:
         assert flags.empty, f"{check_id} flags clean data:\n{flags.head()}"
+
+
+def test_back_to_back_numbers_of_a_lab_with_one_client_are_not_a_batch(clean_tables, target,
+                                                                        cfg):
+    """A lab that numbers only this unit's reports numbers them back to back: no contradiction
+    with the lab's other reports, so no flag."""
+    tables = copy.deepcopy(clean_tables)
+    periods = [str(pd.Period(target["period"], "M") + k) for k in range(4)]
+    _renumber(tables, target["unit"], periods, "LONECLIENT-2025-")
+    assert _hits(_run("evidence.batch_backtesting", tables, cfg),
+                 {**target, "flag_period": periods[1]}).empty
 
 
 def test_benford_refuses_small_populations(clean_tables):

@@ -20,7 +20,8 @@ from workbench.config import by_year
        title_zh="排放量重算不符", title_en="CO2 does not follow from its inputs",
        message_zh="填报排放量 {observed:,.0f} t，按 FC×NCV×CC×OF×44/12 重算为 {expected:,.0f} t",
        message_en="filed CO2 {observed:,.0f} t; FC×NCV×CC×OF×44/12 gives {expected:,.0f} t",
-       needs=("monthly:co2_t", "monthly:cc_tc_per_gj", "monthly:oxidation_rate"),
+       needs=("monthly:co2_t", "monthly:fuel_heat_gj", "monthly:cc_tc_per_gj",
+              "monthly:oxidation_rate"),
        config_keys=("checks.co2_recompute_rel_tol",),
        rationale="A filed CO2 that its own inputs do not give is a calculation error or a "
                  "manual override; either misstates emissions directly.",
@@ -39,7 +40,7 @@ def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
                      delta_co2_t=(expected - filed)[hit])
 
 
-@check(id="accounting.carbon_identity", family="accounting", severity="warning",
+@check(id="accounting.carbon_identity", family="accounting", severity="critical",
        title_zh="元素碳含量与单位热值含碳量不一致", title_en="C_ar does not equal CC × NCV",
        message_zh="收到基元素碳 {observed:.2f}%，而 100×CC×NCV = {expected:.2f}%",
        message_en="as-received carbon {observed:.2f}%, but 100×CC×NCV = {expected:.2f}%",
@@ -84,7 +85,9 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
        title_zh="填报值与检测报告不符", title_en="Filed value differs from its lab report",
        message_zh="填报 {observed:.3f}，所附检测报告为 {expected:.3f}",
        message_en="filed {observed:.3f}; the attached lab report says {expected:.3f}",
-       needs=("labs", "monthly:carbon_ar_pct"),
+       needs=("labs", "monthly:carbon_ar_pct"), uses=("monthly:ncv_gj_per_t",),
+       config_keys=("checks.filed_vs_report_abs_carbon_pct",
+                    "checks.filed_vs_report_abs_ncv_gj_per_t"),
        rationale="The monthly deposit must carry the lab's result; a different number means "
                  "the value was changed between the report and the filing.",
        source="环办气候函〔2022〕111号 (monthly deposit of lab reports)")
@@ -92,8 +95,11 @@ def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     lab = x.labs.set_index("report_id")
     frames = []
-    for param, lab_col, tol in (("carbon_ar_pct", "carbon_ar_pct", 0.005),
-                                ("ncv_gj_per_t", "ncv_ar_gj_per_t", 0.0005)):
+    c = cfg["checks"]
+    for param, lab_col, tol in (("carbon_ar_pct", "carbon_ar_pct",
+                                 c["filed_vs_report_abs_carbon_pct"]),
+                                ("ncv_gj_per_t", "ncv_ar_gj_per_t",
+                                 c["filed_vs_report_abs_ncv_gj_per_t"])):
         rep = m.get(f"report_{param}")
         if rep is None:
             continue
@@ -112,7 +118,8 @@ def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
        title_zh="缺省值冒充实测值", title_en="Default value filed as measured",
        message_zh="单位热值含碳量 {observed:.5f} 等于当年缺省值，却标为实测/计算",
        message_en="CC {observed:.5f} equals the year's default but is marked measured/calculated",
-       needs=("monthly:cc_tc_per_gj",), config_keys=("policy.default_coal_cc_tc_per_gj",),
+       needs=("monthly:cc_tc_per_gj",),
+       config_keys=("policy.default_coal_cc_tc_per_gj", "checks.default_match_abs_tc_per_gj"),
        rationale="A measured carbon content that lands exactly on the default is an "
                  "'experience value' filled in without a test.",
        source="domain notes §3.2 (经验值补齐) and §7 check 10")
@@ -120,7 +127,8 @@ def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = _coal(x.monthly)
     default = _default_cc(m, cfg)
     src = m.get("source_cc_tc_per_gj", pd.Series("", index=m.index))
-    hit = (src != "default") & ((m["cc_tc_per_gj"] - default).abs() < 5e-6)
+    match = cfg["checks"]["default_match_abs_tc_per_gj"]
+    hit = (src != "default") & ((m["cc_tc_per_gj"] - default).abs() < match)
     return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit], score=5.0)
 
 
@@ -129,14 +137,15 @@ def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
        message_zh="标为缺省值的单位热值含碳量 {observed:.5f}，当年缺省值为 {expected:.5f}",
        message_en="CC marked default is {observed:.5f}; the default for its year is {expected:.5f}",
        needs=("monthly:cc_tc_per_gj", "monthly:source_cc_tc_per_gj"),
-       config_keys=("policy.default_coal_cc_tc_per_gj",),
+       config_keys=("policy.default_coal_cc_tc_per_gj", "checks.default_match_abs_tc_per_gj"),
        rationale="The default changed (0.03356 → 0.03085 tC/GJ in June 2022); using another "
                  "year's default misstates emissions.",
        source="MEE notice of 8 June 2022; domain notes §1.2")
 def default_value_by_year(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = _coal(x.monthly)
     default = _default_cc(m, cfg)
-    hit = (m["source_cc_tc_per_gj"] == "default") & ((m["cc_tc_per_gj"] - default).abs() >= 5e-6)
+    match = cfg["checks"]["default_match_abs_tc_per_gj"]
+    hit = (m["source_cc_tc_per_gj"] == "default") & ((m["cc_tc_per_gj"] - default).abs() >= match)
     fc, ncv = fuel_use(m)
     delta = power.fuel_co2_t(fc, ncv, default - m["cc_tc_per_gj"], m["oxidation_rate"])
     return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit],

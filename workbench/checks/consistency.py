@@ -22,7 +22,8 @@ from workbench.checks.registry import check, flag_rows
        message_zh="报告低位发热量 {observed:.3f} GJ/t，按GB/T 213由高位发热量、氢和水分算得 {expected:.3f}",
        message_en="reported NCV {observed:.3f} GJ/t; GB/T 213 from gross CV, H and moisture "
                   "gives {expected:.3f}",
-       needs=("labs",), config_keys=("checks.gbt213_ncv_abs_gj_per_t",),
+       needs=("labs",),
+       config_keys=("checks.gbt213_ncv_abs_gj_per_t", "checks.gbt213_critical_factor"),
        rationale="NCV, H and moisture of one sample are tied by GB/T 213; invented moisture or "
                  "a changed NCV breaks the tie (MEE asks for the same sample's C, NCV, H, S, M "
                  "precisely for this cross-check).",
@@ -34,12 +35,13 @@ def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
     diff = (lab["ncv_ar_gj_per_t"] - expected).abs()
     tol = cfg["checks"]["gbt213_ncv_abs_gj_per_t"]
     hit = diff > tol
-    rows = lab[hit].assign(severity=np.where(diff[hit] > 3 * tol, "critical", "warning"))
+    factor = cfg["checks"]["gbt213_critical_factor"]
+    rows = lab[hit].assign(severity=np.where(diff[hit] > factor * tol, "critical", "warning"))
     return flag_rows(rows, "carbon_ar_pct", rows["ncv_ar_gj_per_t"], expected[hit],
                      score=diff[hit] / tol, evidence="report " + rows["report_id"].astype(str))
 
 
-@check(id="consistency.energy_balance", family="consistency", severity="warning",
+@check(id="consistency.energy_balance", family="consistency", severity="critical",
        title_zh="供电量不等于发电量减厂用电量", title_en="Supply ≠ generation − own use",
        message_zh="供电量 {observed:,.1f} MWh，发电量减厂用电量为 {expected:,.1f} MWh",
        message_en="supply {observed:,.1f} MWh; generation − own use = {expected:,.1f} MWh",
@@ -64,23 +66,26 @@ def energy_balance(x: Inputs, cfg: dict) -> pd.DataFrame:
        message_zh="发电量 {observed:,.0f} MWh 超过装机×运行小时 {expected_high:,.0f} MWh",
        message_en="generation {observed:,.0f} MWh exceeds capacity × hours {expected_high:,.0f} MWh",
        needs=("monthly:generation_mwh", "monthly:operating_hours_h"),
+       config_keys=("checks.capacity_hours_rel_tol", "checks.capacity_hours_abs_mwh"),
        rationale="A unit cannot produce more than its capacity for the hours it ran; either "
                  "generation or hours is wrong, and load factor with them.",
        source="domain notes §1.4 (F = generation / (capacity × hours)) and §7 check 11")
 def capacity_hours(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     limit = m["capacity_mw"] * m["operating_hours_h"]
-    hit = m["generation_mwh"] > limit * 1.005 + 1.0
+    c = cfg["checks"]
+    hit = m["generation_mwh"] > limit * (1 + c["capacity_hours_rel_tol"]) + c["capacity_hours_abs_mwh"]
     return flag_rows(m[hit], "generation_mwh", m.loc[hit, "generation_mwh"], None, 0.0,
                      limit[hit], score=m.loc[hit, "generation_mwh"] / limit[hit].where(
                          limit[hit] > 0, 1.0))
 
 
-@check(id="consistency.load_factor", family="consistency", severity="warning",
+@check(id="consistency.load_factor", family="consistency", severity="critical",
        title_zh="负荷系数与发电量、容量、小时不符", title_en="Load factor does not follow from its inputs",
        message_zh="填报负荷系数 {observed:.3f}，发电量/(容量×小时) = {expected:.3f}",
        message_en="filed load factor {observed:.3f}; generation/(capacity × hours) = {expected:.3f}",
        needs=("monthly:load_factor", "monthly:generation_mwh", "monthly:operating_hours_h"),
+       config_keys=("checks.load_factor_abs_tol",),
        rationale="The load factor sets the allocation correction factor (0.75/0.85 breakpoints); "
                  "a filed value that its inputs do not give shifts allowances.",
        source="domain notes §1.4 and §1.5 (correction factors)")
@@ -89,20 +94,20 @@ def load_factor(x: Inputs, cfg: dict) -> pd.DataFrame:
     expected = pd.Series(power.load_factor(m["generation_mwh"], m["capacity_mw"],
                                            m["operating_hours_h"]), index=m.index)
     diff = (m["load_factor"] - expected).abs()
-    hit = diff > 0.01
+    tol = cfg["checks"]["load_factor_abs_tol"]
+    hit = diff > tol
     return flag_rows(m[hit], "load_factor", m.loc[hit, "load_factor"], expected[hit],
-                     score=diff[hit] / 0.01)
+                     score=diff[hit] / tol)
 
 
-_DAILY = (("coal_consumption_t", "critical"), ("gas_consumption_knm3", "critical"),
-          ("generation_mwh", "warning"), ("supply_mwh", "warning"))
+_DAILY = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh", "supply_mwh")
 
 
 @check(id="consistency.daily_sum", family="consistency", severity="critical",
        title_zh="日数据之和与月度值不符", title_en="Daily values do not add up to the month",
        message_zh="月度填报 {observed:,.1f}，日数据合计 {expected:,.1f}",
        message_en="monthly value {observed:,.1f}; the daily values add up to {expected:,.1f}",
-       needs=("monthly:daily_generation_mwh",), config_keys=("checks.daily_sum_rel_tol",),
+       needs=("daily",), config_keys=("checks.daily_sum_rel_tol",),
        rationale="以日保月: automated daily records (DCS, weighbridge) secure the month; a monthly "
                  "figure below its own days is the signature of under-reported fuel.",
        source="MEE 以日保月、以月保年 (Q&A of 31 Oct 2023); domain notes §2.3")
@@ -110,13 +115,13 @@ def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     tol = cfg["checks"]["daily_sum_rel_tol"]
     frames = []
-    for code, severity in _DAILY:
+    for code in _DAILY:
         if code not in m or f"daily_{code}" not in m:
             continue
         daily, monthly = m[f"daily_{code}"], m[code]
         rel = (monthly - daily).abs() / daily.abs().where(daily.abs() > 0, 1.0)
         hit = (rel > tol) & daily.notna() & monthly.notna()
-        rows = m[hit].assign(severity=severity)
+        rows = m[hit]
         delta = None
         if code == "coal_consumption_t":
             delta = power.fuel_co2_t(daily[hit] - monthly[hit], rows["ncv_gj_per_t"],
@@ -128,11 +133,13 @@ def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
 
 
 @check(id="consistency.fuel_triangle", family="consistency", severity="warning",
+       basis="statistical",
        title_zh="耗煤量、含碳量与供电强度不相称", title_en="Coal use, carbon and intensity disagree",
        message_zh="填报排放 {observed:,.0f} t，按同类机组供电煤耗中位与本月含碳量推算至少 {expected_low:,.0f} t",
        message_en="filed CO2 {observed:,.0f} t; the class's supply coal consumption and this "
                   "month's carbon give at least {expected_low:,.0f} t",
-       needs=("monthly:co2_t", "monthly:supply_mwh"),
+       needs=("monthly:co2_t", "monthly:supply_mwh", "monthly:cc_tc_per_gj",
+              "monthly:oxidation_rate"),
        config_keys=("checks.bands.supply_coal_gce_per_kwh", "checks.heat_allocation_efficiency"),
        rationale="Electricity supplied fixes a floor on the fuel burnt (best units ≈ 255 gce/kWh);"
                  " CO2 below that floor means fuel or carbon was under-reported.",

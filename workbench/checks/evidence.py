@@ -44,7 +44,7 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=_evidence(rows) + " · report−sampling end " + lag.astype(str) + " d")
 
 
-@check(id="evidence.report_deadline", family="evidence", severity="warning",
+@check(id="evidence.report_deadline", family="evidence", severity="critical",
        title_zh="检测报告超过月后40天", title_en="Lab report after the 40-day deadline",
        message_zh="报告在月末后 {observed:.0f} 天出具（期限 {expected_high:.0f} 天）",
        message_en="report issued {observed:.0f} days after month end (deadline "
@@ -73,38 +73,76 @@ def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
        title_zh="疑似批量补测冒充月度检测", title_en="Monthly reports look like one batch",
        message_zh="连续 {observed:.0f} 个月的报告{evidence}",
        message_en="{observed:.0f} consecutive months' reports {evidence}",
-       needs=("labs",), config_keys=("checks.batch_min_reports", "checks.batch_report_days"),
-       rationale="Labs number reports as they issue them, for many clients; one unit's monthly "
-                 "reports numbered back to back, or issued within days of each other, were "
-                 "tested together after the fact (the 辽宁东煤 case).",
+       needs=("labs",), scope="population",
+       config_keys=("checks.batch_min_reports", "checks.batch_report_days"),
+       rationale="Labs number reports (and samples) as they issue them, one running number "
+                 "for all their clients. One unit's monthly reports numbered back to back while "
+                 "the same lab issued other reports in between were numbered together after the "
+                 "fact; reports of several months issued within days of each other were tested "
+                 "together (the 辽宁东煤 case). Back-to-back numbers alone prove nothing: a lab "
+                 "with one client numbers that way, so they count only when the lab's own other "
+                 "reports contradict them.",
        source="MEE typical cases 2022; domain notes §3.4 and §7 check 6")
 def batch_backtesting(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs.sort_values(["unit_id", "period"])
     c = cfg["checks"]
     frames = []
-    for id_col, label in (("report_id", "报告编号连号 / report numbers in sequence"),
-                          ("sample_id", "样品编号连号 / sample numbers in sequence")):
+    for id_col, label in (("report_id", "报告编号连号而同期该机构另有报告 / numbered in "
+                                        "sequence while the lab issued other reports between"),
+                          ("sample_id", "样品编号连号而同期该机构另有样品 / sample numbers in "
+                                        "sequence while the lab numbered other samples between")):
         prefix, num = _running_number(lab[id_col])
         same = (lab["unit_id"] == lab["unit_id"].shift()) & (prefix == prefix.shift())
         step = same & ((num - num.shift()).abs() == 1)
-        frames.append(_runs(lab, step, c["batch_min_reports"], label))
+        runs = _run_ids(step, c["batch_min_reports"])
+        contradicted = _contradicted_runs(lab, prefix, runs)
+        frames.append(_flag_runs(lab, runs.where(runs.isin(contradicted)), label))
     days = (lab["report_date"] - lab["report_date"].shift()).dt.days.abs()
     close = (lab["unit_id"] == lab["unit_id"].shift()) & (days <= c["batch_report_days"])
-    frames.append(_runs(lab, close, c["batch_min_reports"],
-                        "在几天内集中出具 / issued within days of each other"))
+    frames.append(_flag_runs(lab, _run_ids(close, c["batch_min_reports"]),
+                             "在几天内集中出具 / issued within days of each other"))
     out = pd.concat(frames)
     if out.empty:
         return out
     return out.drop_duplicates(["unit_id", "period"])
 
 
-def _runs(lab: pd.DataFrame, link: pd.Series, min_len: int, label: str) -> pd.DataFrame:
-    """Rows in runs of at least ``min_len`` reports each linked to the one before."""
+def _run_ids(link: pd.Series, min_len: int) -> pd.Series:
+    """Run number of each row in a run of at least ``min_len`` rows each linked to the one
+    before (NaN outside such runs)."""
     link = link.fillna(False).astype(bool)
     run_id = (~link).cumsum()
     size = run_id.map(run_id.value_counts())
-    rows = lab[size >= min_len]
-    return flag_rows(rows, "carbon_ar_pct", size[size >= min_len].astype(float), score=5.0,
+    return run_id.where(size >= min_len)
+
+
+def _contradicted_runs(lab: pd.DataFrame, prefix: pd.Series, runs: pd.Series) -> set:
+    """Runs of back-to-back numbers while the same numbering (lab and year prefix) issued
+    other reports dated inside the run's span: numbers that do not follow the dates."""
+    out = set()
+    members = lab.assign(_prefix=prefix, _run=runs).dropna(subset=["_run"])
+    if members.empty:
+        return out
+    dated = lab.assign(_prefix=prefix).dropna(subset=["_prefix", "report_date"])
+    by_prefix = {p: np.sort(g["report_date"].to_numpy()) for p, g in dated.groupby("_prefix")}
+    for run, g in members.groupby("_run"):
+        dates = by_prefix.get(g["_prefix"].iloc[0])
+        lo, hi = g["report_date"].min(), g["report_date"].max()
+        if dates is None or pd.isna(lo):
+            continue
+        inside = (np.searchsorted(dates, hi.to_datetime64(), side="left")
+                  - np.searchsorted(dates, lo.to_datetime64(), side="right"))
+        own_inside = int(((g["report_date"] > lo) & (g["report_date"] < hi)).sum())
+        if inside > own_inside:
+            out.add(run)
+    return out
+
+
+def _flag_runs(lab: pd.DataFrame, runs: pd.Series, label: str) -> pd.DataFrame:
+    """Flag rows of the runs in ``runs`` (NaN = not in a run), observed = run length."""
+    rows = lab[runs.notna()]
+    size = runs[runs.notna()].map(runs.value_counts()).astype(float)
+    return flag_rows(rows, "carbon_ar_pct", size, score=5.0,
                      evidence=label + " · " + rows["report_id"].astype(str))
 
 

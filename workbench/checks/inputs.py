@@ -3,7 +3,9 @@
 Checks never read Parquet themselves: they receive an :class:`Inputs` with
 
 * ``monthly`` — one row per unit and period (the latest revision of each
-  parameter as a column, named by parameter code), with the unit's and
+  parameter as a column, named by parameter code; a code nobody filed is an
+  all-missing column), the fuel heat ``fuel_heat_gj`` (GJ: coal t × NCV GJ/t,
+  or gas knm3 × GJ/knm3), with the unit's and
   enterprise's attributes, the source code and lab report of the carbon and
   NCV rows, the first deposit time, calendar helpers (``year``,
   ``month_end``, ``hours_in_month``) and the daily sums (``daily_<code>``);
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 from workbench import schema
@@ -44,12 +47,33 @@ class Inputs:
     def has(self, name: str) -> bool:
         """True when the frame or monthly column ``name`` holds data.
 
-        ``name`` is a field (``"labs"``) or ``"monthly:<column>"``.
+        ``name`` is a field (``"labs"``), ``"monthly:<column>"`` or ``"daily"``
+        (any daily sum beside the monthly values).
         """
-        if name.startswith("monthly:"):
-            col = name.split(":", 1)[1]
-            return col in self.monthly.columns and self.monthly[col].notna().any()
-        return not getattr(self, name).empty
+        return bool(len(self.holders(name)))
+
+    def holders(self, name: str) -> pd.Index:
+        """Enterprises for which the input ``name`` (see :meth:`has`) holds data.
+
+        This is what tells a reviewer that "no flag" for an enterprise can mean
+        "not checked": a check runs for an enterprise only where all it needs exists.
+        """
+        if name.startswith("monthly:") or name == "daily":
+            m = self.monthly
+            if name == "daily":
+                cols = [c for c in m.columns if c.startswith("daily_")
+                        and not c.startswith("daily_days_")]
+                present = m[cols].notna().any(axis=1) if cols else pd.Series(False, m.index)
+            else:
+                col = name.split(":", 1)[1]
+                if col not in m.columns:
+                    return pd.Index([], dtype=object)
+                present = m[col].notna()
+            return pd.Index(m.loc[present, "enterprise_id"].dropna().unique())
+        df = getattr(self, name)
+        if df.empty:
+            return pd.Index([], dtype=object)
+        return pd.Index(df["enterprise_id"].dropna().unique())
 
     def subset(self, enterprise_ids: pd.Index | list[str]) -> Inputs:
         """The same inputs restricted to some enterprises (whole histories kept)."""
@@ -74,6 +98,8 @@ def build_inputs(tables: dict[str, pd.DataFrame]) -> Inputs:
                                          how="left")
     monthly = _wide(long, units)
     monthly = _add_daily(monthly, t["daily_parameters"])
+    fc, ncv = fuel_use(monthly)
+    monthly["fuel_heat_gj"] = fc * ncv
     labs = t["lab_reports"].rename(columns={"covered_period": "period"})
     return Inputs(monthly=monthly, monthly_long=long, labs=labs,
                   events=t["review_events"], annual=t["annual_reports"], units=units,
@@ -106,7 +132,7 @@ def _empty(table: str) -> pd.DataFrame:
 def _wide(long: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     key = ["unit_id", "period"]
     if long.empty:
-        return pd.DataFrame(columns=[*key, *units.columns.drop("unit_id")])
+        return _complete(pd.DataFrame(columns=[*key, *units.columns.drop("unit_id")]))
     latest = long.sort_values("revision").drop_duplicates([*key, "parameter_code"], keep="last")
     wide = latest.pivot(index=key, columns="parameter_code", values="value")
     wide.columns = list(wide.columns)
@@ -119,11 +145,32 @@ def _wide(long: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     revs = long.groupby(key)["revision"].max().rename("max_revision")
     wide = wide.join(first).join(revs).reset_index()
     wide = wide.merge(units, on="unit_id", how="left")
+    wide = _complete(wide)
     start = pd.to_datetime(wide["period"] + "-01")
     wide["year"] = start.dt.year
     wide["month_end"] = start + pd.offsets.MonthEnd(0)
     wide["hours_in_month"] = start.dt.days_in_month * 24
     return wide
+
+
+def _complete(wide: pd.DataFrame) -> pd.DataFrame:
+    """Every parameter code (and the source/report of the sourced ones) as a column.
+
+    A real export rarely carries every parameter: a code nobody filed becomes an
+    all-missing column, so a check that uses it sees "no value" (and says it
+    could not check) instead of failing on a missing column.
+    """
+    wanted = [*schema.PARAMETERS, *(f"{w}_{c}" for w in ("source", "report") for c in SOURCED),
+              "submitted_at", "max_revision"]
+    absent = [c for c in wanted if c not in wide.columns]
+    if not absent:
+        return wide
+    fill = {c: pd.Series(pd.NA if c.startswith(("source_", "report_")) else np.nan,
+                         index=wide.index,
+                         dtype="string" if c.startswith(("source_", "report_")) else
+                         ("datetime64[ms]" if c == "submitted_at" else "float64"))
+            for c in absent}
+    return pd.concat([wide, pd.DataFrame(fill)], axis=1)
 
 
 def _add_daily(monthly: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def peer_group(units: pd.DataFrame, min_size: int, edges: list[float]) -> pd.Ser
     return out
 
 
-@check(id="peers.unit_vs_peers", family="peers", severity="warning",
+@check(id="peers.unit_vs_peers", family="peers", severity="warning", basis="statistical",
        title_zh="与同类机组相比异常", title_en="Unusual against peer units",
        message_zh="{evidence}：本机组 {observed:.4g}，同类中位 {expected:.4g}（稳健z={score:.1f}）",
        message_en="{evidence}: unit {observed:.4g}, peer median {expected:.4g} "
@@ -101,6 +101,7 @@ def carbon_ncv_fit(lab: pd.DataFrame) -> tuple[float, float, float]:
 
 
 @check(id="peers.carbon_ncv_regression", family="peers", severity="warning",
+       basis="statistical",
        title_zh="元素碳含量偏离碳-热值回归带", title_en="Carbon off the C_ar–NCV regression band",
        message_zh="收到基碳 {observed:.2f}%，按同类煤质回归应约为 {expected:.2f}%"
                   "（{expected_low:.2f}–{expected_high:.2f}）",

@@ -34,15 +34,26 @@ class Band:
     label_en: str
     unit: str
     sourced_only: bool = False  # monthly CC: skip rows that use the (deliberately high) default
+    needs: tuple[str, ...] = ()  # inputs of a derived quantity (default: its parameter)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """What the check needs: the frame, or the monthly columns the quantity comes from."""
+        if self.frame == "labs":
+            return ("labs",)
+        return self.needs or (f"monthly:{self.parameter_code}",)
 
 
 def supply_coal(m: pd.DataFrame, cfg: dict) -> pd.Series:
     """Supply fuel consumption attributable to electricity (gce/kWh), coal or gas.
 
-    Heat supplied is taken out at the config's heat-allocation efficiency.
+    Heat supplied is taken out at the config's heat-allocation efficiency; a CHP unit
+    that filed no heat has no value (its electricity share of the fuel is unknown).
     """
     fc, ncv = fuel_use(m)
-    heat_fuel = m["heat_supply_gj"].fillna(0) / cfg["checks"]["heat_allocation_efficiency"]
+    heat = m["heat_supply_gj"].where(m["is_chp"].fillna(False).astype(bool),
+                                     m["heat_supply_gj"].fillna(0.0))
+    heat_fuel = heat / cfg["checks"]["heat_allocation_efficiency"]
     elec_gj = fc * ncv - heat_fuel
     with np.errstate(divide="ignore", invalid="ignore"):
         return elec_gj / power.GJ_PER_TCE * 1e6 / (m["supply_mwh"] * 1000.0)
@@ -71,10 +82,12 @@ BANDS: tuple[Band, ...] = (
     Band("sulfur_total_pct", "labs", None, "carbon_ar_pct", "全硫", "total sulphur", "%"),
     Band("total_moisture_pct", "labs", None, "carbon_ar_pct", "全水分", "total moisture", "%"),
     Band("supply_coal_gce_per_kwh", "monthly", "unit_category_code", "coal_consumption_t",
-         "供电煤耗", "supply coal consumption", "gce/kWh"),
+         "供电煤耗", "supply coal consumption", "gce/kWh",
+         needs=("monthly:fuel_heat_gj", "monthly:supply_mwh")),
     Band("own_use_rate", "monthly", "unit_category_code", "own_use_mwh", "厂用电率",
-         "own-use rate", ""),
-    Band("load_factor", "monthly", None, "load_factor", "负荷（出力）系数", "load factor", ""),
+         "own-use rate", "", needs=("monthly:own_use_mwh", "monthly:generation_mwh")),
+    Band("load_factor", "monthly", None, "load_factor", "负荷（出力）系数", "load factor", "",
+         needs=("monthly:load_factor", "monthly:operating_hours_h")),
 )
 
 
@@ -124,7 +137,7 @@ for _b in BANDS:
                      f"{{expected_low:.4g}}–{{expected_high:.4g}}",
           message_en=f"{_b.label_en} {{observed:.4g}} {_b.unit}, plausible "
                      f"{{expected_low:.4g}}–{{expected_high:.4g}}",
-          needs=(_b.frame if _b.frame == "labs" else f"monthly:{_b.parameter_code}",),
+          needs=_b.inputs,
           config_keys=(f"checks.bands.{_b.quantity}",),
           rationale=f"{_b.label_en} outside what coal and units physically show is a typo, a "
                     "unit error or an altered value.",

@@ -11,6 +11,20 @@ Severity follows e-GGRT's classes: ``critical`` (material misstatement or
 broken evidence: stop and review), ``warning`` (quality: implausible or
 inconsistent), ``info`` (completeness and context).
 
+**The severity rule** (docs/checks.md).  A check's ``basis`` says what kind of
+evidence it gives:
+
+* ``rule`` — the data breaks a rule by itself: a formula identity that does not
+  hold, an impossible date order, one lab result filed twice, a lab without
+  accreditation, a missed deadline, a default filed as measured, a value outside
+  what is physically possible.  Only these may be ``critical`` on their own.
+* ``statistical`` — an anomaly against what is usual (the unit's own history,
+  peers, regression bands, digit tests).  Its flags are at most ``warning``;
+  the engine raises one to ``critical`` only when *independent* evidence on the
+  same unit-month corroborates it (a critical rule break, or a statistical flag
+  of another family), and the flag then names that evidence in
+  ``corroborated_by`` (:func:`workbench.corroboration.corroborate`).
+
 A check function may set its own per-row ``severity`` column (e.g. warning
 inside a wider band, critical outside it); otherwise the spec's severity applies.
 """
@@ -25,6 +39,7 @@ import pandas as pd
 from workbench.checks.inputs import Inputs
 
 SEVERITIES = ("critical", "warning", "info")
+BASES = ("rule", "statistical")
 FAMILIES = ("accounting", "ranges", "consistency", "evidence", "timeliness", "timeseries",
             "peers", "digits")
 #: Check families as the reader sees them (zh, en).
@@ -37,7 +52,7 @@ FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "R
 #: Columns of the flags table, in order.
 FLAG_COLUMNS = ("check_id", "severity", "enterprise_id", "unit_id", "period", "parameter_code",
                 "observed", "expected", "expected_low", "expected_high", "score", "delta_co2_t",
-                "message_zh", "message_en", "evidence")
+                "message_zh", "message_en", "evidence", "corroborated_by")
 
 CheckFn = Callable[[Inputs, dict], pd.DataFrame]
 
@@ -48,8 +63,11 @@ class Check:
 
     ``message_zh``/``message_en`` are ``str.format`` templates over the flag
     row's columns (``{observed}``, ``{expected}``, ``{expected_low}``, ...).
-    ``needs`` names Inputs fields (``"labs"``) or monthly columns
-    (``"monthly:co2_t"``); all must hold data or the check is skipped.
+    ``needs`` names Inputs fields (``"labs"``), monthly columns
+    (``"monthly:co2_t"``) or ``"daily"``; all must hold data or the check is
+    skipped, and an enterprise lacking one is reported as not checked by it.
+    ``uses`` names inputs the check reads for part of its work (one quantity of
+    several): an enterprise lacking one is reported as partly checked.
     ``scope`` is ``"enterprise"`` when a check only compares an enterprise
     with itself (it can run on any partition of whole enterprises), or
     ``"population"`` when it compares across enterprises (peers, reuse,
@@ -69,6 +87,8 @@ class Check:
     fn: CheckFn
     scope: str = "enterprise"
     config_keys: tuple[str, ...] = ()
+    basis: str = "rule"
+    uses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -77,6 +97,10 @@ class Check:
             raise ValueError(f"{self.id}: family {self.family!r} not in {FAMILIES}")
         if self.scope not in ("enterprise", "population"):
             raise ValueError(f"{self.id}: scope {self.scope!r}")
+        if self.basis not in BASES:
+            raise ValueError(f"{self.id}: basis {self.basis!r} not in {BASES}")
+        if self.basis == "statistical" and self.severity == "critical":
+            raise ValueError(f"{self.id}: a statistical check is at most a warning on its own")
 
     def missing_inputs(self, x: Inputs) -> list[str]:
         """The declared inputs that hold no data (empty = the check can run)."""

@@ -14,7 +14,7 @@ from workbench.checks.inputs import Inputs
 from workbench.checks.registry import check, flag_rows
 
 
-@check(id="timeliness.late_deposit", family="timeliness", severity="warning",
+@check(id="timeliness.late_deposit", family="timeliness", severity="critical",
        title_zh="月度存证逾期", title_en="Late monthly deposit",
        message_zh="月末后第 {observed:.0f} 天才存证（期限 {expected_high:.0f} 天）",
        message_en="deposited {observed:.0f} days after month end (deadline {expected_high:.0f})",
@@ -30,7 +30,7 @@ def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
                      score=days[hit] / limit)
 
 
-@check(id="timeliness.missing_month", family="timeliness", severity="warning",
+@check(id="timeliness.missing_month", family="timeliness", severity="critical",
        title_zh="缺少月度存证", title_en="Monthly deposit missing",
        message_zh="{period} 无任何月度存证数据", message_en="no monthly deposit for {period}",
        needs=("monthly:period",),

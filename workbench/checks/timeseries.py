@@ -87,6 +87,7 @@ def _heating_season(m: pd.DataFrame, heat_ratio: pd.Series) -> pd.Series:
 
 
 @check(id="timeseries.unit_level_shift", family="timeseries", severity="warning",
+       basis="statistical",
        title_zh="与本机组历史水平明显偏离", title_en="Far from the unit's own usual level",
        message_zh="{evidence}：{observed:.4g}，本机组中位 {expected:.4g}（稳健z={score:.1f}）",
        message_en="{evidence}: {observed:.4g}, unit median {expected:.4g} (robust z={score:.1f})",
@@ -128,6 +129,7 @@ def neighbour_max(values: pd.Series, keys: list[pd.Series], window: int) -> pd.S
 
 
 @check(id="timeseries.heat_drop", family="timeseries", severity="warning",
+       basis="statistical",
        title_zh="供热量骤降", title_en="Heat supply drops",
        message_zh="单位发电量供热 {observed:.3f} GJ/MWh，前后同季月份达 {expected:.3f}",
        message_en="heat supplied {observed:.3f} GJ/MWh generated; neighbouring months of the "
@@ -153,6 +155,7 @@ def heat_drop(x: Inputs, cfg: dict) -> pd.DataFrame:
 
 
 @check(id="timeseries.change", family="timeseries", severity="warning",
+       basis="statistical",
        title_zh="环比或同比变化异常", title_en="Unusual month-on-month or year-on-year change",
        message_zh="{evidence}：{observed:.4g}，对比值 {expected:.4g}（稳健z={score:.1f}）",
        message_en="{evidence}: {observed:.4g} against {expected:.4g} (robust z={score:.1f})",

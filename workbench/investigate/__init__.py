@@ -5,7 +5,7 @@ screening results) and one ID and returns a case: a summary dict and small frame
 investigation notebooks (``notebooks/investigate_*.ipynb``) show as they are.  The screening
 results are the evidence: date, batch and reuse problems of lab reports are the
 ``evidence.*`` flags (:mod:`workbench.checks.evidence`), risk points come from
-:func:`workbench.risk.flag_points`, scorecards from :mod:`workbench.kpi`; no check is
+:func:`workbench.risk.check_points`, scorecards from :mod:`workbench.kpi`; no check is
 re-derived here.
 
 An empty ID or ``"auto"`` picks the highest-risk case: the enterprise ranked first, the lab

@@ -15,7 +15,7 @@ from workbench.investigate.case import (
     resolve_id,
 )
 from workbench.review import KEY_PARAMETERS, ReviewData
-from workbench.risk import flag_points
+from workbench.risk import check_points
 
 
 @dataclass
@@ -32,11 +32,12 @@ class EnterpriseCase(Case):
 
 def risk_by_check(flags: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     """The enterprise's risk score explained: per check, its flags, critical flags, risk
-    points (:func:`workbench.risk.flag_points`, summing to the score) and share of the
-    score; largest first."""
-    f = flags.assign(points=flag_points(flags, cfg), critical=flags["severity"] == "critical")
-    out = f.groupby("check_id").agg(flags=("points", "size"), critical=("critical", "sum"),
-                                    points=("points", "sum"))
+    points (saturated as the score counts them, :func:`workbench.risk.check_points`, summing
+    to the score) and share of the score; largest first."""
+    f = flags.assign(critical=flags["severity"] == "critical")
+    out = f.groupby("check_id").agg(flags=("check_id", "size"), critical=("critical", "sum"))
+    out["points"] = check_points(flags, cfg, ["enterprise_id"]).groupby("check_id")[
+        "points"].sum()
     out["share_of_score"] = out["points"] / out["points"].sum()
     return out.sort_values(["points", "flags"], ascending=False).reset_index()
 
