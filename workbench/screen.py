@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbench import __version__, checks, schema
 from workbench.checks.inputs import Inputs, build_inputs
-from workbench.checks.registry import FLAG_COLUMNS, REGISTRY, Check
+from workbench.checks.registry import FLAG_COLUMNS, REGISTRY, Check, Computed
 from workbench.config import config_hash, load_config
 from workbench.corroboration import corroborate
 from workbench.dataset import Dataset
@@ -47,6 +47,7 @@ class RunLog:
     counts: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, list[str]] = field(default_factory=dict)
     coverage: list[pd.DataFrame] = field(default_factory=list)
+    computed: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
 
     def merge(self, other: RunLog) -> None:
         """Add another partition's log to this one."""
@@ -57,6 +58,12 @@ class RunLog:
         for k, v in other.skipped.items():
             self.skipped.setdefault(k, v)
         self.coverage.extend(other.coverage)
+        for k, v in other.computed.items():
+            self.computed.setdefault(k, []).extend(v)
+
+    def computed_tables(self) -> dict[str, pd.DataFrame]:
+        """What the checks computed (see :class:`~workbench.checks.registry.Computed`)."""
+        return {k: pd.concat(v, ignore_index=True) for k, v in sorted(self.computed.items())}
 
     def coverage_table(self) -> pd.DataFrame:
         """One row per enterprise and check it could not fully check (see :func:`coverage`)."""
@@ -104,6 +111,10 @@ def run_checks(x: Inputs, cfg: dict, selected: list[Check]) -> tuple[pd.DataFram
             continue
         t0 = time.perf_counter()
         raw = c.fn(x, cfg)
+        if isinstance(raw, Computed):
+            for name, table in raw.tables.items():
+                log.computed.setdefault(name, []).append(table)
+            raw = raw.flags
         log.timings_s[c.id] = time.perf_counter() - t0
         log.counts[c.id] = len(raw)
         if len(raw):
@@ -280,6 +291,12 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     unit_scores.to_parquet(out / "risk_units.parquet", index=False)
     spots.to_parquet(out / "spot_checks.parquet", index=False)
     cover.to_parquet(out / "coverage.parquet", index=False)
+    computed = log.computed_tables()
+    (out / "computed").mkdir(exist_ok=True)
+    for stale in (out / "computed").glob("*.parquet"):
+        stale.unlink()
+    for name, table in computed.items():
+        table.to_parquet(out / "computed" / f"{name}.parquet", index=False)
     not_checked = cover[cover["status"] == "not_checked"].groupby("check_id").size()
     partial = cover[cover["status"] == "partial"].groupby("check_id").size()
     manifest = {
@@ -296,6 +313,7 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                           "enterprises_partly_checked": int(partial.get(c.id, 0))}
                    for c in select_checks()},
         "skipped": sorted(log.skipped),
+        "computed": {name: len(table) for name, table in computed.items()},
         "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],
                         "enterprises": len(spots)},
     }

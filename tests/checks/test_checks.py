@@ -18,7 +18,7 @@ from workbench.checks.digits import benford_mad
 from workbench.checks.inputs import build_inputs
 from workbench.checks.registry import REGISTRY
 from workbench.config import load_config
-from workbench.screen import _standardise, select_checks
+from workbench.screen import run_checks, select_checks
 
 STATISTICAL = {"timeseries.unit_level_shift", "peers.unit_vs_peers",
                "peers.carbon_ncv_regression", "digits.benford"}
@@ -50,11 +50,9 @@ def target(clean_tables):
 
 def _run(check_id: str, tables: dict, cfg: dict) -> pd.DataFrame:
     select_checks()
-    c = REGISTRY[check_id]
-    x = build_inputs(tables)
-    assert not c.missing_inputs(x), f"{check_id} would be skipped"
-    raw = c.fn(x, cfg)
-    return _standardise(raw, c) if len(raw) else raw
+    flags, log = run_checks(build_inputs(tables), cfg, [REGISTRY[check_id]])
+    assert check_id not in log.skipped, f"{check_id} would be skipped"
+    return flags
 
 
 def _monthly(t, unit, period, code):

@@ -54,7 +54,23 @@ FLAG_COLUMNS = ("check_id", "severity", "enterprise_id", "unit_id", "period", "p
                 "observed", "expected", "expected_low", "expected_high", "score", "delta_co2_t",
                 "message_zh", "message_en", "evidence", "corroborated_by")
 
-CheckFn = Callable[[Inputs, dict], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A check's candidate flag rows plus what it computed to find them.
+
+    ``tables`` (name -> frame: peer groups, typical values, fitted bands, seasonal
+    baselines) are written beside the flags (``computed/<name>.parquet``) so views
+    show exactly what the check used instead of recomputing it.  Only
+    population-scoped checks return them (they see every unit at once).
+    """
+
+    flags: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+
+CheckFn = Callable[[Inputs, dict], "pd.DataFrame | Computed"]
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,27 @@
-"""Time-series checks: a unit's month against the unit's own history.
+"""Time-series checks: a unit's month against what is normal for that unit, learned from data.
 
-Population screening uses vectorised robust statistics (median and MAD per
-unit, and the month-on-month change against the unit's typical change), which
-stay cheap over millions of rows and are not pulled by the very outliers they
-look for.  Heat supply is compared within its season (heating months vs the
-rest), since district heating makes winter and summer different regimes.
+Nothing about the calendar is assumed.  A unit-month is compared with its
+**seasonal baseline** (:func:`seasonal_baseline`):
+
+* the same calendar month of the unit's other years, where it has them;
+* otherwise the unit's own level times the seasonal profile of its peers: units
+  of the same province and seasonal class (a series whose 90th percentile is at
+  least ``checks.seasonal_amplitude_min`` times its median, such as district
+  heating, is "seasonal"; steady industrial steam is not), pooled over years.
+  Heating seasons differ by province (Northeast from mid-October, Beijing from
+  mid-November, none in the South); the profile of a province's own units
+  carries that, shoulder months included.
+
+The deviation is the log ratio to the baseline; its scale is learned per peer
+group and calendar month (so noisy shoulder months, half in and half out of a
+heating season, get a wider band than mid-winter) and never narrower than the
+unit's own spread.  Months a unit ran for less than
+``checks.stat_min_operating_share`` of the month (outages, start-ups, partial
+months) are not judged for quantities per MWh, whose ratios explode at low
+output.
 
 Source: domain notes §7 checks 13 (heat-supply jumps) and 14 (month-on-month
-and year-on-year changes, step changes); robust z = (x − median) / (1.4826 · MAD).
+and year-on-year changes, step changes); robust scale = 1.4826 · MAD.
 """
 
 from __future__ import annotations
@@ -17,10 +31,10 @@ import pandas as pd
 
 from workbench.checks.inputs import Inputs
 from workbench.checks.ranges import supply_coal
-from workbench.checks.registry import check, flag_rows
+from workbench.checks.registry import Computed, check, flag_rows
 
 MAD_TO_SD = 1.4826
-#: quantity -> (label zh, label en, parameter code it points at, how to compute it)
+#: quantity -> (label zh, label en, parameter code it points at)
 SERIES = {
     "cc_tc_per_gj": ("单位热值含碳量", "carbon content per unit heat", "cc_tc_per_gj"),
     "carbon_ar_pct": ("收到基元素碳含量", "as-received carbon", "carbon_ar_pct"),
@@ -29,15 +43,17 @@ SERIES = {
                                 "coal_consumption_t"),
     "heat_per_mwh": ("单位发电量供热", "heat supplied per MWh generated", "heat_supply_gj"),
 }
-HEATING_MONTHS = ("01", "02", "03", "11", "12")
+#: Columns of the seasonal-baseline table screening writes (``computed/seasonal_baselines``).
+BASELINE_COLUMNS = ("unit_id", "period", "series", "value", "expected", "log_ratio", "scale",
+                    "z", "peer_group", "basis")
 
 
 def robust_z(values: pd.Series, groups: list[pd.Series], floor: pd.Series | float
              ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Robust z-score of each value within its group: (x − median) / (1.4826 · MAD).
 
-    ``floor`` bounds the scale from below: a group of a few months whose values
-    happen to sit close together would otherwise turn ordinary noise into huge z.
+    ``floor`` bounds the scale from below: a group of a few values that happen to
+    sit close together would otherwise turn ordinary noise into huge z.
     Returns (z, median, scale).
     """
     med = values.groupby(groups).transform("median")
@@ -46,147 +62,188 @@ def robust_z(values: pd.Series, groups: list[pd.Series], floor: pd.Series | floa
     return (values - med) / scale, med, scale
 
 
-def pooled_floor(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
-    """Scale floor from the whole population's typical relative spread around group medians.
+def judged(m: pd.DataFrame, cfg: dict) -> pd.Series:
+    """Unit-months that ran long enough to judge a quantity per MWh.
 
-    Each unit's own MAD over 12-24 months is a noisy estimate; shrinking it
-    towards how much such values usually move (relative to their level, pooled
-    over all units) keeps small, quiet groups from producing false alarms.
+    Operating hours at least ``stat_min_operating_share`` of the month; where hours are
+    not filed, generation at least ``stat_min_capacity_share`` of capacity × month.
     """
-    med = values.groupby(groups).transform("median")
-    rel = ((values - med).abs() / med.abs().where(med.abs() > 0)).median() * MAD_TO_SD
-    return med.abs() * (rel if np.isfinite(rel) else 0.0)
+    c = cfg["checks"]
+    hours = m["operating_hours_h"] / m["hours_in_month"]
+    output = m["generation_mwh"] / (m["capacity_mw"] * m["hours_in_month"])
+    ok = hours.ge(c["stat_min_operating_share"]).where(hours.notna(),
+                                                       output.ge(c["stat_min_capacity_share"]))
+    return ok.fillna(False).astype(bool) & (m["generation_mwh"] > 0)
 
 
-def _series(m: pd.DataFrame, cfg: dict) -> dict[str, pd.Series]:
+def series(m: pd.DataFrame, cfg: dict) -> dict[str, pd.Series]:
+    """The monitored quantities per unit-month (NaN where not judged)."""
     gas = m["fuel_code"] == "natural_gas"
-    gen = m["generation_mwh"].where(m["generation_mwh"] > m["capacity_mw"] * 24)
-    measured = m.get("source_cc_tc_per_gj") != "default"
+    running = judged(m, cfg)
+    measured = m["source_cc_tc_per_gj"] != "default"
     return {
-        "cc_tc_per_gj": m["cc_tc_per_gj"].where(measured & ~gas),
-        "carbon_ar_pct": m.get("carbon_ar_pct"),
-        "ncv_gj_per_t": m.get("ncv_gj_per_t"),
-        "supply_coal_gce_per_kwh": supply_coal(m, cfg).where(gen.notna()),
-        "heat_per_mwh": (m["heat_supply_gj"] / gen).where(m["is_chp"].fillna(False)),
+        "cc_tc_per_gj": m["cc_tc_per_gj"].where(measured.fillna(True) & ~gas),
+        "carbon_ar_pct": m["carbon_ar_pct"],
+        "ncv_gj_per_t": m["ncv_gj_per_t"],
+        "supply_coal_gce_per_kwh": supply_coal(m, cfg).where(running & (m["supply_mwh"] > 0)),
+        "heat_per_mwh": (m["heat_supply_gj"] / m["generation_mwh"]).where(
+            running & m["is_chp"].fillna(False).astype(bool)),
     }
 
 
-def _heating_season(m: pd.DataFrame, heat_ratio: pd.Series) -> pd.Series:
-    """"heating" / "other" for units whose heat supply is seasonal (district heating), else "all".
+def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+    """Each unit-month's expected value, log deviation, learned scale and robust z.
 
-    A unit is seasonal when its median heat per MWh in the heating months is at
-    least 1.5 times that of the other months; splitting a unit with steady
-    industrial steam would halve its history for nothing.
+    See the module docstring.  Returns a frame on ``values``' index with ``expected``,
+    ``log_ratio``, ``scale``, ``z``, ``peer_group``, ``basis`` (``own_years`` or
+    ``peers``) and ``n`` (the unit's judged months).
     """
-    in_season = m["period"].str[5:7].isin(HEATING_MONTHS).to_numpy(bool)
-    winter = heat_ratio.where(in_season).groupby(m["unit_id"]).transform("median")
-    summer = heat_ratio.where(~in_season).groupby(m["unit_id"]).transform("median")
-    seasonal = (winter >= 1.5 * summer).fillna(False).to_numpy(bool)
-    return pd.Series(np.where(seasonal, np.where(in_season, "heating", "other"), "all"),
-                     index=m.index)
+    c = cfg["checks"]
+    v = values.where(values > 0).astype(float)
+    unit, month = m["unit_id"], m["period"].str[5:7]
+    by_unit = v.groupby(unit)
+    level = by_unit.transform("median")
+    amplitude = (unit.map(by_unit.quantile(0.9)).astype(float) / level).fillna(1.0)
+    cls = np.where(amplitude >= c["seasonal_amplitude_min"], "seasonal", "steady")
+    group = pd.Series(m["province"].astype(str).to_numpy() + "|" + cls, index=m.index)
+    units_in = pd.Series(unit.where(v.notna()).groupby(group).transform("nunique"),
+                         index=m.index)
+    group = group.where(units_in >= c["seasonal_min_units"], "national|" + pd.Series(cls,
+                                                                                     index=m.index))
+    profile = (v / level).groupby([group, month]).transform("median")
+    same_month = v.groupby([unit, month])
+    total, count = same_month.transform("sum"), same_month.transform("count")
+    own = ((total - v) / (count - 1)).where(count >= 2)
+    expected = own.where(own > 0, level * profile)
+    e = np.log(v / expected)
+    pooled = e.abs().groupby([group, month]).transform("median") * MAD_TO_SD
+    own_spread = (e - e.groupby(unit).transform("median")).abs().groupby(unit).transform(
+        "median") * MAD_TO_SD
+    scale = np.maximum(np.maximum(pooled, own_spread), c["seasonal_min_log_scale"])
+    return pd.DataFrame({
+        "expected": expected, "log_ratio": e, "scale": scale, "z": e / scale,
+        "peer_group": group, "basis": np.where(own.where(own > 0).notna(), "own_years", "peers"),
+        "n": by_unit.transform("count"),
+    }, index=values.index)
+
+
+def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFrame
+                     ) -> pd.DataFrame:
+    keep = b["z"].notna()
+    return pd.DataFrame({"unit_id": m.loc[keep, "unit_id"], "period": m.loc[keep, "period"],
+                         "series": name, "value": values[keep], **{
+                             k: b.loc[keep, k] for k in ("expected", "log_ratio", "scale", "z",
+                                                         "peer_group", "basis")}})
 
 
 @check(id="timeseries.unit_level_shift", family="timeseries", severity="warning",
        basis="statistical",
-       title_zh="与本机组历史水平明显偏离", title_en="Far from the unit's own usual level",
-       message_zh="{evidence}：{observed:.4g}，本机组中位 {expected:.4g}（稳健z={score:.1f}）",
-       message_en="{evidence}: {observed:.4g}, unit median {expected:.4g} (robust z={score:.1f})",
-       needs=("monthly:generation_mwh",), scope="population",
-       config_keys=("checks.robust_z_warning", "checks.robust_z_critical"),
-       rationale="A unit burns much the same coal in much the same way from month to month; a "
-                 "run of months far from its own level (lower carbon, less coal per MWh, a heat "
-                 "drop) is how altered values show even when each stays inside a plausible band.",
+       title_zh="与本机组同期正常水平明显偏离", title_en="Far from the unit's own seasonal normal",
+       message_zh="{evidence}：{observed:.4g}，按本机组同期水平应约为 {expected:.4g}（稳健z={score:.1f}）",
+       message_en="{evidence}: {observed:.4g}; the unit's seasonal normal is about {expected:.4g} "
+                  "(robust z={score:.1f})",
+       needs=("monthly:period",), scope="population",
+       uses=("monthly:cc_tc_per_gj", "monthly:carbon_ar_pct", "monthly:ncv_gj_per_t",
+             "monthly:supply_mwh"),
+       config_keys=("checks.robust_z_warning", "checks.stat_min_months",
+                    "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
+                    "checks.seasonal_min_log_scale", "checks.stat_min_operating_share",
+                    "checks.stat_min_capacity_share"),
+       rationale="A unit burns much the same coal in much the same way as in the same month of "
+                 "other years and as its province's peers do in that month; a month far from "
+                 "that normal (lower carbon, less coal per MWh) is how altered values show even "
+                 "when each stays inside a plausible band. Normal is learned from the unit's "
+                 "other years and its peers, so seasons are not mistaken for anomalies.",
        source="domain notes §7 checks 13 and 14")
-def unit_level_shift(x: Inputs, cfg: dict) -> pd.DataFrame:
+def unit_level_shift(x: Inputs, cfg: dict) -> Computed:
     m = x.monthly
     c = cfg["checks"]
-    season = _heating_season(m, _series(m, cfg)["heat_per_mwh"])
-    frames = []
-    for name, values in _series(m, cfg).items():
-        if values is None or values.notna().sum() == 0:
+    frames, tables = [], []
+    for name, values in series(m, cfg).items():
+        if name == "heat_per_mwh" or values.notna().sum() == 0:
             continue
-        groups = [m["unit_id"], season] if name == "heat_per_mwh" else [m["unit_id"]]
-        z, med, _ = robust_z(values, groups, pooled_floor(values, groups))
-        n = values.groupby(groups).transform("count")
-        hit = (z.abs() > c["robust_z_warning"]) & (n >= 6)
-        rows = m[hit].assign(severity=np.where(z[hit].abs() > c["robust_z_critical"],
-                                               "critical", "warning"))
+        b = seasonal_baseline(values, m, cfg)
+        tables.append(_baselines_table(m, name, values, b))
+        hit = (b["z"].abs() > c["robust_z_warning"]) & (b["n"] >= c["stat_min_months"])
         zh, en, code = SERIES[name]
-        frames.append(flag_rows(rows, code, values[hit], med[hit], score=z[hit].abs(),
-                                evidence=f"{zh} / {en}"))
-    return pd.concat(frames) if frames else pd.DataFrame()
+        rows = m[hit]
+        frames.append(flag_rows(rows, code, values[hit], b.loc[hit, "expected"],
+                                score=b.loc[hit, "z"].abs(),
+                                evidence=f"{zh} / {en} · " + b.loc[hit, "basis"].map(_BASIS)))
+    return Computed(pd.concat(frames) if frames else pd.DataFrame(),
+                    {"seasonal_baselines": pd.concat(tables) if tables else pd.DataFrame()})
 
 
-def neighbour_max(values: pd.Series, keys: list[pd.Series], window: int) -> pd.Series:
-    """Largest of the ``window`` values before and after each value in its group, itself excluded.
-
-    ``values`` must be sorted in time within each group; missing values are skipped.
-    """
-    g = values.groupby(keys)
-    shifted = [g.shift(k) for k in range(1, window + 1)] + [g.shift(-k) for k in
-                                                           range(1, window + 1)]
-    return pd.concat(shifted, axis=1).max(axis=1)
+_BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same month of other years",
+          "peers": "对比本机组水平×同省同类季节规律 / vs the unit's level × its peers' "
+                   "seasonal profile"}
 
 
 @check(id="timeseries.heat_drop", family="timeseries", severity="warning",
        basis="statistical",
        title_zh="供热量骤降", title_en="Heat supply drops",
-       message_zh="单位发电量供热 {observed:.3f} GJ/MWh，前后同季月份达 {expected:.3f}",
-       message_en="heat supplied {observed:.3f} GJ/MWh generated; neighbouring months of the "
-                  "same season reach {expected:.3f}",
-       needs=("monthly:heat_supply_gj",), config_keys=("checks.heat_drop_share",),
+       message_zh="单位发电量供热 {observed:.3f} GJ/MWh，同期正常约 {expected:.3f}（{evidence}）",
+       message_en="heat supplied {observed:.3f} GJ/MWh generated; normal for the month is about "
+                  "{expected:.3f} ({evidence})",
+       needs=("monthly:heat_supply_gj", "monthly:generation_mwh"), scope="population",
+       config_keys=("checks.heat_drop_share", "checks.robust_z_warning",
+                    "checks.stat_min_months", "checks.seasonal_amplitude_min",
+                    "checks.seasonal_min_units", "checks.seasonal_min_log_scale",
+                    "checks.stat_min_operating_share", "checks.stat_min_capacity_share"),
        rationale="A CHP unit's heat customers (steam users, district heating) do not vanish for "
-                 "a few months; a run of months far below the months around it, same season, is "
-                 "heat left out of the filing. Compared with the neighbouring months rather than "
-                 "the unit's median, it still shows when several months of a short season were "
-                 "altered.",
+                 "a few months; heat per MWh far below the unit's same month of other years, or "
+                 "below its level times the seasonal profile of its province's peers, is heat "
+                 "left out of the filing. The profile is learned, so a province whose heating "
+                 "season starts in mid-October is not flagged in October.",
        source="domain notes §3.1 (heat hidden, 中碳能投) and §7 check 13 (heat-supply jumps)")
-def heat_drop(x: Inputs, cfg: dict) -> pd.DataFrame:
-    m = x.monthly.sort_values(["unit_id", "period"])
-    ratio = _series(m, cfg)["heat_per_mwh"]
-    season = _heating_season(m, ratio)
-    ref = neighbour_max(ratio, [m["unit_id"], season], 4)
-    share = cfg["checks"]["heat_drop_share"]
-    hit = (ratio < ref * (1 - share)) & (ref > 0)
+def heat_drop(x: Inputs, cfg: dict) -> Computed:
+    m = x.monthly
+    c = cfg["checks"]
+    ratio = series(m, cfg)["heat_per_mwh"]
+    b = seasonal_baseline(ratio, m, cfg)
+    hit = ((ratio < b["expected"] * (1 - c["heat_drop_share"]))
+           & (b["z"] < -c["robust_z_warning"]) & (b["n"] >= c["stat_min_months"]))
     rows = m[hit]
-    return flag_rows(rows, "heat_supply_gj", ratio[hit], ref[hit],
-                     score=(1 - ratio[hit] / ref[hit]) / share,
-                     evidence="season=" + season[hit].astype(str))
+    flags = flag_rows(rows, "heat_supply_gj", ratio[hit], b.loc[hit, "expected"],
+                      score=b.loc[hit, "z"].abs(), evidence=b.loc[hit, "basis"].map(_BASIS))
+    return Computed(flags, {"seasonal_baselines": _baselines_table(m, "heat_per_mwh", ratio, b)})
 
 
 @check(id="timeseries.change", family="timeseries", severity="warning",
        basis="statistical",
-       title_zh="环比或同比变化异常", title_en="Unusual month-on-month or year-on-year change",
-       message_zh="{evidence}：{observed:.4g}，对比值 {expected:.4g}（稳健z={score:.1f}）",
-       message_en="{evidence}: {observed:.4g} against {expected:.4g} (robust z={score:.1f})",
-       needs=("monthly:generation_mwh",), scope="population",
-       config_keys=("checks.robust_z_critical",),
+       title_zh="环比变化异常", title_en="Unusual month-on-month change",
+       message_zh="{evidence}：{observed:.4g}，上月 {expected:.4g}（稳健z={score:.1f}）",
+       message_en="{evidence}: {observed:.4g} against {expected:.4g} last month "
+                  "(robust z={score:.1f})",
+       needs=("monthly:period",), scope="population",
+       uses=("monthly:cc_tc_per_gj", "monthly:carbon_ar_pct", "monthly:ncv_gj_per_t",
+             "monthly:supply_mwh"),
+       config_keys=("checks.change_robust_z", "checks.stat_min_operating_share",
+                    "checks.stat_min_capacity_share"),
        rationale="Carbon, calorific value and coal use per kWh change slowly; a jump against "
-                 "last month or the same month last year far beyond how such values usually "
-                 "change (pooled over all units) marks a step in the data, e.g. right after a "
-                 "default-value policy change.",
+                 "last month far beyond how such values usually change between consecutive "
+                 "months (pooled over all units) marks a step in the data, e.g. right after a "
+                 "default-value policy change. Year on year is the seasonal check's job.",
        source="domain notes §3.4 (step changes after policy dates) and §7 check 14")
 def change(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly.sort_values(["unit_id", "period"])
-    limit = cfg["checks"]["robust_z_critical"]
-    per = pd.PeriodIndex(m["period"], freq="M")
+    limit = cfg["checks"]["change_robust_z"]
+    per = pd.Series(pd.PeriodIndex(m["period"], freq="M").asi8, index=m.index)
+    consecutive = per.groupby(m["unit_id"]).diff() == 1
     frames = []
-    for name, values in _series(m, cfg).items():
-        if name == "heat_per_mwh" or values is None or values.notna().sum() == 0:
+    for name, values in series(m, cfg).items():
+        if name == "heat_per_mwh" or values.notna().sum() == 0:
             continue
         zh, en, code = SERIES[name]
-        for lag, label in ((1, "环比 / month on month"), (12, "同比 / year on year")):
-            prev = values.groupby(m["unit_id"]).shift(lag)
-            gap = pd.Series(per.asi8, index=m.index).groupby(m["unit_id"]).diff(lag)
-            prev = prev.where(gap == lag)          # only truly consecutive (or same) months
-            rel = (values - prev) / prev.abs().where(prev.abs() > 0)
-            med = rel.median()
-            scale = (rel - med).abs().median() * MAD_TO_SD
-            if not np.isfinite(scale) or scale == 0:
-                continue
-            z = (rel - med) / scale
-            hit = z.abs() > limit
-            rows = m[hit]
-            frames.append(flag_rows(rows, code, values[hit], prev[hit], score=z[hit].abs(),
-                                    evidence=f"{zh} / {en} · {label}"))
+        prev = values.groupby(m["unit_id"]).shift(1).where(consecutive)
+        rel = (values - prev) / prev.abs().where(prev.abs() > 0)
+        med = rel.median()
+        scale = (rel - med).abs().median() * MAD_TO_SD
+        if not np.isfinite(scale) or scale == 0:
+            continue
+        z = (rel - med) / scale
+        hit = z.abs() > limit
+        rows = m[hit]
+        frames.append(flag_rows(rows, code, values[hit], prev[hit], score=z[hit].abs(),
+                                evidence=f"{zh} / {en} · 环比 / month on month"))
     return pd.concat(frames) if frames else pd.DataFrame()
