@@ -34,13 +34,18 @@ def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
        title_zh="缺少月度存证", title_en="Monthly deposit missing",
        message_zh="{period} 无任何月度存证数据", message_en="no monthly deposit for {period}",
        needs=("monthly:period",),
-       rationale="A month with no deposit at all hides that month's fuel and carbon.",
+       rationale="A month with no deposit at all hides that month's fuel and carbon. Months "
+                 "before a unit's first deposit are not owed (it joined the market later).",
        source="环办气候函〔2022〕111号; domain notes §7 check 9")
 def missing_month(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
     periods = pd.period_range(m["period"].min(), m["period"].max(), freq="M").astype(str)
     units = x.units[["unit_id", "enterprise_id"]]
     grid = units.merge(pd.DataFrame({"period": periods}), how="cross")
+    # a unit that came into the market (commissioned, registered) mid-way owes nothing before
+    # its first deposit; a unit that never deposited owes every month
+    first = grid["unit_id"].map(m.groupby("unit_id")["period"].min()).fillna(periods[0])
+    grid = grid[grid["period"] >= first]
     have = m[["unit_id", "period"]].assign(_have=True)
     grid = grid.merge(have, on=["unit_id", "period"], how="left")
     rows = grid[grid["_have"].isna()]
