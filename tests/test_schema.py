@@ -5,6 +5,7 @@ import re
 import pytest
 
 from workbench import schema
+from workbench.ingest.parse import code_lookup
 
 UNIT_SUFFIX = re.compile(r"_(pct|mw|t|mwh|gj|h|gj_per_t|mj_per_kg|tc_per_gj|knm3|gj_per_knm3)$")
 
@@ -46,6 +47,21 @@ def test_every_alias_points_at_a_real_column():
             assert a.column in names, (table, a)
     assert set(schema.TABLE_ALIASES.values()) <= set(schema.TABLES)
     assert set(schema.PARAMETER_ALIASES.values()) <= set(schema.PARAMETERS)
+
+
+def test_code_labels_are_declared_per_code_column_and_unambiguous():
+    code_columns = {c.name: c for t in schema.TABLES.values() for c in t.columns
+                    if c.codes is not None or c.kind == "bool"}
+    assert set(schema.CODE_LABELS) == set(code_columns)
+    allowed = {name: set() for name in code_columns}
+    for t in schema.TABLES.values():
+        for c in t.columns:
+            if c.name in code_columns:
+                allowed[c.name] |= set(schema.code_labels(c))
+    for name, labels in schema.CODE_LABELS.items():
+        assert set(labels) <= allowed[name], name
+        assert all(names for names in labels.values()), f"{name}: a code without labels"
+        code_lookup(labels)  # raises when two codes of the column share a label
 
 
 @pytest.mark.parametrize(("period", "hours"), [("2024-02", 696), ("2023-02", 672),

@@ -40,9 +40,17 @@ its GB 32100 check character is verified on import.
 Cell formats accepted besides the canonical ones: months as `2024-03`, `2024/03`, `202403`,
 `2024年3月` (or an Excel date on the 1st at midnight); dates as `2024-03-05`, `2024/3/5`,
 `20240305`, `2024年3月5日`; timestamps with or without seconds, with a time zone (converted to
-China Standard Time) or without (taken as CST); booleans as `true/false`, `1/0`, `是/否`;
-numbers with full-width digits or thousands separators. Years must lie in 1900–2100.
-Codes may be given by their Chinese names (`实测值` → `measured`, `燃煤` → `coal`, …).
+China Standard Time) or without (taken as CST); numbers with full-width digits or thousands
+separators. Years must lie in 1900–2100.
+
+Code and yes/no columns accept, besides the code, the labels platform exports write in that
+column (`符合` → `pass` in `verification_conclusion`, `是` → `true` in `is_chp`), listed per
+table under "Code labels". A label counts only in its own column (`通过` is `pass` as a
+verification conclusion and `approved` as a review event; `提交` is refused as a
+verification conclusion). Cells match ignoring case, whitespace and full-/half-width
+forms. The dataset stores the code; the import report and log list every label used
+(`labels`: table, column, label as written, code, rows). An unknown label is quarantined
+with the accepted codes and their labels.
 
 Revisions of `monthly_parameters`: a row identical to the latest stored revision is counted as
 already present; a changed value without a revision number becomes latest + 1; a row naming an
@@ -70,6 +78,16 @@ def _bounds(lo: float | None, hi: float | None) -> str:
     return f"{lo:g} … {hi:g}" if lo is not None else f"≤ {hi:g}"
 
 
+def _code_labels(table: schema.Table) -> list[str]:
+    """The labels each code or yes/no column of ``table`` accepts, one row per code."""
+    rows = [[f"`{c.name}`", f"`{code}`", ", ".join(f"`{label}`" for label in labels)]
+            for c in table.columns for code, labels in schema.code_labels(c).items()]
+    if not rows:
+        return []
+    return ["", "Code labels (accepted in this column only, stored as the code):", ""] + (
+        _md_table(["column", "code", "labels"], rows))
+
+
 def _example(ds: Dataset | None, table: str) -> list[str]:
     if ds is None or not ds.has(table):
         return []
@@ -93,7 +111,7 @@ def render(demo: Path | None = None) -> str:
         out += [""]
         rows = []
         for c in t.columns:
-            allowed = ", ".join(c.codes) if c.codes else ""
+            allowed = ", ".join(schema.code_labels(c))
             bounds = _bounds(c.min_value, c.max_value)
             rows.append([f"`{c.name}`", c.kind, c.unit or "", "yes" if c.nullable else "no",
                          c.label_zh, c.label_en, allowed or bounds])
@@ -105,6 +123,7 @@ def render(demo: Path | None = None) -> str:
             out += ["", "Platform header aliases: " + ", ".join(
                 f"`{a.header}` → `{a.column}`" + (f" (from {a.unit})" if a.unit else "")
                 for a in extra) + "."]
+        out += _code_labels(t)
         if name == "monthly_parameters":
             out += ["", "### Parameter codes (参数代码)", ""]
             out += _md_table(["parameter_code", "canonical unit", "中文", "English",

@@ -8,7 +8,9 @@ timestamps in ``_at`` (see ``docs/data-format.md``, which documents this module)
 Chinese platform exports name columns differently; :data:`HEADER_ALIASES` maps
 the headers we know to canonical columns, and where the header implies a
 non-canonical unit (``装机容量(万千瓦)``) the alias carries that unit so the
-importer converts it explicitly and records the conversion.
+importer converts it explicitly and records the conversion.  Exports also write
+codes as Chinese labels (``符合`` for ``pass``); :data:`CODE_LABELS` declares,
+per code column, the labels accepted for each code (:func:`code_labels`).
 """
 
 from __future__ import annotations
@@ -397,17 +399,94 @@ PARAMETER_ALIASES: dict[str, str] = {
     "负荷系数": "load_factor", "出力系数": "load_factor", "排放量": "co2_t",
 }
 
-#: Chinese names accepted in code columns (source, event, level, industry...).
-CODE_ALIASES: dict[str, str] = {
-    "实测值": "measured", "实测": "measured", "缺省值": "default", "缺省": "default",
-    "计算值": "calculated", "计算": "calculated",
-    "提交": "submitted", "退回": "returned", "通过": "approved", "审核通过": "approved",
-    "市级": "city", "省级": "province", "国家": "national", "国家级": "national",
-    "发电": "power", "电力": "power", "钢铁": "steel", "水泥": "cement", "电解铝": "aluminium",
-    "水冷": "water", "空冷": "air", "燃煤": "coal", "煤矸石": "gangue_coal",
-    "天然气": "natural_gas",
-    "是": "true", "否": "false",
+#: Canonical values of a ``bool`` column as its labels name them (stored as True/False).
+BOOLEAN_CODES = ("true", "false")
+
+#: Yes/no labels of a ``bool`` column.
+BOOLEAN_LABELS: dict[str, tuple[str, ...]] = {
+    "true": ("是", "有", "Y", "yes", "T", "1"),
+    "false": ("否", "无", "N", "no", "F", "0"),
 }
+
+
+def _parameter_labels() -> dict[str, tuple[str, ...]]:
+    """:data:`PARAMETER_ALIASES` grouped by parameter code."""
+    out: dict[str, tuple[str, ...]] = {code: () for code in PARAMETERS}
+    for label, code in PARAMETER_ALIASES.items():
+        out[code] += (label,)
+    return out
+
+
+#: Labels platform exports write instead of the code, per code (and yes/no) column:
+#: column name -> {code: labels}, the platform's own word first.  A label is accepted only
+#: in the column that declares it ("通过" is an approved review event, not a verification
+#: conclusion) and only for the codes that column's table allows (the daily
+#: ``parameter_code`` takes the names of daily parameters only).  Cells are matched
+#: ignoring case, whitespace and full-/half-width forms (NFKC), and the code itself is
+#: always accepted.  Sources: unit categories from the national allocation plans; 实测值 /
+#: 缺省值 / 计算值 from the platform's parameter sheets; 推荐值 (a guideline's recommended
+#: default) counts as default, while 估算值 (estimated) has no code and is refused.
+CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "industry_code": {
+        "power": ("发电", "电力", "发电行业", "电力行业"),
+        "steel": ("钢铁", "钢铁行业"),
+        "cement": ("水泥", "水泥行业", "水泥熟料", "水泥熟料生产"),
+        "aluminium": ("电解铝", "铝冶炼", "铝冶炼行业", "电解铝行业", "aluminum"),
+    },
+    "unit_category_code": {
+        "coal_gt300": ("300MW等级以上常规燃煤机组", "300MW以上常规燃煤机组",
+                       "30万千瓦等级以上常规燃煤机组"),
+        "coal_le300": ("300MW等级及以下常规燃煤机组", "300MW及以下常规燃煤机组",
+                       "30万千瓦等级及以下常规燃煤机组"),
+        "coal_unconventional": ("燃煤矸石、煤泥、水煤浆等非常规燃煤机组（含燃煤循环流化床机组）",
+                                "燃煤矸石、煤泥、水煤浆等非常规燃煤机组",
+                                "非常规燃煤机组（含燃煤循环流化床机组）", "非常规燃煤机组"),
+        "gas": ("燃气机组", "燃气发电机组"),
+    },
+    "fuel_code": {
+        "coal": ("燃煤", "煤", "烟煤", "无烟煤", "褐煤", "煤炭", "原煤"),
+        "gangue_coal": ("煤矸石", "矸石"),
+        "natural_gas": ("天然气", "燃气", "液化天然气"),
+    },
+    "is_chp": BOOLEAN_LABELS,
+    "cooling_code": {
+        "water": ("水冷", "湿冷"),
+        "air": ("空冷", "干冷", "直接空冷", "间接空冷"),
+    },
+    "parameter_code": _parameter_labels(),
+    "source_code": {
+        "measured": ("实测值", "实测", "检测值", "实测数据"),
+        "default": ("缺省值", "缺省", "默认值", "推荐值"),
+        "calculated": ("计算值", "计算", "核算值"),
+    },
+    "event_code": {
+        "submitted": ("提交", "已提交", "报送", "存证"),
+        "returned": ("退回", "驳回", "退回修改"),
+        "approved": ("通过", "审核通过", "已通过", "确认"),
+    },
+    "level_code": {
+        "city": ("市级", "地市", "地市级", "市"),
+        "province": ("省级", "省"),
+        "national": ("国家", "国家级", "生态环境部"),
+    },
+    "verification_conclusion": {
+        "pass": ("符合", "通过", "合格", "核查通过", "符合要求"),
+        "pass_with_corrections": ("基本符合", "基本合格", "整改后符合", "经整改符合",
+                                  "有条件通过"),
+        "fail": ("不符合", "不合格", "不通过", "未通过", "核查不通过"),
+    },
+}
+
+
+def code_labels(column: Column) -> dict[str, tuple[str, ...]]:
+    """Every value a code or yes/no ``column`` allows, with the labels accepted for it.
+
+    Codes come in contract order (``true``/``false`` for a ``bool`` column); a column of
+    free text has none.
+    """
+    codes = BOOLEAN_CODES if column.kind == "bool" else column.codes or ()
+    labels = CODE_LABELS.get(column.name, {})
+    return {code: labels.get(code, ()) for code in codes}
 
 
 def hours_in_period(period: str) -> int:

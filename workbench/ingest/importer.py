@@ -6,7 +6,9 @@ on), headers are mapped per sheet, then tables are checked in
 imported in the same batch.  Accepted new rows are appended to the dataset in
 one :meth:`Dataset.append` (one new part per table, manifest replaced
 atomically), with an import-log entry naming every source and its SHA-256,
-the counts and the unit conversions.  Rejected rows go to the quarantine.
+the counts, the unit conversions and the code labels (each label as written,
+the code stored for it and how many accepted rows used it: the dataset holds
+codes only).  Rejected rows go to the quarantine.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
     import_id = _import_id(dataset, [entry["sha256"] for entry in log])
     existing = Existing(dataset)
     known = Known(existing)
-    counts, to_write, conversions = {}, {}, []
+    counts, to_write, conversions, labels = {}, {}, [], []
     for name in schema.IMPORT_ORDER:
         if name not in parts:
             continue
@@ -127,10 +129,12 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
         known.add(name, checked.frame[accepted])
         to_write[name] = checked.frame if write.all() else checked.frame[write]
         conversions += [c.entry(accepted) for c in checked.conversions]
+        labels += [{"table": name, "column": column, **entry}
+                   for column, used in checked.labels.items() for entry in used.entries(accepted)]
     conversions = [c for c in conversions if c["rows"]]
     log_entry = {"import_id": import_id, "source": "workbench import", "sources": log,
                  "tables": {k: asdict(c) for k, c in counts.items()},
-                 "conversions": conversions, "errors": errors}
+                 "conversions": conversions, "labels": labels, "errors": errors}
     manifest = dataset.append(to_write, log_entry)
     return ImportReport(dataset.path, import_id, manifest["fingerprint"], counts, conversions,
-                        errors)
+                        errors, labels)

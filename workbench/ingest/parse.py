@@ -8,12 +8,16 @@ coerced silently: a cell is either parsed exactly or reported as malformed.
 Low-cardinality columns (codes, periods, dates, IDs) are parsed once per
 distinct value and the results broadcast back with the factorised codes, so a
 3-million-row monthly table costs a few hash passes, not 3 million parses.
+Code and yes/no columns are looked up by :func:`label_key` in a table built
+from the column's codes and labels (:func:`code_lookup`), and
+:func:`code_cells` also tells which cells were written as a label.
 Numbers go through one Arrow cast, with a slower clean-up (full-width digits,
 thousands separators) only for the cells that fail it.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,9 +33,6 @@ from workbench import schema
 YEARS = (1900, 2100)
 YEARS_TEXT = f"{YEARS[0]}-{YEARS[1]}"
 
-_TRUE = ("true", "1", "是", "yes", "y", "t")
-_FALSE = ("false", "0", "否", "no", "n", "f")
-
 _PERIOD = (r"^(?:(?P<y1>\d{4})(?:[-/.]|年)(?P<m1>\d{1,2})月?"
            r"|(?P<y2>\d{4})(?P<m2>\d{2})"
            r"|(?P<y3>\d{4})-(?P<m3>\d{2})-01(?:[ T]00:00(?::00(?:\.0+)?)?)?)$")
@@ -45,6 +46,8 @@ NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 _THOUSANDS = r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 #: China Standard Time, minutes east of UTC: naive timestamps are in this zone.
 CST_MINUTES = 480
+#: Ignored when matching labels: whitespace and the zero-width characters web exports leave.
+_LABEL_NOISE = r"[\s\u200b-\u200d\u2060\ufeff]+"
 
 
 @dataclass
@@ -124,25 +127,69 @@ def credit_code(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return nfkc(u).str.upper().astype("string"), np.zeros(len(u), dtype=bool)
 
 
-def code_lookup(allowed: tuple[str, ...], *alias_maps: dict[str, str]) -> dict[str, str]:
-    """Lookup key (NFKC, stripped, case folded) -> canonical code, for codes and their aliases."""
-    out = {}
-    for aliases in (*alias_maps, {c: c for c in allowed}):
-        for alias, code in aliases.items():
-            if code in allowed:
-                out[unicodedata.normalize("NFKC", alias).strip().casefold()] = code
+def label_key(text: str) -> str:
+    """How a code or label is matched: NFKC, without whitespace, case folded.
+
+    So ``ｐａｓｓ``, `` 符合 `` and ``300 MW等级以上常规燃煤机组`` find ``pass``, ``符合`` and
+    ``300MW等级以上常规燃煤机组``.
+    """
+    return re.sub(_LABEL_NOISE, "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def code_lookup(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Lookup key (:func:`label_key`) -> code, for each code and its labels.
+
+    Raises ValueError when one key would stand for two codes.
+    """
+    out: dict[str, str] = {}
+    for code, names in labels.items():
+        for name in (code, *names):
+            key = label_key(name)
+            if out.setdefault(key, code) != code:
+                raise ValueError(f"{name!r} would mean both {out[key]!r} and {code!r}")
     return out
 
 
-def codes(lookup: dict[str, str]) -> Callable[[pd.Series], tuple[pd.Series, np.ndarray]]:
-    """Parser of a code column: canonical codes or their aliases."""
+@dataclass
+class Labels:
+    """The cells of a code column that were written as a label instead of the code.
 
-    def parse(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
-        keys = nfkc(u).str.strip().str.casefold()
-        mapped = keys.map(lookup).astype("string")
-        return mapped, mapped.isna().to_numpy()
+    ``written`` holds the distinct labels as filed (stripped), ``codes`` the code each
+    stands for, and ``which`` the index in ``written`` of every row's label (-1 where the
+    cell is empty, unknown or the code itself, in whatever case or width).
+    """
 
-    return parse
+    written: list[str]
+    codes: list[str]
+    which: np.ndarray
+
+    def entries(self, accepted: np.ndarray) -> list[dict[str, object]]:
+        """One record (label, code, rows) per label used by the ``accepted`` rows."""
+        used = self.which[accepted & (self.which >= 0)]
+        counts = np.bincount(used, minlength=len(self.written))
+        return [{"label": label, "code": code, "rows": int(n)}
+                for label, code, n in zip(self.written, self.codes, counts, strict=True) if n]
+
+
+def code_cells(raw: pd.Series, lookup: dict[str, str]) -> tuple[Parsed, Labels]:
+    """A code column as canonical codes (see :func:`code_lookup`), and its labelled cells.
+
+    Each distinct cell is looked up once; a cell matching no key is malformed.
+    """
+    rows, uniques = pd.factorize(raw.fillna(""))
+    stripped = pd.Series(uniques, dtype=str).str.strip()
+    empty = (stripped == "").to_numpy()
+    keys = stripped.map(label_key)
+    mapped = keys.map(lookup).astype("string")
+    known = mapped.notna().to_numpy()
+    is_label = known & (keys != mapped.fillna("")).to_numpy(dtype=bool)
+    label_of, written = pd.factorize(stripped.where(is_label))
+    codes = np.empty(len(written), dtype=object)
+    codes[label_of[is_label]] = mapped[is_label].to_numpy()
+    values = pd.Series(mapped.array.take(rows), index=raw.index)
+    length = stripped.str.len().to_numpy(dtype=np.int64)
+    parsed = Parsed(values, empty[rows], (~known & ~empty)[rows], length[rows])
+    return parsed, Labels(list(written), list(codes), label_of.astype(np.int32)[rows])
 
 
 def integers(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -153,14 +200,6 @@ def integers(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
     values = pd.array(np.where(whole, p.values.to_numpy(), 0).astype(np.int64), dtype="Int64")
     values[~whole] = pd.NA
     return pd.Series(values), ~whole
-
-
-def booleans(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """是/否, true/false, yes/no, 1/0 (case-insensitive, full-width allowed)."""
-    keys = nfkc(u).str.strip().str.casefold()
-    table = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
-    values = keys.map(table).astype("boolean")
-    return values, values.isna().to_numpy()
 
 
 def _year_ok(years: pd.Series) -> np.ndarray:
@@ -227,10 +266,10 @@ def dates(u: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values, values.isna().to_numpy()
 
 
-#: Parser of each kind that is parsed once per distinct value.
+#: Parser of each kind that is parsed once per distinct value (``bool`` columns go through
+#: :func:`code_cells`).
 KIND_PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, np.ndarray]]] = {
-    "str": text, "int": integers, "bool": booleans, "period": periods, "date": dates,
-    "timestamp": timestamps,
+    "str": text, "int": integers, "period": periods, "date": dates, "timestamp": timestamps,
 }
 
 

@@ -20,8 +20,8 @@ ROW: dict[str, tuple[str, str]] = {
     "missing": ("{column}：必填，但为空", "{column}: required but empty"),
     "not_number": ("{column}：“{value}”不是数字", "{column}: '{value}' is not a number"),
     "not_integer": ("{column}：“{value}”不是整数", "{column}: '{value}' is not a whole number"),
-    "not_bool": ("{column}：“{value}”不是是/否值（应为 是/否、true/false 或 1/0）",
-                 "{column}: '{value}' is not a yes/no value (expected 是/否, true/false or 1/0)"),
+    "not_bool": ("{column}：“{value}”不是是/否值；可用：{expected}",
+                 "{column}: '{value}' is not a yes/no value; accepted: {expected}"),
     "not_period": ("{column}：“{value}”不是有效月份（应为 YYYY-MM，月份 01–12，年份 {expected}；"
                    "也接受 2024年3月、2024/03、202403）",
                    "{column}: '{value}' is not a valid month (expected YYYY-MM with month 01-12 "
@@ -35,8 +35,8 @@ ROW: dict[str, tuple[str, str]] = {
                       "{column}: '{value}' is not a valid timestamp (expected ISO 8601 such as "
                       "2024-03-05 10:30:00, year {expected}; times without a zone are China "
                       "Standard Time)"),
-    "unknown_code": ("{column}：未知代码“{value}”（应为 {expected} 之一）",
-                     "{column}: unknown code '{value}' (expected one of {expected})"),
+    "unknown_code": ("{column}：“{value}”不是已知代码；可用：{expected}",
+                     "{column}: '{value}' is not a known code; accepted: {expected}"),
     "below_min": ("{column}：{value} 小于允许的最小值 {expected}",
                   "{column}: {value} is below the minimum {expected}"),
     "above_max": ("{column}：{value} 大于允许的最大值 {expected}",
@@ -111,6 +111,28 @@ class Bi:
 
     zh: Any
     en: Any
+
+
+#: Labels a reason shows per code; the full list is in the data-format document.
+SHOWN_LABELS = 3
+
+
+def accepted_codes(labels: dict[str, tuple[str, ...]]) -> Bi:
+    """What a code column accepts, for a reason: each code with its first labels.
+
+    ``pass（符合、通过、合格…）、fail（不符合…）`` / ``pass (符合, 通过, 合格, …), fail (…)``;
+    when labels are left out the text says where all of them are listed.
+    """
+    zh, en, cut = [], [], False
+    for code, names in labels.items():
+        shown = names[:SHOWN_LABELS]
+        more = len(names) > SHOWN_LABELS
+        cut |= more
+        zh.append(f"{code}（{'、'.join(shown)}{'…' if more else ''}）" if shown else code)
+        en.append(f"{code} ({', '.join(shown)}{', …' if more else ''})" if shown else code)
+    note = ("；全部标签见 docs/data-format.md", "; every label is listed in docs/data-format.md"
+            ) if cut else ("", "")
+    return Bi("、".join(zh) + note[0], ", ".join(en) + note[1])
 
 
 def _fill(template: str, n: int, fields: dict[str, Any], lang: str) -> pd.Series:

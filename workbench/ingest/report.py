@@ -1,4 +1,4 @@
-"""The result of an import: counts per table, conversions, file errors, exit code.
+"""The result of an import: counts per table, conversions, code labels, file errors, exit code.
 
 For every table ``read == imported + quarantined``; ``imported`` includes rows
 that were ``already_present`` in the dataset (accepted, not written again) and
@@ -9,6 +9,7 @@ sheet) could not be read at all or had no usable header or table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ class ImportReport:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     conversions: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: Labels written instead of codes: table, column, label (as filed), code, rows.
+    labels: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -51,8 +54,8 @@ class ImportReport:
         return {"dataset": str(self.dataset), "import_id": self.import_id,
                 "fingerprint": self.fingerprint,
                 "tables": {name: asdict(t) for name, t in self.tables.items()},
-                "conversions": self.conversions, "errors": self.errors,
-                "exit_code": self.exit_code}
+                "conversions": self.conversions, "labels": self.labels,
+                "errors": self.errors, "exit_code": self.exit_code}
 
     def summary_lines(self, locale: str) -> list[str]:
         """A human-readable summary in ``locale`` (zh-CN or en)."""
@@ -80,6 +83,7 @@ class ImportReport:
                 f" ×{conv['factor']:g}（{conv['rows']:,} 行）",
                 f"  unit conversion: {conv['table']}.{what} {conv['from_unit']} -> "
                 f"{conv['to_unit']} x{conv['factor']:g} ({conv['rows']:,} rows)"))
+        lines += self._label_lines(t)
         for err in self.errors:
             lines.append(t(f"  错误：{err['file']}：{err['message_zh']}",
                            f"  error: {err['file']}: {err['message_en']}"))
@@ -90,3 +94,14 @@ class ImportReport:
         lines.append(t(f"结果：{outcome[0]}（退出码 {self.exit_code}）",
                        f"Result: {outcome[1]} (exit code {self.exit_code})"))
         return lines
+
+    def _label_lines(self, t: Callable[[str, str], str]) -> list[str]:
+        """One line per code column that received labels, each label with its code and rows."""
+        by_column: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.labels:
+            by_column.setdefault(f"{entry['table']}.{entry['column']}", []).append(entry)
+        return [t("  代码标签：" + column + " " + "，".join(
+                      f"{e['label']} → {e['code']}（{e['rows']:,} 行）" for e in entries),
+                  "  code labels: " + column + " " + ", ".join(
+                      f"{e['label']} -> {e['code']} ({e['rows']:,} rows)" for e in entries))
+                for column, entries in by_column.items()]

@@ -2,9 +2,10 @@
 
 :func:`check` turns the string cells of every sheet of a table into one frame of
 canonical values and rejects, with a bilingual reason per check, rows with:
-empty required cells; malformed numbers, integers, yes/no values, months,
-dates or timestamps; unknown codes (canonical codes, :data:`schema.CODE_ALIASES`
-and, for ``parameter_code``, :data:`schema.PARAMETER_ALIASES` are accepted);
+empty required cells; malformed numbers, integers, months, dates or
+timestamps; unknown codes and yes/no values (a code column accepts its codes
+and the labels :func:`schema.code_labels` declares for that column only; the
+frame holds the code, and :attr:`Checked.labels` which cells were labels);
 values outside a column's min/max (after converting unit-bearing headers);
 parameter-specific units, bounds and monthly hours (:mod:`.parameters`);
 invalid credit codes in ``enterprise_id``; text longer than the configured
@@ -31,7 +32,7 @@ from workbench.ingest.issues import Issues, fmt_numbers
 from workbench.ingest.keys import group_ids, joined
 from workbench.ingest.parameters import check_parameters
 from workbench.ingest.readers import Sheet
-from workbench.ingest.reasons import Bi
+from workbench.ingest.reasons import Bi, accepted_codes
 from workbench.ingest.units import Conversion, factor
 
 #: Reason code for a malformed cell of each kind.
@@ -63,6 +64,8 @@ class Checked:
     parts: list[Part]
     conversions: list[Conversion]
     given_revision: np.ndarray
+    #: Code (and yes/no) columns in which some cells were written as labels.
+    labels: dict[str, parse.Labels]
 
     @property
     def sources(self) -> np.ndarray:
@@ -84,18 +87,30 @@ def label(table: str, column: str) -> Bi:
 
 
 @cache
+def _labels(table: str, column: str) -> dict[str, tuple[str, ...]]:
+    return schema.code_labels(schema.TABLES[table].column(column))
+
+
+@cache
 def _code_lookup(table: str, column: str) -> dict[str, str]:
-    col = schema.TABLES[table].column(column)
-    extra = (schema.PARAMETER_ALIASES,) if column == "parameter_code" else ()
-    return parse.code_lookup(col.codes, *extra, schema.CODE_ALIASES)
+    return parse.code_lookup(_labels(table, column))
 
 
-def _parser(table: str, column: schema.Column):
-    if column.codes is not None:
-        return parse.codes(_code_lookup(table, column.name))
-    if column.name == "enterprise_id":
-        return parse.credit_code
-    return None
+@cache
+def _accepted(table: str, column: str) -> Bi:
+    return accepted_codes(_labels(table, column))
+
+
+def _parse(table: str, column: schema.Column, raw: pd.Series
+           ) -> tuple[parse.Parsed, parse.Labels | None]:
+    """Parse one column: codes and yes/no values through their labels, the rest by kind."""
+    if column.codes is None and column.kind != "bool":
+        parser = parse.credit_code if column.name == "enterprise_id" else None
+        return parse.parse_column(raw, column, parser), None
+    parsed, labels = parse.code_cells(raw, _code_lookup(table, column.name))
+    if column.kind == "bool":
+        parsed.values = parsed.values.map({"true": True, "false": False}).astype("boolean")
+    return parsed, labels
 
 
 def _stack(series: list[pd.Series]) -> pd.Series:
@@ -141,14 +156,19 @@ def _header_factors(table: str, parts: list[Part], column: schema.Column
 
 
 def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list[Part],
-                  issues: Issues, max_text: int) -> tuple[pd.Series, list[Conversion]]:
-    """Parse one column, reject malformed/missing/out-of-range cells; return canonical values."""
+                  issues: Issues, max_text: int
+                  ) -> tuple[pd.Series, list[Conversion], parse.Labels | None]:
+    """Parse one column, reject malformed/missing/out-of-range cells.
+
+    Returns the canonical values, the conversions of a unit-bearing header and, for a
+    code column, its labelled cells.
+    """
     name, lab = column.name, label(table, column.name)
-    parsed = parse.parse_column(raw, column, _parser(table, column))
+    parsed, labels = _parse(table, column, raw)
     if not column.nullable:
         issues.add(parsed.missing, "missing", name, raw, column=lab)
-    expected = (", ".join(column.codes) if column.codes else parse.YEARS_TEXT)
     if column.kind != "str" or column.codes:
+        expected = _accepted(table, name) if labels is not None else parse.YEARS_TEXT
         issues.add(parsed.bad, _BAD[column.kind], name, raw, column=lab, expected=expected)
     values, conversions = parsed.values, []
     if column.kind == "float":
@@ -165,7 +185,7 @@ def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list
         issues.add(bad, "bad_credit_code", name, raw, column=lab)
     if column.kind in ("float", "int"):
         _check_range(column, values, raw, lab, issues)
-    return values, conversions
+    return values, conversions, labels
 
 
 def _check_range(column: schema.Column, values: pd.Series, raw: pd.Series, lab: Bi,
@@ -236,11 +256,13 @@ def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked
     n = len(next(iter(raw.values())))
     issues = Issues(n)
     given = _given_revision(table, raw)
-    columns, conversions = {}, []
+    columns, conversions, labels = {}, [], {}
     for column in schema.TABLES[table].columns:
-        columns[column.name], conv = _check_column(table, column, raw[column.name], parts,
-                                                   issues, max_text)
+        columns[column.name], conv, used = _check_column(table, column, raw[column.name],
+                                                         parts, issues, max_text)
         conversions += conv
+        if used is not None and used.written:
+            labels[column.name] = used
     frame = pd.DataFrame(columns)
     for name, cells in extras.items():
         frame[name] = cells.mask(cells == "")
@@ -248,7 +270,7 @@ def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked
         conversions += check_parameters(frame, raw["value"], issues)
     overflow = _stack([p.sheet.overflow for p in parts])
     issues.add((overflow != "").to_numpy(), "too_many_cells", "", overflow)
-    checked = Checked(table, frame, issues, parts, conversions, given)
+    checked = Checked(table, frame, issues, parts, conversions, given, labels)
     _check_duplicates(checked)
     _check_references(table, frame, known, issues)
     return checked
