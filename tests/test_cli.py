@@ -101,10 +101,10 @@ def test_a_broken_config_file_is_named_not_a_traceback(tmp_path, monkeypatch):
     bad.write_text("[general\nlocale = 'en'\n", encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(bad))
     res = CliRunner().invoke(main, ["info", str(tmp_path)])
-    assert res.exit_code == 1 and str(bad) in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and str(bad) in res.output and "Traceback" not in res.output
     monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "missing.toml"))
     res = CliRunner().invoke(main, ["info", str(tmp_path)])
-    assert res.exit_code == 1 and "missing.toml" in res.output
+    assert res.exit_code == 2 and "missing.toml" in res.output
 
 
 def test_dashboard_serving_settings_come_from_the_config():

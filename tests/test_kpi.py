@@ -88,7 +88,8 @@ def test_scorecards_single_out_the_unaccredited_lab(clean_tables):
     flags = pd.DataFrame({"check_id": ["evidence.accreditation"] * 3, "severity": ["critical"] * 3,
                           "enterprise_id": labs.loc[labs.index[:3], "enterprise_id"].to_numpy(),
                           "unit_id": labs.loc[labs.index[:3], "unit_id"].to_numpy(),
-                          "period": labs.loc[labs.index[:3], "covered_period"].to_numpy()})
+                          "period": labs.loc[labs.index[:3], "covered_period"].to_numpy(),
+                          "report_id": labs.loc[labs.index[:3], "report_id"].to_numpy()})
     card = kpi.lab_scorecard(x, flags).set_index("lab_name")
     assert not card.at["厂内化验室", "accredited"]
     assert card.at["厂内化验室", "share_flagged"] == 1.0

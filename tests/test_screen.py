@@ -83,7 +83,7 @@ def test_materiality_is_judged_per_year_and_by_size(clean_tables):
                        "co2_t"].sum()
     flags = pd.DataFrame({"check_id": ["accounting.co2_recompute"], "severity": ["critical"],
                           "enterprise_id": [ent], "unit_id": [unit], "period": ["2024-03"],
-                          "score": [2.0], "delta_co2_t": [0.03 * year_total]})
+                          "year": [2024], "score": [2.0], "delta_co2_t": [0.03 * year_total]})
     row = risk_table(flags, m, cfg).set_index("enterprise_id").loc[ent]
     assert row["materiality"] == pytest.approx(0.03)
     assert row["materiality_year"] == "2024"
@@ -92,3 +92,37 @@ def test_materiality_is_judged_per_year_and_by_size(clean_tables):
     assert bool(row["is_material"]) == large       # 3 %: material only for large emitters
     units = risk_table(flags, m, cfg, keys=("enterprise_id", "unit_id"))
     assert units.iloc[0]["unit_id"] == unit and units.iloc[0]["risk_score"] > 0
+
+
+def test_results_follow_the_contract(demo_dir, tmp_path):
+    """flags, risk, risk_units and coverage are declared in schema.RESULT_TABLES: columns,
+    dtypes and codes; flags name their subject, report and unit of measure."""
+    from workbench import schema
+
+    screen(demo_dir, tmp_path)
+    for name, table in schema.RESULT_TABLES.items():
+        df = pd.read_parquet(tmp_path / f"{name}.parquet")
+        assert list(df.columns)[:len(table.columns)] == table.column_names, name
+        for col in table.columns:
+            assert str(df[col.name].dtype) == schema.PANDAS_DTYPES[col.kind], (name, col.name)
+            if col.codes:
+                assert set(df[col.name].dropna()) <= set(col.codes), (name, col.name)
+    flags = pd.read_parquet(tmp_path / "flags.parquet")
+    select_checks()
+    from workbench.checks.registry import REGISTRY
+    assert (flags["subject_code"] == flags["check_id"].map(
+        {k: c.subject for k, c in REGISTRY.items()})).all()
+    monthly = flags["subject_code"].isin(["monthly_value", "monthly_deposit"])
+    assert flags.loc[monthly, "period"].str.fullmatch(r"\d{4}-\d{2}").all()
+    yearly = flags["subject_code"].isin(["annual_report", "unit_year"])
+    assert (flags.loc[yearly, "period"] == "").all() and flags.loc[yearly, "year"].notna().all()
+    labs = flags["subject_code"] == "lab_report"
+    assert (flags.loc[labs, "report_id"] != "").all()
+    gbt = flags[flags["check_id"] == "consistency.gbt213_ncv"]
+    assert set(gbt["parameter_code"]) <= {"ncv_gj_per_t"}
+    deadline = flags[flags["check_id"] == "evidence.report_deadline"]
+    assert set(deadline["parameter_code"]) <= {""} and set(deadline["value_unit"]) <= {"d"}
+    numeric = flags["observed"].notna() & flags["check_id"].str.startswith(
+        ("accounting.", "consistency.", "timeseries."))
+    assert (flags.loc[numeric & (flags["check_id"] != "consistency.load_factor"),
+                      "value_unit"] != "").all()

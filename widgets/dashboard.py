@@ -160,8 +160,9 @@ class SupervisorDashboard:
         cfg = self._review.cfg
         ents = kpi.enterprises_in_scope(self._x, f["province"], f["city"], f["industry"])
         self._in_scope = ents
-        in_period = self._review.flags["period"].between(f["from"], f["to"]) | (
-            self._review.flags["period"].str.len() == 4)
+        fl = self._review.flags
+        years = fl["year"].between(int(f["from"][:4]), int(f["to"][:4])).fillna(True)
+        in_period = fl["period"].between(f["from"], f["to"]) | ((fl["period"] == "") & years)
         flags = self._review.flags[in_period & self._review.flags["enterprise_id"].isin(ents)]
         months = kpi.monthly_kpis(self._x, flags, cfg, f["province"] or None, f["city"] or None,
                                   f["industry"] or None)

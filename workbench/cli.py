@@ -46,9 +46,10 @@ def main() -> None:
     from workbench.config import ConfigError, load_config
 
     try:
-        load_config()          # a broken config file is reported once, here, by name
+        load_config()          # a broken config file is reported once, here, before any work
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(2)
 
 
 @main.command()

@@ -4,6 +4,11 @@ Defaults ship in ``workbench/defaults.toml`` (documented there, field by field).
 A user file overrides them: the path in ``$WORKBENCH_CONFIG``, else
 ``./workbench.toml`` if it exists.  Nested tables merge key by key, so a user
 file only needs the values it changes.
+
+The merged configuration is validated against the typed model of
+:mod:`workbench.config_model` before anything uses it: an unknown key (a
+misspelling) or a value of the wrong type or out of range raises
+:class:`ConfigError` naming the file, the dotted key and what was expected.
 """
 
 from __future__ import annotations
@@ -17,11 +22,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from workbench.config_model import WorkbenchConfig, explain
+
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 
 
 class ConfigError(Exception):
-    """The user's config file is missing or not valid TOML (the message names the file)."""
+    """A config file is missing, not valid TOML, or not a valid configuration (unknown key,
+    wrong type, value out of range); the message names the file and the keys."""
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -47,21 +57,47 @@ def user_config_path() -> Path | None:
     return local if local.is_file() else None
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """One TOML file as a dict."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}) / 配置文件格式错误") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (TOML files are UTF-8; save it as UTF-8) / "
+                          f"配置文件须为 UTF-8 编码") from exc
+
+
+def _validated(cfg: dict[str, Any], source: Path) -> dict[str, Any]:
+    """``cfg`` checked against the model, as a plain dict; ConfigError blames ``source``."""
+    try:
+        return WorkbenchConfig.model_validate(cfg).model_dump(by_alias=True)
+    except ValidationError as exc:
+        lines = [f"{source}: invalid configuration / 配置无效", *map("  {}".format, explain(exc))]
+        if source == DEFAULTS_PATH:
+            lines.append("  (a key added to defaults.toml needs a field in "
+                         "workbench/config_model.py / defaults.toml 新增的键须在 "
+                         "workbench/config_model.py 中声明)")
+        raise ConfigError("\n".join(lines)) from None
+
+
 @lru_cache(maxsize=8)
 def _load(path: str | None) -> dict[str, Any]:
-    with DEFAULTS_PATH.open("rb") as fh:
-        cfg = tomllib.load(fh)
+    # The defaults are validated alone first, so a problem they hold is not blamed on the
+    # user's file; once they are valid, any problem of the merge comes from the user's file.
+    defaults = _read(DEFAULTS_PATH)
+    cfg = _validated(defaults, DEFAULTS_PATH)
     if path:
-        try:
-            with Path(path).open("rb") as fh:
-                cfg = _merge(cfg, tomllib.load(fh))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc}) / 配置文件格式错误") from exc
+        cfg = _validated(_merge(defaults, _read(Path(path))), Path(path))
     return cfg
 
 
 def load_config() -> dict[str, Any]:
-    """The merged configuration (a fresh copy the caller may modify)."""
+    """The merged, validated configuration (a fresh copy the caller may modify).
+
+    Raises ConfigError when a file is missing or invalid.
+    """
     path = user_config_path()
     return copy.deepcopy(_load(str(path) if path else None))
 

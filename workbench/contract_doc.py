@@ -109,14 +109,7 @@ def render(demo: Path | None = None) -> str:
             refs = ", ".join(f"`{c}` → `{rt}.{rc}`" for c, (rt, rc) in t.references.items())
             out += [f"References (must exist): {refs}."]
         out += [""]
-        rows = []
-        for c in t.columns:
-            allowed = ", ".join(schema.code_labels(c))
-            bounds = _bounds(c.min_value, c.max_value)
-            rows.append([f"`{c.name}`", c.kind, c.unit or "", "yes" if c.nullable else "no",
-                         c.label_zh, c.label_en, allowed or bounds])
-        out += _md_table(["column", "type", "unit", "nullable", "中文", "English",
-                          "allowed values / bounds"], rows)
+        out += _columns(t)
         extra = [a for a in schema.HEADER_ALIASES[name]
                  if a.header not in (t.column(a.column).label_zh, t.column(a.column).label_en)]
         if extra:
@@ -135,7 +128,39 @@ def render(demo: Path | None = None) -> str:
                     "Re-importing a key (unit, period, parameter) with a different value adds "
                     "a new `revision`; the earlier revision stays."]
         out += _example(ds, name)
+    out += ["", "# Screening results (预警与风险结果)", "", RESULTS_INTRO.strip()]
+    for name, t in schema.RESULT_TABLES.items():
+        out += ["", f"## `{name}.parquet` — {t.label_zh} / {t.label_en}", "",
+                f"Key: `{', '.join(t.key)}`.", ""]
+        out += _columns(t)
+    out += ["", "Subjects (`subject_code`): " + "; ".join(
+        f"`{k}` {zh} / {en}" for k, (zh, en) in schema.SUBJECT_LABELS.items()) + "."]
     return "\n".join(out) + "\n"
+
+
+RESULTS_INTRO = """
+`workbench screen DATASET --out RESULTS` writes these tables (Parquet) beside `manifest.json`;
+views read them as they are. A flag names its subject (a monthly value, a whole monthly
+deposit, a lab report, an annual report, a unit's typical value of a year, an enterprise's
+filings or a population), the lab report where there is one, the parameter it is about (or
+the lab-report field; empty when it is about a whole report or deposit) and the unit of
+`observed` and `expected`. Monthly flags carry `period` and `year`; year-level flags an empty
+`period`. Text columns hold an empty string where a flag has no such key. What the checks
+computed to raise their flags (peer values, seasonal baselines, C_ar–NCV fits and per-report
+bands) is written to `RESULTS/computed/<name>.parquet`.
+"""
+
+
+def _columns(t: schema.Table) -> list[str]:
+    """The column table of one contract table."""
+    rows = []
+    for c in t.columns:
+        allowed = ", ".join(schema.code_labels(c))
+        bounds = _bounds(c.min_value, c.max_value)
+        rows.append([f"`{c.name}`", c.kind, c.unit or "", "yes" if c.nullable else "no",
+                     c.label_zh, c.label_en, allowed or bounds])
+    return _md_table(["column", "type", "unit", "nullable", "中文", "English",
+                      "allowed values / bounds"], rows)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ def corroborate(flags: pd.DataFrame, registry: dict[str, Check]) -> pd.DataFrame
     family = out["check_id"].map({k: c.family for k, c in registry.items()})
     statistical = basis == "statistical"
     out.loc[statistical & (out["severity"] == "critical"), "severity"] = "warning"
-    out["corroborated_by"] = ""
-    monthly = (out["unit_id"] != "") & (out["period"].str.len() == 7)
+    out["corroborated_by"] = pd.Series("", index=out.index, dtype="string")
+    monthly = (out["unit_id"] != "") & (out["period"] != "")
     key = out["enterprise_id"] + "|" + out["unit_id"] + "|" + out["period"]
     backers = pd.DataFrame({
         "key": key, "check_id": out["check_id"], "family": family,

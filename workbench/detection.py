@@ -18,6 +18,9 @@ def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
              enterprises: pd.Series) -> dict:
     """All figures as a JSON-ready dict (see the module docstring)."""
     truth = truth.fillna("").astype(str)
+    # truth.csv names annual problems by their year in ``period``; flags keep years apart
+    flags = flags.assign(period=flags["period"].where(
+        flags["period"] != "", flags["year"].astype("string").fillna("")))
     serious = flags[flags["severity"].isin(["critical", "warning"])]
     unit_hits = set(zip(serious["enterprise_id"], serious["unit_id"], serious["period"],
                         strict=True))

@@ -52,7 +52,8 @@ def monthly_kpis(x: Inputs, flags: pd.DataFrame, cfg: dict, province: str | None
     was_returned = approved.merge(returned[["enterprise_id", "period"]].drop_duplicates()
                                   .assign(r=True), how="left", on=["enterprise_id", "period"])
     first_pass = was_returned["r"].isna().groupby(was_returned["period"]).mean()
-    crit = flags[(flags["severity"] == "critical") & flags["enterprise_id"].isin(ents)]
+    crit = flags[(flags["severity"] == "critical") & flags["enterprise_id"].isin(ents)
+                 & (flags["period"] != "")]
     problems = crit.drop_duplicates(["enterprise_id", "period"]).groupby("period").size()
     out = pd.DataFrame({
         "on_time_deposit_rate": on_time,
@@ -61,7 +62,7 @@ def monthly_kpis(x: Inputs, flags: pd.DataFrame, cfg: dict, province: str | None
         "enterprise_periods_with_problems": problems,
         "filed_co2_t": m.groupby("period")["co2_t"].sum(),
     })
-    out = out[out.index.str.len() == 7].sort_index()          # monthly periods only
+    out = out.sort_index()
     counts = ["returns", "enterprise_periods_with_problems"]
     out[counts] = out[counts].fillna(0).astype(int)
     return out.rename_axis("period").reset_index()
@@ -124,7 +125,7 @@ def problems_by_city_month(flags: pd.DataFrame, enterprises: pd.DataFrame,
     """City × month matrix of enterprises with at least one critical flag that month (the
     dashboard's risk heatmap); rows are cities (``province · city``) ordered by their total,
     columns the monthly ``periods`` (0 where none); cities without a problem are left out."""
-    crit = flags[(flags["severity"] == "critical") & (flags["period"].str.len() == 7)]
+    crit = flags[(flags["severity"] == "critical") & (flags["period"] != "")]
     where = enterprises.set_index("enterprise_id")
     c = crit.drop_duplicates(["enterprise_id", "period"])
     city = where["province"].reindex(c["enterprise_id"]).to_numpy() + " · " + \
@@ -160,10 +161,10 @@ def lab_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
     """Per lab: reports, evidence flags per report, share of reports with an evidence flag,
     and how many reports it issued on its busiest day."""
     lab = x.labs
-    ev = flags[flags["check_id"].str.startswith("evidence.")]
-    flagged = ev.merge(lab[["unit_id", "period", "lab_name"]], on=["unit_id", "period"])
-    per_report = lab.merge(ev[["unit_id", "period"]].drop_duplicates().assign(hit=True),
-                           on=["unit_id", "period"], how="left")
+    ev = flags[flags["check_id"].str.startswith("evidence.") & (flags["report_id"] != "")]
+    flagged = ev.merge(lab[["report_id", "lab_name"]], on="report_id")
+    per_report = lab.merge(ev[["report_id"]].drop_duplicates().assign(hit=True),
+                           on="report_id", how="left")
     out = pd.DataFrame({
         "reports": lab.groupby("lab_name").size(),
         "accredited": lab.groupby("lab_name")["lab_accreditation_no"].apply(

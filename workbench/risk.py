@@ -94,7 +94,7 @@ def _materiality(f: pd.DataFrame, filed_year: pd.Series, k: list[str], m: dict) 
     d = f.dropna(subset=["delta_co2_t"])
     cell = list(dict.fromkeys([*k, "unit_id", "period"]))
     d = d.loc[d["delta_co2_t"].abs().groupby([d[c] for c in cell]).idxmax()] if len(d) else d
-    delta = d.assign(year=d["period"].str[:4]).groupby([*k, "year"])["delta_co2_t"].sum()
+    delta = d.assign(year=d["year"].astype("string")).groupby([*k, "year"])["delta_co2_t"].sum()
     year = pd.DataFrame({"filed_co2_t": filed_year}).join(delta.rename("delta_co2_t"))
     year["delta_co2_t"] = year["delta_co2_t"].fillna(0.0)
     year["materiality"] = (year["delta_co2_t"].abs()

@@ -495,3 +495,107 @@ def hours_in_period(period: str) -> int:
 
     year, month = int(period[:4]), int(period[5:7])
     return calendar.monthrange(year, month)[1] * 24
+
+
+# -- screening results: the seam between screening and the views ---------------------------
+#
+# The screening engine writes these tables (``workbench screen``); views read them and never
+# patch around them.  Text columns hold "" (not null) where a flag has no such key, so
+# equality filters work; ``year`` is null only for flags about no particular year.
+
+SEVERITY_CODES = ("critical", "warning", "info")
+#: What a flag is about.
+SUBJECT_CODES = ("monthly_value", "monthly_deposit", "lab_report", "annual_report",
+                 "unit_year", "enterprise", "population")
+SUBJECT_LABELS = {
+    "monthly_value": ("月度参数值", "monthly value"),
+    "monthly_deposit": ("月度存证", "monthly deposit"),
+    "lab_report": ("检测报告", "lab report"),
+    "annual_report": ("年度报告", "annual report"),
+    "unit_year": ("机组年度典型值", "unit's typical value of a year"),
+    "enterprise": ("企业全部填报", "the enterprise's filings"),
+    "population": ("总体（省份等）", "a population (province, ...)"),
+}
+COVERAGE_STATUS_CODES = ("not_checked", "partial")
+MATERIALITY_LEVEL_CODES = ("below", "above_2pct", "above_5pct")
+
+FLAGS = Table(
+    "flags", "预警", "Flags",
+    (
+        _c("check_id", "str", "检查项", "Check"),
+        _c("severity", "str", "严重程度", "Severity", codes=SEVERITY_CODES),
+        _c("subject_code", "str", "对象", "Subject", codes=SUBJECT_CODES),
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code",
+           nullable=True),
+        _c("unit_id", "str", "机组编号", "Unit ID", nullable=True),
+        _c("period", "period", "月份", "Period (YYYY-MM)", nullable=True),
+        _c("year", "int", "年度", "Year", nullable=True),
+        _c("report_id", "str", "检测报告编号", "Lab report ID", nullable=True),
+        _c("parameter_code", "str", "参数", "Parameter (or lab-report field)", nullable=True),
+        _c("value_unit", "str", "计量单位", "Unit of observed and expected", nullable=True),
+        _c("observed", "float", "实际值", "Observed", nullable=True),
+        _c("expected", "float", "预期值", "Expected", nullable=True),
+        _c("expected_low", "float", "预期下限", "Expected low", nullable=True),
+        _c("expected_high", "float", "预期上限", "Expected high", nullable=True),
+        _c("score", "float", "强度", "Score (how far beyond the threshold)", nullable=True),
+        _c("delta_co2_t", "float", "排放差额", "ΔCO2 (positive: under-reported)", unit="t",
+           nullable=True),
+        _c("message_zh", "str", "说明（中文）", "Message (zh)"),
+        _c("message_en", "str", "说明（英文）", "Message (en)"),
+        _c("evidence", "str", "依据", "Evidence", nullable=True),
+        _c("corroborated_by", "str", "佐证检查项", "Corroborated by (check ids)", nullable=True),
+    ),
+    key=("check_id", "enterprise_id", "unit_id", "period", "year", "report_id",
+         "parameter_code", "evidence"),
+)
+
+#: Check families (``workbench.checks``), in the order reviewers read them.
+CHECK_FAMILIES = ("accounting", "ranges", "consistency", "evidence", "timeliness",
+                  "timeseries", "peers", "digits")
+
+
+def _risk_table(name: str, zh: str, en: str, keys: tuple[Column, ...]) -> Table:
+    return Table(name, zh, en, (
+        *keys,
+        *(_c(f"contrib_{f}", "float", f"{f} 得分", f"Points from {f} checks")
+          for f in CHECK_FAMILIES),
+        _c("risk_score", "float", "风险分", "Risk score"),
+        _c("n_critical", "int", "严重预警数", "Critical flags"),
+        _c("n_warning", "int", "警告预警数", "Warning flags"),
+        _c("n_info", "int", "提示数", "Info flags"),
+        _c("delta_co2_t", "float", "排放差额", "ΔCO2 of the worst year", unit="t"),
+        _c("filed_co2_t", "float", "填报排放量", "Filed CO2 of the worst year", unit="t"),
+        _c("materiality", "float", "重要性比例", "Materiality (share of filed CO2)"),
+        _c("materiality_year", "str", "最严重年度", "Worst year", nullable=True),
+        _c("materiality_level", "str", "重要性等级", "Materiality level",
+           codes=MATERIALITY_LEVEL_CODES),
+        _c("is_material", "bool", "是否重大", "Material"),
+        _c("top_reasons", "str", "主要原因", "Top reasons (check (points); ...)"),
+        _c("rank", "int", "排名", "Rank"),
+    ), key=tuple(c.name for c in keys))
+
+
+RISK = _risk_table("risk", "企业风险", "Risk by enterprise",
+                   (_c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),))
+RISK_UNITS = _risk_table("risk_units", "机组风险", "Risk by unit",
+                         (_c("enterprise_id", "str", "统一社会信用代码",
+                             "Unified social credit code"),
+                          _c("unit_id", "str", "机组编号", "Unit ID")))
+COVERAGE = Table(
+    "coverage", "未检查项", "Checks not run per enterprise",
+    (
+        _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
+        _c("check_id", "str", "检查项", "Check"),
+        _c("status", "str", "状态", "Status", codes=COVERAGE_STATUS_CODES),
+        _c("missing", "str", "缺少的数据", "Missing inputs"),
+    ),
+    key=("enterprise_id", "check_id"),
+)
+
+#: Tables the screening writes, by file name (``<name>.parquet``).
+RESULT_TABLES: dict[str, Table] = {t.name: t for t in (FLAGS, RISK, RISK_UNITS, COVERAGE)}
+
+
+def result_dtypes(table: str) -> dict[str, str]:
+    """pandas dtype of each column of a result table (text as ``string``)."""
+    return {c.name: PANDAS_DTYPES[c.kind] for c in RESULT_TABLES[table].columns}

@@ -128,25 +128,37 @@ def empty_flags() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_FLAG_DTYPES[c]) for c in FLAG_COLUMNS})
 
 
-_FLOATS = ("observed", "expected", "expected_low", "expected_high", "score", "delta_co2_t")
-_FLAG_DTYPES = {c: ("float64" if c in _FLOATS else "string") for c in FLAG_COLUMNS}
+_FLAG_DTYPES = schema.result_dtypes("flags")
+_FLOATS = tuple(c for c, d in _FLAG_DTYPES.items() if d == "float64")
+_TEXTS = tuple(c for c, d in _FLAG_DTYPES.items() if d == "string")
+#: Subjects whose flags are about a year (or no period at all), not a month.
+_NOT_MONTHLY = ("annual_report", "unit_year", "enterprise", "population")
 
 
 def _standardise(raw: pd.DataFrame, c: Check) -> pd.DataFrame:
+    """Candidate rows -> flags table rows (contract columns and dtypes, subject, year,
+    messages).  Year-level subjects keep their year in ``year`` and an empty ``period``."""
     out = raw.copy()
     out["check_id"] = c.id
+    out["subject_code"] = c.subject
     if "severity" not in out:
         out["severity"] = c.severity
+    if "value_unit" not in out:
+        out["value_unit"] = c.value_unit
     for col in FLAG_COLUMNS:
         if col not in out:
             out[col] = np.nan if col in _FLOATS else ""
     out = out[list(FLAG_COLUMNS)]
     for col in _FLOATS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    for col in ("enterprise_id", "unit_id", "period", "parameter_code", "evidence",
-                "corroborated_by"):
+    for col in _TEXTS:
         out[col] = out[col].astype("string").fillna("")
-    rows = out.to_dict(orient="records")
+    out["year"] = pd.to_numeric(out["period"].str[:4], errors="coerce").astype("Int64")
+    if c.subject in _NOT_MONTHLY:
+        out["period"] = ""
+    rows = out.assign(period=out["period"].where(out["period"] != "",
+                                                 out["year"].astype("string").fillna("")))
+    rows = rows.to_dict(orient="records")
     out["message_zh"] = [_fmt(c.message_zh, r) for r in rows]
     out["message_en"] = [_fmt(c.message_en, r) for r in rows]
     return out
@@ -160,9 +172,16 @@ def _fmt(template: str, row: dict) -> str:
                                   for k, v in row.items()}).replace("{", "")
 
 
+def _conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A result table in its contract's column order and dtypes (``schema.RESULT_TABLES``)."""
+    dtypes = schema.result_dtypes(table)
+    return df[list(dtypes)].astype(dtypes)
+
+
 def sort_flags(flags: pd.DataFrame) -> pd.DataFrame:
     """Canonical order (so both engines' outputs compare equal)."""
-    key = ["check_id", "enterprise_id", "unit_id", "period", "parameter_code", "evidence"]
+    key = ["check_id", "enterprise_id", "unit_id", "period", "year", "report_id",
+           "parameter_code", "evidence"]
     flags = flags.astype(_FLAG_DTYPES)
     return flags.sort_values(key, kind="stable").reset_index(drop=True)
 
@@ -286,11 +305,12 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                                    seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    scores, unit_scores = _conform(scores, "risk"), _conform(unit_scores, "risk_units")
     flags.to_parquet(out / "flags.parquet", index=False)
     scores.to_parquet(out / "risk.parquet", index=False)
     unit_scores.to_parquet(out / "risk_units.parquet", index=False)
     spots.to_parquet(out / "spot_checks.parquet", index=False)
-    cover.to_parquet(out / "coverage.parquet", index=False)
+    _conform(cover, "coverage").to_parquet(out / "coverage.parquet", index=False)
     computed = log.computed_tables()
     (out / "computed").mkdir(exist_ok=True)
     for stale in (out / "computed").glob("*.parquet"):

@@ -335,7 +335,8 @@ def _hits(flags: pd.DataFrame, g: dict) -> pd.DataFrame:
     if flags.empty:
         return flags
     flags = flags[~flags["evidence"].str.contains("not concluded")]
-    sel = flags["period"] == g.get("flag_period", g["period"])
+    when = flags["period"].where(flags["period"] != "", flags["year"].astype("string")).fillna("")
+    sel = when == g.get("flag_period", g["period"])
     sel &= flags["unit_id"] == g.get("flag_unit", g["unit"])
     sel &= flags["enterprise_id"] == g.get("flag_enterprise", g["enterprise"])
     return flags[sel]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench import schema
 from workbench.accounting import power
 from workbench.checks.inputs import Inputs, fuel_use
 from workbench.checks.registry import check, flag_rows
 from workbench.config import by_year
 
 
-@check(id="accounting.co2_recompute", family="accounting", severity="critical",
+@check(id="accounting.co2_recompute", family="accounting", subject="monthly_value", value_unit="t", severity="critical",
        title_zh="排放量重算不符", title_en="CO2 does not follow from its inputs",
        message_zh="填报排放量 {observed:,.0f} t，按 FC×NCV×CC×OF×44/12 重算为 {expected:,.0f} t",
        message_en="filed CO2 {observed:,.0f} t; FC×NCV×CC×OF×44/12 gives {expected:,.0f} t",
@@ -40,7 +41,7 @@ def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
                      delta_co2_t=(expected - filed)[hit])
 
 
-@check(id="accounting.carbon_identity", family="accounting", severity="critical",
+@check(id="accounting.carbon_identity", family="accounting", subject="monthly_value", value_unit="%", severity="critical",
        title_zh="元素碳含量与单位热值含碳量不一致", title_en="C_ar does not equal CC × NCV",
        message_zh="收到基元素碳 {observed:.2f}%，而 100×CC×NCV = {expected:.2f}%",
        message_en="as-received carbon {observed:.2f}%, but 100×CC×NCV = {expected:.2f}%",
@@ -59,7 +60,7 @@ def carbon_identity(x: Inputs, cfg: dict) -> pd.DataFrame:
                      score=diff[hit] / tol)
 
 
-@check(id="accounting.basis_conversion", family="accounting", severity="critical",
+@check(id="accounting.basis_conversion", family="accounting", subject="lab_report", value_unit="%", severity="critical",
        title_zh="基准换算不符", title_en="Basis conversion does not hold",
        message_zh="报告收到基碳 {observed:.2f}%，由空干基碳、全水分、空干基水分换算应为 {expected:.2f}%",
        message_en="reported C_ar {observed:.2f}%; C_ad, M_t and M_ad give {expected:.2f}%",
@@ -81,7 +82,7 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence="report " + rows["report_id"].astype(str))
 
 
-@check(id="accounting.filed_vs_report", family="accounting", severity="critical",
+@check(id="accounting.filed_vs_report", family="accounting", subject="monthly_value", severity="critical",
        title_zh="填报值与检测报告不符", title_en="Filed value differs from its lab report",
        message_zh="填报 {observed:.3f}，所附检测报告为 {expected:.3f}",
        message_en="filed {observed:.3f}; the attached lab report says {expected:.3f}",
@@ -110,11 +111,13 @@ def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
         rows = linked[hit]
         frames.append(flag_rows(rows, param, rows[param], reported[hit],
                                 score=np.abs(diff[hit]) / tol,
-                                evidence="report " + rows[f"report_{param}"].astype(str)))
+                                evidence="report " + rows[f"report_{param}"].astype(str),
+                                report_id=rows[f"report_{param}"],
+                                value_unit=schema.PARAMETERS[param].unit))
     return pd.concat(frames) if frames else pd.DataFrame()
 
 
-@check(id="accounting.default_as_measured", family="accounting", severity="critical",
+@check(id="accounting.default_as_measured", family="accounting", subject="monthly_value", value_unit="tC/GJ", severity="critical",
        title_zh="缺省值冒充实测值", title_en="Default value filed as measured",
        message_zh="单位热值含碳量 {observed:.5f} 等于当年缺省值，却标为实测/计算",
        message_en="CC {observed:.5f} equals the year's default but is marked measured/calculated",
@@ -132,7 +135,7 @@ def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
     return flag_rows(m[hit], "cc_tc_per_gj", m.loc[hit, "cc_tc_per_gj"], default[hit], score=5.0)
 
 
-@check(id="accounting.default_value_by_year", family="accounting", severity="warning",
+@check(id="accounting.default_value_by_year", family="accounting", subject="monthly_value", value_unit="tC/GJ", severity="warning",
        title_zh="缺省值与年度规定不符", title_en="Default value is not the one for its year",
        message_zh="标为缺省值的单位热值含碳量 {observed:.5f}，当年缺省值为 {expected:.5f}",
        message_en="CC marked default is {observed:.5f}; the default for its year is {expected:.5f}",

@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench import schema
 from workbench.accounting import power
 from workbench.checks.inputs import Inputs
 from workbench.checks.registry import check, flag_rows
 
 
-@check(id="consistency.gbt213_ncv", family="consistency", severity="warning",
+@check(id="consistency.gbt213_ncv", family="consistency", subject="lab_report", value_unit="GJ/t", severity="warning",
        title_zh="低位发热量与高位发热量、氢、水分不符", title_en="NCV does not follow from gross CV",
        message_zh="报告低位发热量 {observed:.3f} GJ/t，按GB/T 213由高位发热量、氢和水分算得 {expected:.3f}",
        message_en="reported NCV {observed:.3f} GJ/t; GB/T 213 from gross CV, H and moisture "
@@ -37,11 +38,11 @@ def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
     hit = diff > tol
     factor = cfg["checks"]["gbt213_critical_factor"]
     rows = lab[hit].assign(severity=np.where(diff[hit] > factor * tol, "critical", "warning"))
-    return flag_rows(rows, "carbon_ar_pct", rows["ncv_ar_gj_per_t"], expected[hit],
+    return flag_rows(rows, "ncv_gj_per_t", rows["ncv_ar_gj_per_t"], expected[hit],
                      score=diff[hit] / tol, evidence="report " + rows["report_id"].astype(str))
 
 
-@check(id="consistency.energy_balance", family="consistency", severity="critical",
+@check(id="consistency.energy_balance", family="consistency", subject="monthly_value", value_unit="MWh", severity="critical",
        title_zh="供电量不等于发电量减厂用电量", title_en="Supply ≠ generation − own use",
        message_zh="供电量 {observed:,.1f} MWh，发电量减厂用电量为 {expected:,.1f} MWh",
        message_en="supply {observed:,.1f} MWh; generation − own use = {expected:,.1f} MWh",
@@ -61,7 +62,7 @@ def energy_balance(x: Inputs, cfg: dict) -> pd.DataFrame:
                      score=diff[hit] / tol[hit])
 
 
-@check(id="consistency.capacity_hours", family="consistency", severity="critical",
+@check(id="consistency.capacity_hours", family="consistency", subject="monthly_value", value_unit="MWh", severity="critical",
        title_zh="发电量超过装机容量×运行小时", title_en="Generation exceeds capacity × hours",
        message_zh="发电量 {observed:,.0f} MWh 超过装机×运行小时 {expected_high:,.0f} MWh",
        message_en="generation {observed:,.0f} MWh exceeds capacity × hours {expected_high:,.0f} MWh",
@@ -80,7 +81,7 @@ def capacity_hours(x: Inputs, cfg: dict) -> pd.DataFrame:
                          limit[hit] > 0, 1.0))
 
 
-@check(id="consistency.load_factor", family="consistency", severity="critical",
+@check(id="consistency.load_factor", family="consistency", subject="monthly_value", severity="critical",
        title_zh="负荷系数与发电量、容量、小时不符", title_en="Load factor does not follow from its inputs",
        message_zh="填报负荷系数 {observed:.3f}，发电量/(容量×小时) = {expected:.3f}",
        message_en="filed load factor {observed:.3f}; generation/(capacity × hours) = {expected:.3f}",
@@ -103,7 +104,7 @@ def load_factor(x: Inputs, cfg: dict) -> pd.DataFrame:
 _DAILY = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh", "supply_mwh")
 
 
-@check(id="consistency.daily_sum", family="consistency", severity="critical",
+@check(id="consistency.daily_sum", family="consistency", subject="monthly_value", severity="critical",
        title_zh="日数据之和与月度值不符", title_en="Daily values do not add up to the month",
        message_zh="月度填报 {observed:,.1f}，日数据合计 {expected:,.1f}",
        message_en="monthly value {observed:,.1f}; the daily values add up to {expected:,.1f}",
@@ -128,11 +129,12 @@ def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
                                      rows["cc_tc_per_gj"], rows["oxidation_rate"])
         frames.append(flag_rows(rows, code, monthly[hit], daily[hit], score=rel[hit] / tol,
                                 delta_co2_t=delta,
-                                evidence="days=" + rows[f"daily_days_{code}"].astype(str)))
+                                evidence="days=" + rows[f"daily_days_{code}"].astype(str),
+                                value_unit=schema.PARAMETERS[code].unit))
     return pd.concat(frames) if frames else pd.DataFrame()
 
 
-@check(id="consistency.fuel_triangle", family="consistency", severity="warning",
+@check(id="consistency.fuel_triangle", family="consistency", subject="monthly_value", value_unit="t", severity="warning",
        basis="statistical",
        title_zh="耗煤量、含碳量与供电强度不相称", title_en="Coal use, carbon and intensity disagree",
        message_zh="填报排放 {observed:,.0f} t，按同类机组供电煤耗中位与本月含碳量推算至少 {expected_low:,.0f} t",

@@ -60,7 +60,7 @@ def _population_row(code: str, evidence: str, **numbers: float) -> dict:
             "evidence": evidence, **numbers}
 
 
-@check(id="digits.benford", family="digits", severity="info", basis="statistical",
+@check(id="digits.benford", family="digits", subject="population", severity="info", basis="statistical",
        title_zh="数字分布不符合本福特定律", title_en="Digits do not follow Benford's law",
        message_zh="本福特检验 {evidence}",
        message_en="Benford test {evidence}",
@@ -95,7 +95,7 @@ def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@check(id="digits.round_numbers", family="digits", severity="info", basis="statistical",
+@check(id="digits.round_numbers", family="digits", subject="enterprise", severity="info", basis="statistical",
        title_zh="耗煤量尾数过多为整", title_en="Too many round coal figures",
        message_zh="{observed:.0%} 的月度耗煤量是整十吨（正常约10%）",
        message_en="{observed:.0%} of monthly coal figures are whole tens of tonnes "

@@ -25,7 +25,7 @@ def _evidence(rows: pd.DataFrame) -> pd.Series:
     return "report " + rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
 
 
-@check(id="evidence.date_order", family="evidence", severity="critical",
+@check(id="evidence.date_order", family="evidence", subject="lab_report", value_unit="d", severity="critical",
        title_zh="检测报告日期顺序不合理", title_en="Lab report dates out of order",
        message_zh="采样、收样、检测、报告日期顺序不成立（{evidence}）",
        message_en="sampling, receipt, test and report dates are out of order ({evidence})",
@@ -40,11 +40,11 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
         bad |= lab[a] > lab[b]
     rows = lab[bad]
     lag = (rows["report_date"] - rows["sampling_end_date"]).dt.days
-    return flag_rows(rows, "carbon_ar_pct", lag, None, 0.0, None, score=5.0,
+    return flag_rows(rows, "", lag, None, 0.0, None, score=5.0,
                      evidence=_evidence(rows) + " · report−sampling end " + lag.astype(str) + " d")
 
 
-@check(id="evidence.report_deadline", family="evidence", severity="critical",
+@check(id="evidence.report_deadline", family="evidence", subject="lab_report", value_unit="d", severity="critical",
        title_zh="检测报告超过月后40天", title_en="Lab report after the 40-day deadline",
        message_zh="报告在月末后 {observed:.0f} 天出具（期限 {expected_high:.0f} 天）",
        message_en="report issued {observed:.0f} days after month end (deadline "
@@ -59,7 +59,7 @@ def report_deadline(x: Inputs, cfg: dict) -> pd.DataFrame:
     limit = cfg["policy"]["lab_report_deadline_days"]
     hit = days > limit
     rows = lab[hit]
-    return flag_rows(rows, "carbon_ar_pct", days[hit], None, None, float(limit),
+    return flag_rows(rows, "", days[hit], None, None, float(limit),
                      score=days[hit] / limit, evidence=_evidence(rows))
 
 
@@ -69,7 +69,7 @@ def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parts[0], pd.to_numeric(parts[1], errors="coerce")
 
 
-@check(id="evidence.batch_backtesting", family="evidence", severity="critical",
+@check(id="evidence.batch_backtesting", family="evidence", subject="lab_report", severity="critical",
        title_zh="疑似批量补测冒充月度检测", title_en="Monthly reports look like one batch",
        message_zh="连续 {observed:.0f} 个月的报告{evidence}",
        message_en="{observed:.0f} consecutive months' reports {evidence}",
@@ -142,7 +142,7 @@ def _flag_runs(lab: pd.DataFrame, runs: pd.Series, label: str) -> pd.DataFrame:
     """Flag rows of the runs in ``runs`` (NaN = not in a run), observed = run length."""
     rows = lab[runs.notna()]
     size = runs[runs.notna()].map(runs.value_counts()).astype(float)
-    return flag_rows(rows, "carbon_ar_pct", size, score=5.0,
+    return flag_rows(rows, "", size, score=5.0,
                      evidence=label + " · " + rows["report_id"].astype(str))
 
 
@@ -150,7 +150,7 @@ _RESULTS = ("carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_
             "sulfur_total_pct", "gross_cv_ad_mj_per_kg", "ncv_ar_gj_per_t")
 
 
-@check(id="evidence.result_reused", family="evidence", severity="critical",
+@check(id="evidence.result_reused", family="evidence", subject="lab_report", value_unit="%", severity="critical",
        title_zh="同一检测结果重复使用", title_en="One lab result used more than once",
        message_zh="与 {evidence} 的全部检测值完全相同",
        message_en="every result identical to {evidence}",
@@ -180,7 +180,7 @@ def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=rows["_other"])
 
 
-@check(id="evidence.sample_id_reused", family="evidence", severity="critical",
+@check(id="evidence.sample_id_reused", family="evidence", subject="lab_report", severity="critical",
        title_zh="样品编号重复", title_en="Sample ID used by several reports",
        message_zh="样品编号被多份报告使用：{evidence}",
        message_en="sample ID used by several reports: {evidence}",
@@ -194,11 +194,11 @@ def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
     dup = key.duplicated(keep=False)
     rows = lab[dup]
     others = key[dup].map(rows.groupby(key[dup])["report_id"].agg(", ".join))
-    return flag_rows(rows, "carbon_ar_pct", np.nan, score=5.0,
+    return flag_rows(rows, "", np.nan, score=5.0,
                      evidence=rows["sample_id"].astype(str) + ": " + others)
 
 
-@check(id="evidence.accreditation", family="evidence", severity="critical",
+@check(id="evidence.accreditation", family="evidence", subject="lab_report", severity="critical",
        title_zh="检测机构无有效CMA/CNAS资质编号", title_en="Lab without a valid CMA/CNAS number",
        message_zh="检测机构“{evidence}”未提供有效的CMA/CNAS资质编号",
        message_en="laboratory '{evidence}' gives no valid CMA/CNAS accreditation number",
@@ -211,5 +211,5 @@ def accreditation(x: Inputs, cfg: dict) -> pd.DataFrame:
     no = lab["lab_accreditation_no"].astype("string").str.strip()
     ok = no.str.fullmatch(ACCREDITATION_PATTERN).fillna(False).astype(bool)
     rows = lab[~ok]
-    return flag_rows(rows, "carbon_ar_pct", np.nan, score=5.0,
+    return flag_rows(rows, "", np.nan, score=5.0,
                      evidence=rows["lab_name"].astype(str))

@@ -58,7 +58,7 @@ def peer_group(units: pd.DataFrame, min_size: int, edges: list[float]) -> pd.Ser
     return out
 
 
-@check(id="peers.unit_vs_peers", family="peers", severity="warning", basis="statistical",
+@check(id="peers.unit_vs_peers", family="peers", subject="unit_year", severity="warning", basis="statistical",
        title_zh="与同类机组相比异常", title_en="Unusual against peer units",
        message_zh="{evidence}：本机组 {observed:.4g}，同类中位 {expected:.4g}（稳健z={score:.1f}）",
        message_en="{evidence}: unit {observed:.4g}, peer median {expected:.4g} "
@@ -83,14 +83,15 @@ def unit_vs_peers(x: Inputs, cfg: dict) -> Computed:
     running = judged(m, cfg)
     quantities = {
         "supply_coal_gce_per_kwh": (supply_coal(m, cfg).where(running & (m["supply_mwh"] > 0)),
-                                    "coal_consumption_t", "供电煤耗 / supply coal consumption"),
+                                    "coal_consumption_t", "供电煤耗 / supply coal consumption",
+                                    "gce/kWh"),
         "own_use_rate": ((m["own_use_mwh"] / m["generation_mwh"]).where(running),
-                         "own_use_mwh", "厂用电率 / own-use rate"),
+                         "own_use_mwh", "厂用电率 / own-use rate", ""),
         "load_factor": (m["load_factor"].where(running), "load_factor",
-                        "负荷系数 / load factor"),
+                        "负荷系数 / load factor", ""),
     }
     frames, tables = [], []
-    for name, (values, code, label) in quantities.items():
+    for name, (values, code, label, unit) in quantities.items():
         typical = values.groupby([m["unit_id"], m["year"]]).transform("median")
         per_unit = m.assign(v=typical).drop_duplicates(["unit_id", "year"]).dropna(subset=["v"])
         if per_unit.empty:
@@ -106,7 +107,7 @@ def unit_vs_peers(x: Inputs, cfg: dict) -> Computed:
         hit = z.abs() > c["robust_z_warning"]
         rows = per_unit[hit].assign(period=per_unit.loc[hit, "year"])
         frames.append(flag_rows(rows, code, rows["v"], med[hit], score=z[hit].abs(),
-                                evidence=label + " · peers " + rows["peer"]))
+                                evidence=label + " · peers " + rows["peer"], value_unit=unit))
     return Computed(pd.concat(frames) if frames else pd.DataFrame(),
                     {"peer_values": pd.concat(tables, ignore_index=True) if tables
                      else pd.DataFrame()})
@@ -195,7 +196,7 @@ def carbon_ncv_bands(lab: pd.DataFrame, units: pd.DataFrame, cfg: dict
     return pd.DataFrame(fits), bands.reset_index(drop=True)
 
 
-@check(id="peers.carbon_ncv_regression", family="peers", severity="warning",
+@check(id="peers.carbon_ncv_regression", family="peers", subject="lab_report", value_unit="%", severity="warning",
        basis="statistical",
        title_zh="元素碳含量偏离碳-热值回归带", title_en="Carbon off the C_ar–NCV regression band",
        message_zh="收到基碳 {observed:.2f}%，按同类煤质回归与本机组历史应约为 {expected:.2f}%"

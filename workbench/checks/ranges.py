@@ -124,7 +124,8 @@ def _band_check(b: Band):
             evidence = "report " + rows["report_id"].astype(str)
         else:
             evidence = f"{b.group_by or 'band'}=" + group[hit].astype(str)
-        return flag_rows(rows, b.parameter_code, values[hit], None, lo[hit], hi[hit],
+        code = b.quantity if b.frame == "labs" else b.parameter_code
+        return flag_rows(rows, code, values[hit], None, lo[hit], hi[hit],
                          score=1.0 + dist / width, evidence=evidence)
 
     return run
@@ -132,6 +133,7 @@ def _band_check(b: Band):
 
 for _b in BANDS:
     check(id=f"ranges.{_b.quantity}", family="ranges", severity="warning",
+          subject="lab_report" if _b.frame == "labs" else "monthly_value", value_unit=_b.unit,
           title_zh=f"{_b.label_zh}超出合理范围", title_en=f"{_b.label_en.capitalize()} out of range",
           message_zh=f"{_b.label_zh} {{observed:.4g}} {_b.unit}，合理范围 "
                      f"{{expected_low:.4g}}–{{expected_high:.4g}}",
@@ -145,7 +147,7 @@ for _b in BANDS:
         _band_check(_b))
 
 
-@check(id="ranges.operating_hours", family="ranges", severity="critical",
+@check(id="ranges.operating_hours", family="ranges", subject="monthly_value", value_unit="h", severity="critical",
        title_zh="运行小时超过当月小时数", title_en="Operating hours exceed the month",
        message_zh="运行 {observed:.0f} h，当月只有 {expected_high:.0f} h",
        message_en="{observed:.0f} operating hours in a month of {expected_high:.0f} h",

@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbench import schema
 from workbench.checks.inputs import Inputs
 
-SEVERITIES = ("critical", "warning", "info")
+SEVERITIES = schema.SEVERITY_CODES
 BASES = ("rule", "statistical")
-FAMILIES = ("accounting", "ranges", "consistency", "evidence", "timeliness", "timeseries",
-            "peers", "digits")
+FAMILIES = schema.CHECK_FAMILIES
 #: Check families as the reader sees them (zh, en).
 FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "Ranges"),
                  "consistency": ("一致性", "Consistency"), "evidence": ("检测证据", "Evidence"),
@@ -49,10 +49,8 @@ FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "R
                  "timeseries": ("时间序列", "Time series"), "peers": ("同类对标", "Peers"),
                  "digits": ("数字特征", "Digits")}
 
-#: Columns of the flags table, in order.
-FLAG_COLUMNS = ("check_id", "severity", "enterprise_id", "unit_id", "period", "parameter_code",
-                "observed", "expected", "expected_low", "expected_high", "score", "delta_co2_t",
-                "message_zh", "message_en", "evidence", "corroborated_by")
+#: Columns of the flags table, in order (declared in the contract: ``schema.FLAGS``).
+FLAG_COLUMNS = tuple(schema.FLAGS.column_names)
 
 
 
@@ -84,6 +82,11 @@ class Check:
     skipped, and an enterprise lacking one is reported as not checked by it.
     ``uses`` names inputs the check reads for part of its work (one quantity of
     several): an enterprise lacking one is reported as partly checked.
+    ``subject`` is what its flags are about (``schema.SUBJECT_CODES``: a monthly value, a
+    whole monthly deposit, a lab report, an annual report, a unit's typical value of a
+    year, an enterprise's filings, a population); the engine files year-level flags with
+    an empty ``period`` and their ``year``.  ``value_unit`` is the unit of ``observed`` and
+    ``expected`` (a check may give it per row).
     ``scope`` is ``"enterprise"`` when a check only compares an enterprise
     with itself (it can run on any partition of whole enterprises), or
     ``"population"`` when it compares across enterprises (peers, reuse,
@@ -105,6 +108,8 @@ class Check:
     config_keys: tuple[str, ...] = ()
     basis: str = "rule"
     uses: tuple[str, ...] = ()
+    subject: str = "monthly_value"
+    value_unit: str = ""
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -115,6 +120,8 @@ class Check:
             raise ValueError(f"{self.id}: scope {self.scope!r}")
         if self.basis not in BASES:
             raise ValueError(f"{self.id}: basis {self.basis!r} not in {BASES}")
+        if self.subject not in schema.SUBJECT_CODES:
+            raise ValueError(f"{self.id}: subject {self.subject!r} not in {schema.SUBJECT_CODES}")
         if self.basis == "statistical" and self.severity == "critical":
             raise ValueError(f"{self.id}: a statistical check is at most a warning on its own")
 
@@ -140,11 +147,13 @@ def check(**spec) -> Callable[[CheckFn], CheckFn]:
 
 
 def flag_rows(rows: pd.DataFrame, parameter_code: str | pd.Series, observed, expected=None,
-              low=None, high=None, score=None, delta_co2_t=None, evidence=None) -> pd.DataFrame:
+              low=None, high=None, score=None, delta_co2_t=None, evidence=None,
+              report_id=None, value_unit=None) -> pd.DataFrame:
     """Assemble candidate flag rows from a frame with ``enterprise_id, unit_id, period``.
 
     Scalars broadcast; Series must share ``rows``' index.  ``evidence`` is a
-    Series of short strings (report id, peer group, ...).
+    Series of short strings (peer group, dates, ...).  ``report_id`` defaults to the
+    rows' own ``report_id`` column (lab-report frames); ``value_unit`` to the spec's.
     """
     out = pd.DataFrame({
         "enterprise_id": rows["enterprise_id"],
@@ -158,7 +167,11 @@ def flag_rows(rows: pd.DataFrame, parameter_code: str | pd.Series, observed, exp
         "score": score,
         "delta_co2_t": delta_co2_t,
         "evidence": evidence if evidence is not None else "",
+        "report_id": (report_id if report_id is not None
+                      else rows["report_id"] if "report_id" in rows else ""),
     }, index=rows.index)
+    if value_unit is not None:
+        out["value_unit"] = value_unit
     if "severity" in rows:
         out["severity"] = rows["severity"]
     return out

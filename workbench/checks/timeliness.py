@@ -14,7 +14,7 @@ from workbench.checks.inputs import Inputs
 from workbench.checks.registry import check, flag_rows
 
 
-@check(id="timeliness.late_deposit", family="timeliness", severity="critical",
+@check(id="timeliness.late_deposit", family="timeliness", subject="monthly_deposit", value_unit="d", severity="critical",
        title_zh="月度存证逾期", title_en="Late monthly deposit",
        message_zh="月末后第 {observed:.0f} 天才存证（期限 {expected_high:.0f} 天）",
        message_en="deposited {observed:.0f} days after month end (deadline {expected_high:.0f})",
@@ -30,7 +30,7 @@ def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
                      score=days[hit] / limit)
 
 
-@check(id="timeliness.missing_month", family="timeliness", severity="critical",
+@check(id="timeliness.missing_month", family="timeliness", subject="monthly_deposit", severity="critical",
        title_zh="缺少月度存证", title_en="Monthly deposit missing",
        message_zh="{period} 无任何月度存证数据", message_en="no monthly deposit for {period}",
        needs=("monthly:period",),
@@ -52,7 +52,7 @@ def missing_month(x: Inputs, cfg: dict) -> pd.DataFrame:
     return flag_rows(rows, "", None, score=3.0)
 
 
-@check(id="timeliness.missing_parameter", family="timeliness", severity="info",
+@check(id="timeliness.missing_parameter", family="timeliness", subject="monthly_value", severity="info",
        title_zh="月度存证缺少必填参数", title_en="Required monthly parameter missing",
        message_zh="缺少必填参数 {parameter_code}", message_en="required parameter "
                                                        "{parameter_code} missing",
@@ -77,7 +77,7 @@ def missing_parameter(x: Inputs, cfg: dict) -> pd.DataFrame:
     return pd.concat(frames) if frames else pd.DataFrame()
 
 
-@check(id="timeliness.revision_after_approval", family="timeliness", severity="critical",
+@check(id="timeliness.revision_after_approval", family="timeliness", subject="monthly_value", severity="critical",
        title_zh="审核通过后修改数据", title_en="Data revised after approval",
        message_zh="审核通过后提交第 {observed:.0f} 版修订（{evidence}）",
        message_en="revision {observed:.0f} filed after the month was approved ({evidence})",
@@ -97,7 +97,7 @@ def revision_after_approval(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=ev)
 
 
-@check(id="timeliness.surrender_shortfall", family="timeliness", severity="critical",
+@check(id="timeliness.surrender_shortfall", family="timeliness", subject="annual_report", value_unit="t", severity="critical",
        title_zh="未足额清缴配额", title_en="Allowances surrendered short",
        message_zh="清缴 {observed:,.0f} t，应清缴 {expected:,.0f} t",
        message_en="surrendered {observed:,.0f} t of {expected:,.0f} t owed",

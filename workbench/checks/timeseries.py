@@ -34,14 +34,15 @@ from workbench.checks.ranges import supply_coal
 from workbench.checks.registry import Computed, check, flag_rows
 
 MAD_TO_SD = 1.4826
-#: quantity -> (label zh, label en, parameter code it points at)
+#: quantity -> (label zh, label en, parameter code it points at, unit)
 SERIES = {
-    "cc_tc_per_gj": ("单位热值含碳量", "carbon content per unit heat", "cc_tc_per_gj"),
-    "carbon_ar_pct": ("收到基元素碳含量", "as-received carbon", "carbon_ar_pct"),
-    "ncv_gj_per_t": ("收到基低位发热量", "NCV", "ncv_gj_per_t"),
+    "cc_tc_per_gj": ("单位热值含碳量", "carbon content per unit heat", "cc_tc_per_gj", "tC/GJ"),
+    "carbon_ar_pct": ("收到基元素碳含量", "as-received carbon", "carbon_ar_pct", "%"),
+    "ncv_gj_per_t": ("收到基低位发热量", "NCV", "ncv_gj_per_t", "GJ/t"),
     "supply_coal_gce_per_kwh": ("供电煤耗（扣除供热）", "supply coal consumption net of heat",
-                                "coal_consumption_t"),
-    "heat_per_mwh": ("单位发电量供热", "heat supplied per MWh generated", "heat_supply_gj"),
+                                "coal_consumption_t", "gce/kWh"),
+    "heat_per_mwh": ("单位发电量供热", "heat supplied per MWh generated", "heat_supply_gj",
+                     "GJ/MWh"),
 }
 #: Columns of the seasonal-baseline table screening writes (``computed/seasonal_baselines``).
 BASELINE_COLUMNS = ("unit_id", "period", "series", "value", "expected", "log_ratio", "scale",
@@ -136,7 +137,7 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
                                                          "peer_group", "basis")}})
 
 
-@check(id="timeseries.unit_level_shift", family="timeseries", severity="warning",
+@check(id="timeseries.unit_level_shift", family="timeseries", subject="monthly_value", severity="warning",
        basis="statistical",
        title_zh="与本机组同期正常水平明显偏离", title_en="Far from the unit's own seasonal normal",
        message_zh="{evidence}：{observed:.4g}，按本机组同期水平应约为 {expected:.4g}（稳健z={score:.1f}）",
@@ -165,11 +166,12 @@ def unit_level_shift(x: Inputs, cfg: dict) -> Computed:
         b = seasonal_baseline(values, m, cfg)
         tables.append(_baselines_table(m, name, values, b))
         hit = (b["z"].abs() > c["robust_z_warning"]) & (b["n"] >= c["stat_min_months"])
-        zh, en, code = SERIES[name]
+        zh, en, code, unit = SERIES[name]
         rows = m[hit]
         frames.append(flag_rows(rows, code, values[hit], b.loc[hit, "expected"],
                                 score=b.loc[hit, "z"].abs(),
-                                evidence=f"{zh} / {en} · " + b.loc[hit, "basis"].map(_BASIS)))
+                                evidence=f"{zh} / {en} · " + b.loc[hit, "basis"].map(_BASIS),
+                                value_unit=unit))
     return Computed(pd.concat(frames) if frames else pd.DataFrame(),
                     {"seasonal_baselines": pd.concat(tables) if tables else pd.DataFrame()})
 
@@ -179,7 +181,7 @@ _BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same m
                    "seasonal profile"}
 
 
-@check(id="timeseries.heat_drop", family="timeseries", severity="warning",
+@check(id="timeseries.heat_drop", family="timeseries", subject="monthly_value", value_unit="GJ/MWh", severity="warning",
        basis="statistical",
        title_zh="供热量骤降", title_en="Heat supply drops",
        message_zh="单位发电量供热 {observed:.3f} GJ/MWh，同期正常约 {expected:.3f}（{evidence}）",
@@ -209,7 +211,7 @@ def heat_drop(x: Inputs, cfg: dict) -> Computed:
     return Computed(flags, {"seasonal_baselines": _baselines_table(m, "heat_per_mwh", ratio, b)})
 
 
-@check(id="timeseries.change", family="timeseries", severity="warning",
+@check(id="timeseries.change", family="timeseries", subject="monthly_value", severity="warning",
        basis="statistical",
        title_zh="环比变化异常", title_en="Unusual month-on-month change",
        message_zh="{evidence}：{observed:.4g}，上月 {expected:.4g}（稳健z={score:.1f}）",
@@ -234,7 +236,7 @@ def change(x: Inputs, cfg: dict) -> pd.DataFrame:
     for name, values in series(m, cfg).items():
         if name == "heat_per_mwh" or values.notna().sum() == 0:
             continue
-        zh, en, code = SERIES[name]
+        zh, en, code, unit = SERIES[name]
         prev = values.groupby(m["unit_id"]).shift(1).where(consecutive)
         rel = (values - prev) / prev.abs().where(prev.abs() > 0)
         med = rel.median()
@@ -245,5 +247,6 @@ def change(x: Inputs, cfg: dict) -> pd.DataFrame:
         hit = z.abs() > limit
         rows = m[hit]
         frames.append(flag_rows(rows, code, values[hit], prev[hit], score=z[hit].abs(),
-                                evidence=f"{zh} / {en} · 环比 / month on month"))
+                                evidence=f"{zh} / {en} · 环比 / month on month",
+                                value_unit=unit))
     return pd.concat(frames) if frames else pd.DataFrame()

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench import checks
-from workbench.checks.registry import FAMILIES, REGISTRY, SEVERITIES
+from workbench.checks.registry import FAMILIES, SEVERITIES
 from workbench.i18n import pick
 from workbench.tables import cell_text, label_of
 
@@ -94,16 +93,12 @@ def critical_enterprises(flags: pd.DataFrame) -> set[str]:
 def report_flags(reports: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Flags raised on lab reports, one row per report and flag.
 
-    A flag belongs to a report when its check reads lab reports and it names the report's
-    enterprise, unit and covered month, which is how the screening raises them (and how
-    :func:`workbench.kpi.lab_scorecard` matches them).
+    A flag belongs to a report when it names the report (``report_id``), which is how
+    the screening files flags about lab reports (and how :func:`workbench.kpi.lab_scorecard`
+    matches them).
     """
-    checks.load_all()
-    on_reports = [c.id for c in REGISTRY.values() if "labs" in c.needs]
-    keys = reports[["report_id", "enterprise_id", "unit_id", "covered_period"]].rename(
-        columns={"covered_period": "period"})
-    return keys.merge(flags[flags["check_id"].isin(on_reports)],
-                      on=["enterprise_id", "unit_id", "period"])
+    keys = reports[["report_id"]]
+    return keys.merge(flags[flags["report_id"] != ""], on="report_id")
 
 
 def reports_with_flags(reports: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,708 @@
+"""The configuration as a typed model: every table and key of ``defaults.toml``.
+
+One pydantic model per TOML table, each refusing keys it does not know
+(``extra="forbid"``) and taking values strictly as TOML types them: a string is
+not a number, ``true`` is not 1, and 40.0 is not a number of days.  Every field
+says what it means (``Field(description=...)``, from the comments in
+``defaults.toml``, units included).
+
+``workbench/defaults.toml`` stays the one source of default values: no field
+here has a default.  :func:`workbench.config.load_config` validates the merged
+configuration (defaults + the user's file) with :class:`WorkbenchConfig` and
+returns its :meth:`~pydantic.BaseModel.model_dump` (``by_alias=True``), a
+plain dict holding the same values as the TOML it came from: numbers keep the
+type they were written with, by-year tables stay keyed by year strings, band
+tables by group name, and lists stay lists.
+
+**A new key in defaults.toml needs a field here**, in the model of its table
+(screening thresholds in :class:`Checks`, which is sectioned like the
+``[checks]`` table), with its type, limits and description.  Until it has one,
+loading the configuration fails, naming the key and ``defaults.toml``.
+
+:func:`config_key_exists` says whether a dotted key names a field or table
+(used for the checks' ``config_keys``), and :func:`explain` turns a
+:class:`~pydantic.ValidationError` into one bilingual line per problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
+
+import annotated_types
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WrapValidator,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from workbench.schema import FUEL_CODES, UNIT_CATEGORY_CODES
+
+# --- value types ---------------------------------------------------------------------------
+
+
+def _expected(en: str, zh: str, got: tuple[str, str] | None = None,
+              hint: tuple[str, str] = ("", "")) -> PydanticCustomError:
+    """An error saying what was expected; ``got`` (English, Chinese) replaces the rendered
+    input, and ``hint`` (English, Chinese) follows it."""
+    ctx = {"en": en, "zh": zh, "hint_en": hint[0], "hint_zh": hint[1]}
+    if got is not None:
+        ctx["got_en"], ctx["got_zh"] = got
+    return PydanticCustomError("expected", "expected {en}", ctx)
+
+
+def _expect(en: str, zh: str) -> WrapValidator:
+    """Report any failure of the wrapped value as one error saying what was expected."""
+
+    def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise _expected(en, zh) from None
+
+    return WrapValidator(validate)
+
+
+_BOUND_WORDS = {"gt": (">", "大于"), "ge": (">=", "不小于"), "lt": ("<", "小于"),
+                "le": ("<=", "不大于")}
+_BOUND_TYPES = {"gt": annotated_types.Gt, "ge": annotated_types.Ge, "lt": annotated_types.Lt,
+                "le": annotated_types.Le}
+
+
+def _number(*, integer: bool = False, **bounds: float) -> Any:
+    """A TOML number within ``bounds`` (``gt``, ``ge``, ``lt``, ``le``): an integer when
+    ``integer``, else an integer or a float, kept as written (``200`` stays ``200``)."""
+    en = " and ".join(f"{_BOUND_WORDS[k][0]} {v:g}" for k, v in bounds.items())
+    zh = " 且".join(f"{_BOUND_WORDS[k][1]} {v:g}" for k, v in bounds.items())
+    noun_en, noun_zh = ("an integer", "整数") if integer else ("a number", "数")
+    return Annotated[int if integer else int | float,
+                     *(_BOUND_TYPES[k](v) for k, v in bounds.items()),
+                     _expect(f"{noun_en} {en}".strip(), f"{zh} 的{noun_zh}" if zh else noun_zh)]
+
+
+Positive = _number(gt=0)
+NonNegative = _number(ge=0)
+AtLeastOne = _number(ge=1)
+#: A share strictly between 0 and 1 (a relative tolerance that stands alone, a share).
+Share = _number(gt=0, lt=1)
+#: A share from 0 up to 1 (exclusive), for a relative part added to an absolute one.
+ShareOrZero = _number(ge=0, lt=1)
+#: A share from 0 to 1, both included.
+UnitInterval = _number(ge=0, le=1)
+#: A rate above 0 and at most 1 (oxidation rates, efficiencies).
+Rate = _number(gt=0, le=1)
+Count = _number(integer=True, ge=1)
+CountOfTwo = _number(integer=True, ge=2)
+NonNegativeInt = _number(integer=True, ge=0)
+
+Text = Annotated[str, _expect("a string", "字符串")]
+NonEmptyText = Annotated[str, annotated_types.MinLen(1),
+                         _expect("a non-empty string", "非空字符串")]
+Locale = Annotated[Literal["zh-CN", "en"], _expect('"zh-CN" or "en"', '"zh-CN" 或 "en"')]
+Mode = Annotated[Literal["reviewer", "readonly"],
+                 _expect('"reviewer" or "readonly"', '"reviewer" 或 "readonly"')]
+Year = Annotated[str, Field(pattern=r"^\d{4}$"), _expect("a 4-digit year", "四位数年份")]
+
+
+def _known_encoding(name: str) -> str:
+    """``name`` when Python has a codec of that name."""
+    try:
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise ValueError(str(exc)) from None
+    return name
+
+
+Encoding = Annotated[str, AfterValidator(_known_encoding),
+                     _expect("the name of a text encoding Python knows (e.g. gb18030)",
+                             "Python 支持的文本编码名称（如 gb18030）")]
+DatabaseUrl = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.\-]*://"),
+                        _expect("a SQLAlchemy database URL (e.g. sqlite:///findings.sqlite)",
+                                "SQLAlchemy 数据库 URL（如 sqlite:///findings.sqlite）")]
+
+
+def _increasing(values: list[float]) -> list[float]:
+    """``values`` when each is above the one before."""
+    if any(a >= b for a, b in zip(values, values[1:], strict=False)):
+        raise ValueError("not increasing")
+    return values
+
+
+def _edges(what_en: str, what_zh: str, count: int | None = None) -> Any:
+    """Band edges: numbers > 0 in increasing order, ``count`` of them (else at least one)."""
+    size_en, size_zh = (f"{count} ", f"{count} 个") if count else ("a non-empty list of ", "")
+    return Annotated[list[Annotated[int | float, annotated_types.Gt(0)]],
+                     annotated_types.Len(count or 1, count), AfterValidator(_increasing),
+                     _expect(f"{size_en}{what_en} > 0 in increasing order",
+                             f"{size_zh}递增、大于 0 的{what_zh}")]
+
+
+CapacityEdges = _edges("capacities (MW)", "装机容量（MW）")
+#: Two edges: three coal ranks (``workbench.checks.peers.coal_rank``).
+RankEdges = _edges("NCVs (GJ/t)", "低位发热量（GJ/t）", count=2)
+
+
+def _by_year(value: Any) -> Any:
+    """A by-year table: at least one 4-digit year (a string key), each with a ``value``."""
+    return Annotated[dict[Year, value], annotated_types.MinLen(1)]
+
+
+# --- bands ---------------------------------------------------------------------------------
+
+#: Groups a band may be given for: a fuel, a unit category, or ``all`` (ungrouped quantities).
+BAND_GROUPS = ("all", *FUEL_CODES, *UNIT_CATEGORY_CODES)
+CRITICAL = "_critical"
+
+
+def _low_below_high(pair: list[float]) -> list[float]:
+    """``pair`` when its low is below its high."""
+    if not pair[0] < pair[1]:
+        raise ValueError("low >= high")
+    return pair
+
+
+Band = Annotated[list[int | float], annotated_types.Len(2, 2), AfterValidator(_low_below_high),
+                 _expect("a [low, high] pair of numbers with low < high",
+                         "[下限, 上限] 数对，且下限小于上限")]
+
+
+def _band_group(name: str) -> str:
+    """``name`` when it is a band group, optionally ``_critical`` (else say which are)."""
+    if name.removesuffix(CRITICAL) in BAND_GROUPS:
+        return name
+    names = [*BAND_GROUPS, *(g + CRITICAL for g in BAND_GROUPS)]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = (f"; did you mean {close[0]}?", f"；是否应为 {close[0]}？") if close else ("", "")
+    raise _expected(f"a group: {', '.join(BAND_GROUPS)}, each optionally + {CRITICAL}",
+                    f"分组名：{'、'.join(BAND_GROUPS)}，可加后缀 {CRITICAL}", hint=hint)
+
+
+BandGroup = Annotated[str, AfterValidator(_band_group)]
+
+
+def _critical_widens_warning(bands: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Each ``<group>_critical`` band needs its ``<group>`` band and must contain it."""
+    for name, (clow, chigh) in bands.items():
+        group = name.removesuffix(CRITICAL)
+        if group == name:
+            continue
+        if group not in bands:
+            raise _expected(f"a {group} band beside {name} (a critical band widens a band)",
+                            f"与 {name} 并列的 {group} 范围（严重范围是对普通范围的放宽）",
+                            got=(f"{name} alone", f"只有 {name}"))
+        low, high = bands[group]
+        if not (clow <= low and high <= chigh):
+            both = f"{group} = {_render([low, high])}, {name} = {_render([clow, chigh])}"
+            raise _expected(f"{name} to contain {group}", f"{name} 包含 {group}",
+                            got=(both, both))
+    return bands
+
+
+BandTable = Annotated[dict[BandGroup, Band], annotated_types.MinLen(1),
+                      AfterValidator(_critical_widens_warning)]
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+class Table(BaseModel):
+    """Base of every table: unknown keys refused, values taken strictly as TOML types them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class General(Table):
+    """``[general]``: language, mode, findings database, reviewer."""
+
+    locale: Locale = Field(description="zh-CN or en: the language of labels and messages.")
+    mode: Mode = Field(
+        description="reviewer (read-write) or readonly (supervisor dashboards; the findings "
+                    "database is opened read-only).")
+    database_url: DatabaseUrl = Field(
+        description="Findings database (SQLAlchemy URL).  Relative SQLite paths are resolved "
+                    "against the working directory.")
+    reviewer: Text = Field(
+        description="Reviewer identity when JUPYTERHUB_USER / WORKBENCH_USER are not set.")
+
+
+class Import(Table):
+    """``[import]``: reading platform exports."""
+
+    fallback_encodings: list[Encoding] = Field(
+        description="Encodings tried, in order, when a CSV is not valid UTF-8 (GB18030 is a "
+                    "superset of GBK and GB2312).")
+    max_text_length: Count = Field(
+        description="Maximum length of a free-text cell (characters); longer cells are "
+                    "quarantined.")
+
+
+class NaturalGas(Table):
+    """``[policy.natural_gas]``: natural gas defaults (confirmed in a platform replica;
+    = GB/T 32150 defaults)."""
+
+    ncv_gj_per_knm3: Positive = Field(
+        description="Net calorific value of natural gas (GJ/10^3 Nm3; 389.31 GJ/10^4 Nm3).")
+    cc_tc_per_gj: Positive = Field(description="Carbon content per unit heat (tC/GJ).")
+    oxidation_rate: Rate = Field(description="Carbon oxidation rate (share, at most 1).")
+
+
+class Coal(Table):
+    """``[policy.coal]``."""
+
+    oxidation_rate: Rate = Field(
+        description="Default coal oxidation rate (share; uncertain: 99% under the 2021/2022 "
+                    "guidelines).")
+
+
+class Benchmark(Table):
+    """One data year of ``[policy.benchmark]``: allocation benchmark per unit category."""
+
+    coal_gt300: Positive = Field(
+        description="Conventional coal units above 300 MW (tCO2/MWh supplied).")
+    coal_le300: Positive = Field(
+        description="Conventional coal units of 300 MW or less (tCO2/MWh supplied).")
+    coal_unconventional: Positive = Field(
+        description="Unconventional coal units (gangue, CFB...) (tCO2/MWh supplied).")
+    gas: Positive = Field(description="Gas units (tCO2/MWh supplied).")
+    heat_coal: Positive = Field(description="Heat supplied by coal units (tCO2/GJ).")
+    heat_gas: Positive = Field(description="Heat supplied by gas units (tCO2/GJ).")
+
+
+class Policy(Table):
+    """``[policy]``: deadlines and default factors of the national ETS, by data year where
+    they change (years after a table's last entry use the last entry)."""
+
+    deposit_deadline_days: NonNegativeInt = Field(
+        description="Monthly evidence (月度存证) must be deposited within this many days "
+                    "after month end (confirmed: 环办气候函〔2022〕111号, from April 2022).")
+    lab_report_deadline_days: NonNegativeInt = Field(
+        description="Lab reports due within this many days after month end (confirmed, same "
+                    "notice).")
+    default_coal_cc_tc_per_gj: _by_year(Positive) = Field(
+        description="Default carbon content per unit heat of coal when carbon is not "
+                    "measured, by data year (tC/GJ).  0.03356: 2021 guideline; 0.03085 from "
+                    "the MEE notice of 8 June 2022, for 2021 and 2022 data (confirmed: "
+                    "chemlinked).  Later years are assumed unchanged (uncertain).")
+    natural_gas: NaturalGas = Field(
+        description="Natural gas defaults (confirmed in a platform replica; = GB/T 32150 "
+                    "defaults).")
+    coal: Coal = Field(description="Coal defaults.")
+    grid_ef_tco2_per_mwh: _by_year(Positive) = Field(
+        description="Purchased-electricity emission factor by data year (tCO2/MWh).  "
+                    "2019-2020 0.6101 and 2021 0.5810 confirmed (环办气候函〔2022〕111号); "
+                    "2022 0.5703 confirmed (Feb 2023 notice); 2023 0.5306 uncertain.")
+    benchmark: _by_year(Benchmark) = Field(
+        description="Allocation benchmarks (tCO2/MWh supplied; heat tCO2/GJ) by data year and "
+                    "unit category.  2019-2020 confirmed (ICAP; S&P, Nov 2020 draft); 2021 and "
+                    "2022 uncertain (unsourced, consistent with ICAP's 6.5-18.8% cuts); 2023 "
+                    "onward NOT FOUND in public sources: the 2022 values are carried forward "
+                    "and must be replaced from the 2023/2024 allocation plan (Oct 2024).")
+
+
+class Bands(Table):
+    """``[checks.bands]``: plausibility bands by quantity, each a table of [low, high] by
+    group (fuel code, unit category or ``all``).  A value outside a group's band is a
+    warning; outside the wider ``<group>_critical`` band, critical."""
+
+    cc_tc_per_gj: BandTable = Field(
+        description="Carbon content per unit heat, by fuel (tC/GJ).")
+    ncv_gj_per_t: BandTable = Field(description="NCV (as received), by fuel (GJ/t).")
+    carbon_ar_pct: BandTable = Field(description="Carbon (as received), by fuel (%).")
+    hydrogen_ad_pct: BandTable = Field(description="Hydrogen (air-dried basis) (%).")
+    sulfur_total_pct: BandTable = Field(description="Total sulphur (%).")
+    total_moisture_pct: BandTable = Field(description="Total moisture (%).")
+    oxidation_rate: BandTable = Field(description="Carbon oxidation rate (share).")
+    supply_coal_gce_per_kwh: BandTable = Field(
+        description="Supply coal consumption (gce/kWh) by unit category (§6.3).")
+    load_factor: BandTable = Field(
+        description="Load (output) factor of months the unit ran: at most 1 by definition; "
+                    "below about 0.2 a running unit is implausible (domain notes §6.3: "
+                    "typical 0.5-0.85).")
+    own_use_rate: BandTable = Field(
+        description="Own-use rate (own use / generation) by unit category (share).")
+
+
+class Checks(Table):
+    """``[checks]``: thresholds of the screening checks.
+
+    Bands are plausibility limits, not rules of law: a value outside them is a prompt for
+    review.  Sections follow ``defaults.toml``; a new key there needs a field here.
+    """
+
+    # -- accounting identities ------------------------------------------------------------
+    co2_recompute_rel_tol: Share = Field(
+        description="Relative tolerance when recomputing CO2 = FC × NCV × CC × OF × 44/12 "
+                    "(§7 check 1: 0.5%).")
+    carbon_identity_abs_pct: Positive = Field(
+        description="Filed C_ar (%) vs 100 × CC × NCV: absolute tolerance in percentage "
+                    "points.")
+    filed_vs_report_abs_carbon_pct: Positive = Field(
+        description="Filed monthly C_ar vs the attached lab report's value (percentage "
+                    "points); the deposit must carry the lab's number, so only rounding is "
+                    "allowed.")
+    filed_vs_report_abs_ncv_gj_per_t: Positive = Field(
+        description="Filed monthly NCV vs the attached lab report's value (GJ/t); only "
+                    "rounding is allowed.")
+    default_match_abs_tc_per_gj: Positive = Field(
+        description="A CC within this of the year's default (tC/GJ) *is* the default "
+                    "(defaults have 5 decimals).")
+    basis_conversion_abs_pct: Positive = Field(
+        description="Lab C_ar recomputed from C_ad, M_t, M_ad vs the reported C_ar "
+                    "(percentage points).")
+    gbt213_ncv_abs_gj_per_t: Positive = Field(
+        description="GB/T 213 NCV from gross CV, H and moisture vs the reported NCV (GJ/t).")
+    gbt213_critical_factor: AtLeastOne = Field(
+        description="Beyond this many times gbt213_ncv_abs_gj_per_t the NCV is critical "
+                    "(rounding of the lab's inputs cannot explain it); between 1 and this "
+                    "factor, a warning.")
+
+    # -- consistency of operating data ----------------------------------------------------
+    capacity_hours_rel_tol: ShareOrZero = Field(
+        description="Generation may exceed capacity × operating hours by this share plus "
+                    "capacity_hours_abs_mwh (rounding of hours and capacity), no more.")
+    capacity_hours_abs_mwh: Positive = Field(
+        description="Generation may exceed capacity × operating hours by "
+                    "capacity_hours_rel_tol plus this many MWh, no more.")
+    load_factor_abs_tol: Positive = Field(
+        description="Filed load factor vs generation / (capacity × hours): absolute "
+                    "tolerance.")
+    energy_balance_abs_mwh: Positive = Field(
+        description="supply = generation - own use: tolerance (MWh), plus "
+                    "energy_balance_rel of generation.")
+    energy_balance_rel: ShareOrZero = Field(
+        description="supply = generation - own use: the relative share of generation added "
+                    "to energy_balance_abs_mwh.")
+    heat_allocation_efficiency: Rate = Field(
+        description="Fuel heat per GJ of heat supplied is 1 / this efficiency when heat is "
+                    "taken out of the supply coal consumption (boiler and network efficiency; "
+                    "assumption, not a rule).")
+    heat_drop_share: Share = Field(
+        description="Heat supplied per MWh this far (share) below the highest of the 4 months "
+                    "before and after in the same season is a heat drop.")
+    daily_sum_rel_tol: Share = Field(
+        description="Daily sums vs monthly value: relative tolerance.")
+
+    # -- evidence -------------------------------------------------------------------------
+    batch_min_reports: CountOfTwo = Field(
+        description="Batch back-testing: this many or more of one unit's monthly reports "
+                    "numbered in sequence (or reported within batch_report_days of each "
+                    "other) look like one batch.")
+    batch_report_days: NonNegativeInt = Field(
+        description="Batch back-testing: reports within this many days of each other look "
+                    "like one batch.")
+
+    # -- digits ---------------------------------------------------------------------------
+    benford_min_n: Count = Field(
+        description="Minimum population for the first-digit Benford test.  Nigrini's MAD "
+                    "ignores N: a population that follows Benford exactly still shows an "
+                    "expected MAD of about 0.26/sqrt(N), so below this size conforming data "
+                    "would be called nonconforming.")
+    benford_min_n_first_two: Count = Field(
+        description="Minimum population for the first-two-digits Benford test (expected MAD "
+                    "of conforming data about 0.084/sqrt(N)).")
+    round_number_share: Share = Field(
+        description="Digits tests: share of values ending in 0 or 5 beyond which rounding is "
+                    "suspected.")
+
+    # -- statistical checks: time series and peers ----------------------------------------
+    robust_z_warning: Positive = Field(
+        description="Robust z-score, (x − median) / (1.4826·MAD), beyond which a value is "
+                    "unusual.  Statistical checks raise warnings only (critical needs "
+                    "corroboration, workbench/corroboration.py).")
+    change_robust_z: Positive = Field(
+        description="Robust z of a month-on-month change beyond which a step is flagged "
+                    "(changes are noisier than levels).")
+    stat_min_months: Count = Field(
+        description="Statistical checks judge a unit only on this many months (or more) of "
+                    "its own.")
+    stat_min_operating_share: UnitInterval = Field(
+        description="Quantities per MWh are judged only in months the unit ran at least this "
+                    "share of the month (operating hours / hours of the month).")
+    stat_min_capacity_share: UnitInterval = Field(
+        description="Where operating hours are not filed: generation at least this share of "
+                    "capacity × hours of the month.")
+    seasonal_amplitude_min: AtLeastOne = Field(
+        description="A unit's series is seasonal (district heating) when its 90th percentile "
+                    "is at least this many times its median.")
+    seasonal_min_units: Count = Field(
+        description="Peers' seasonal profiles come from one province's units of a class, or "
+                    "nationally when the province has fewer than this many.")
+    seasonal_min_log_scale: Positive = Field(
+        description="Floor of the learned log-ratio scale of seasonal baselines (0.02 ≈ 2 %).")
+    peer_min_size: CountOfTwo = Field(
+        description="Peer groups need at least this many units to be compared.")
+    capacity_band_edges_mw: CapacityEdges = Field(
+        description="Capacity bands split units at these capacities (MW): <200, 200-400, "
+                    "400-700, >=700.")
+    peer_min_rel_scale: Share = Field(
+        description="Peer robust scale floor as a share of the population median.")
+    carbon_ncv_rank_edges_gj_per_t: RankEdges = Field(
+        description="Coal rank edges (GJ/t, the unit's median NCV): below the first "
+                    "lignite-like, between sub-bituminous-like, above bituminous and better.")
+    carbon_ncv_min_reports: CountOfTwo = Field(
+        description="A rank with fewer reports than this joins its fuel's C_ar–NCV fit.")
+    carbon_ncv_min_own_reports: CountOfTwo = Field(
+        description="A unit with at least this many reports is judged against its own typical "
+                    "residual and scatter.")
+    carbon_ncv_min_scale_pct: Positive = Field(
+        description="Floor of the C_ar–NCV band's scale (percentage points of C_ar).")
+
+    # -- plausibility bands ---------------------------------------------------------------
+    bands: Bands = Field(
+        description="Plausibility bands by quantity.  [low, high]; \"warning\" outside the "
+                    "band, \"critical\" outside the wider \"critical\" band.")
+
+
+class Materiality(Table):
+    """``[materiality]`` (EU AVR art. 23: 5% for category A/B, 2% for category C > 500 kt)."""
+
+    level_low: Share = Field(
+        description="Materiality level of large installations (share of filed emissions; "
+                    "2%).")
+    level_high: Share = Field(
+        description="Materiality level of the others (share of filed emissions; 5%).")
+    large_installation_t: Positive = Field(
+        description="Filed emissions (tCO2 a year) above which an installation is large and "
+                    "level_low applies.")
+
+    @field_validator("level_high")
+    @classmethod
+    def _high_above_low(cls, value: float, info: ValidationInfo) -> float:
+        return _above(value, info, "level_low", "materiality")
+
+
+class PerSeverity(Table):
+    """A value per flag severity (``[risk] weights``, ``check_cap``)."""
+
+    critical: NonNegative = Field(description="For critical flags.")
+    warning: NonNegative = Field(description="For warning flags.")
+    info: NonNegative = Field(description="For info flags.")
+
+
+class Risk(Table):
+    """``[risk]``: risk score and on-site spot-check sample."""
+
+    weights: PerSeverity = Field(
+        description="Risk score: weight per severity; a flag contributes weight × min(score, "
+                    "cap).")
+    score_cap: Positive = Field(
+        description="Cap on a flag's score in its risk contribution, weight × min(score, cap).")
+    repeat_decay: UnitInterval = Field(
+        description="Repeated flags of one check on one unit saturate: the k-th strongest "
+                    "counts repeat_decay^(k-1) of its points (1: no decay).")
+    check_cap: PerSeverity = Field(
+        description="Together the flags of one check on one unit count at most "
+                    "check_cap[worst severity] points, so many warnings of one statistical "
+                    "check on one unit (at most 9) never outrank one critical rule break (10+).")
+    spot_check_per_city: NonNegativeInt = Field(
+        description="City on-site spot checks: sample size per city (risk-weighted, seeded).")
+    spot_check_seed: NonNegativeInt = Field(
+        description="Seed of the spot-check sample, recorded in the results manifest so the "
+                    "draw can be reproduced and audited.")
+
+
+class Dashboard(Table):
+    """``[dashboard]``: the supervisor dashboard (``workbench dashboard``: Voila serving
+    notebooks/supervisor_dashboard.ipynb read-only)."""
+
+    pool_size: NonNegativeInt = Field(
+        description="Kernels kept preheated: each has loaded the dataset and drawn the "
+                    "dashboard before a viewer comes, and holds the dataset in memory (about "
+                    "0.35 GB at province scale, 0.72 GB at national scale).  0 starts a kernel "
+                    "per viewer.  `--pool-size` overrides it.")
+    refill_delay_s: NonNegative = Field(
+        description="Seconds before a used pool kernel is replaced (a starting kernel takes "
+                    "the CPU the viewers' pages need; docs/performance.md).")
+    cull_idle_s: NonNegativeInt = Field(
+        description="Kernels idle this long (seconds) are shut down.")
+    heatmap_cities: Count = Field(
+        description="Rows of the city x month heatmap: the cities with most problems (every "
+                    "city is listed in the risk-by-city table).")
+
+
+class Findings(Table):
+    """``[findings]``: the findings store (database: general.database_url)."""
+
+    reviewer_provinces: dict[NonEmptyText, list[NonEmptyText]] = Field(
+        description="Provinces each reviewer may write findings for; \"*\" grants every "
+                    "province.  A reviewer with no entry (or no identity) may write nothing.")
+    max_title_length: Count = Field(
+        description="Maximum length (characters) of a finding's title; longer input is "
+                    "refused, not cut.")
+    max_text_length: Count = Field(
+        description="Maximum length (characters) of a finding's description and any other "
+                    "free text (dismissal reason); longer input is refused, not cut.")
+
+
+class WorkbenchConfig(Table):
+    """The whole configuration: one field per top-level table of ``defaults.toml``."""
+
+    general: General = Field(description="Language, mode, findings database, reviewer.")
+    import_: Import = Field(alias="import", description="Reading platform exports.")
+    policy: Policy = Field(description="Deadlines and default factors of the national ETS.")
+    checks: Checks = Field(description="Thresholds and bands of the screening checks.")
+    materiality: Materiality = Field(description="Materiality levels (EU AVR art. 23).")
+    risk: Risk = Field(description="Risk score weights and the on-site spot-check sample.")
+    dashboard: Dashboard = Field(description="The supervisor dashboard (Voila).")
+    findings: Findings = Field(description="The findings store.")
+
+
+def _above(value: float, info: ValidationInfo, other: str, table: str) -> float:
+    """``value`` when it exceeds the already validated field ``other`` (absent: invalid)."""
+    low = info.data.get(other)
+    if low is not None and not value > low:
+        raise _expected(f"a number > {table}.{other} ({low:g})",
+                        f"大于 {table}.{other}（{low:g}）的数")
+    return value
+
+
+# --- keys and messages ---------------------------------------------------------------------
+
+
+def _key(name: str, field: FieldInfo) -> str:
+    """The TOML key of a field (its alias: ``import``)."""
+    return field.alias or name
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The table model of a field, or None for a value (or a keyed table of values)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _walk(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, FieldInfo]]:
+    """(dotted key, field) of every field and table under ``model``, depth first."""
+    for name, field in model.model_fields.items():
+        dotted = prefix + _key(name, field)
+        yield dotted, field
+        sub = _submodel(field.annotation)
+        if sub is not None:
+            yield from _walk(sub, dotted + ".")
+
+
+@cache
+def config_fields() -> dict[str, FieldInfo]:
+    """Every field and table of the configuration by dotted key (``checks.bands``,
+    ``checks.bands.cc_tc_per_gj``, ``policy.natural_gas.cc_tc_per_gj``...), in the order
+    of the model.  Entries of keyed tables (a year of a by-year table, a group of a band
+    table) are data, not keys."""
+    return dict(_walk(WorkbenchConfig))
+
+
+def config_key_exists(dotted: str) -> bool:
+    """Whether ``dotted`` names a field or a table of the configuration."""
+    return dotted in config_fields()
+
+
+def _model_at(keys: list[str]) -> type[BaseModel] | None:
+    """The table model at ``keys`` below the root, through entries of keyed tables (a year
+    of ``policy.benchmark``); None when that is not a table."""
+    model: type[BaseModel] | None = WorkbenchConfig
+    annotation: Any = None
+    for part in keys:
+        if model is None:                  # an entry of a keyed table: the entries' type
+            annotation = get_args(annotation)[-1] if get_args(annotation) else None
+        else:
+            annotation = {_key(n, f): f for n, f in model.model_fields.items()}[part].annotation
+        model = _submodel(annotation)
+    return model
+
+
+def _suggest(keys: list[str]) -> list[str]:
+    """Known dotted keys close to the unknown one at ``keys``: siblings first, else keys of
+    the same name (or nearly) in other tables."""
+    parent, name = keys[:-1], keys[-1]
+    model = _model_at(parent)
+    siblings = [_key(n, f) for n, f in model.model_fields.items()] if model else []
+    close = difflib.get_close_matches(name, siblings, n=1)
+    if close:
+        return [".".join([*parent, close[0]])]
+    by_name: dict[str, list[str]] = {}
+    for dotted in config_fields():
+        by_name.setdefault(dotted.rsplit(".", 1)[-1], []).append(dotted)
+    return [dotted for c in difflib.get_close_matches(name, by_name, n=1, cutoff=0.8)
+            for dotted in by_name[c]]
+
+
+def _render(value: Any) -> str:
+    """A value as TOML would show it (``"abc"``, ``true``, ``[1, 2]``)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    """``checks.bands.ncv_gj_per_t.coal``; list items as ``import.fallback_encodings[1]``."""
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _unknown(keys: list[str], value: Any) -> tuple[str, str]:
+    """(English, Chinese) of an unknown key or table, with the keys it may have meant."""
+    what_en, what_zh = ("table", "表") if isinstance(value, dict) else ("key", "键")
+    close = _suggest(keys)
+    if close:
+        return (f"unknown {what_en}; did you mean {' or '.join(close)}?",
+                f"未知的{what_zh}，是否应为 {' 或 '.join(close)}？")
+    table = ".".join(keys[:-1])
+    where_en, where_zh = (f"[{table}]", f"[{table}]") if table else ("the top level", "顶层")
+    return (f"unknown {what_en} (the keys of {where_en} are in workbench/defaults.toml)",
+            f"未知的{what_zh}（{where_zh}的键见 workbench/defaults.toml）")
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    """(English, Chinese) of one pydantic error."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    if kind == "expected":
+        got_en, got_zh = ctx.get("got_en", _render(value)), ctx.get("got_zh", _render(value))
+        return (f"expected {ctx['en']}, got {got_en}{ctx['hint_en']}",
+                f"应为{ctx['zh']}，实为 {got_zh}{ctx['hint_zh']}")
+    if kind == "extra_forbidden":
+        return _unknown([str(p) for p in error["loc"]], value)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a table, got {_render(value)}", f"应为表，实为 {_render(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_render(value)}", f"应为列表，实为 {_render(value)}"
+    if kind == "too_short":
+        n = ctx["min_length"]
+        return (f"expected at least {n} entries, got {len(value)}",
+                f"应至少有 {n} 项，实为 {len(value)} 项")
+    return error["msg"], "取值无效"
+
+
+def _missing(table: str, keys: list[str]) -> str:
+    """The line for the missing keys of one table."""
+    return (f"{table}: missing {', '.join(keys)} (a table of this kind needs all its keys) / "
+            f"缺少 {'、'.join(keys)}（此类表须列出全部键）")
+
+
+def explain(exc: ValidationError) -> list[str]:
+    """One line per problem: ``dotted.key: English / 中文``, saying what was expected and
+    what was found (for an unknown key, the known key it may have meant).  The missing keys
+    of one table (a new year of ``policy.benchmark`` lacking some) make one line."""
+    items: list[str | tuple[str, list[str]]] = []
+    missing: dict[str, list[str]] = {}
+    for error in exc.errors():
+        if error["type"] != "missing":
+            items.append(f"{_dotted(error['loc'])}: {' / '.join(_problem(error))}")
+            continue
+        table = _dotted(error["loc"][:-1])
+        if table not in missing:
+            missing[table] = []
+            items.append((table, missing[table]))
+        missing[table].append(str(error["loc"][-1]))
+    return [item if isinstance(item, str) else _missing(*item) for item in items]
