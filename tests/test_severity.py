@@ -20,9 +20,10 @@ RULE_BREAKS = ("accounting.co2_recompute", "accounting.carbon_identity",
 
 
 def _flag(check_id: str, severity: str, unit: str = "U1", period: str = "2024-03",
-          enterprise: str = "E1", score: float = 1.0) -> dict:
+          enterprise: str = "E1", score: float = 1.0, parameter: str = "carbon_ar_pct") -> dict:
     return {"check_id": check_id, "severity": severity, "enterprise_id": enterprise,
-            "unit_id": unit, "period": period, "parameter_code": "", "score": score,
+            "unit_id": unit, "period": period, "parameter_code": parameter, "score": score,
+            "year": int(period[:4]),
             "evidence": "", "corroborated_by": "", "delta_co2_t": float("nan")}
 
 
@@ -70,6 +71,18 @@ def test_another_statistical_family_corroborates_but_the_same_family_does_not():
     assert set(other["severity"]) == {"critical"}
     assert set(other["corroborated_by"]) == {"peers.carbon_ncv_regression",
                                              "timeseries.unit_level_shift"}
+    cc = corroborate(_flags([_flag("timeseries.unit_level_shift", "warning",
+                                   parameter="cc_tc_per_gj"),
+                             _flag("peers.carbon_ncv_regression", "warning")]), REGISTRY)
+    assert set(cc["severity"]) == {"critical"}
+
+
+def test_statistical_oddities_about_different_quantities_do_not_corroborate():
+    f = corroborate(_flags([_flag("timeseries.change", "warning",
+                                  parameter="coal_consumption_t"),
+                            _flag("consistency.fuel_triangle", "warning", parameter="co2_t")]),
+                    REGISTRY)
+    assert set(f["severity"]) == {"warning"}
 
 
 def test_evidence_elsewhere_does_not_corroborate():
@@ -80,7 +93,8 @@ def test_evidence_elsewhere_does_not_corroborate():
         _flag("consistency.daily_sum", "critical", period="2024-04"),
         _flag("consistency.daily_sum", "critical", unit="U2"),
         _flag("ranges.ncv_gj_per_t", "warning"),
-        _flag("peers.unit_vs_peers", "warning", period="2024"),
+        _flag("peers.unit_vs_peers", "warning", period="2024")
+        | {"period": "", "year": 2024},
     ]), REGISTRY)
     shift = f[f["check_id"] == "timeseries.unit_level_shift"].iloc[0]
     assert shift["severity"] == "warning" and shift["corroborated_by"] == ""

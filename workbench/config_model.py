@@ -438,6 +438,9 @@ class Checks(Table):
     seasonal_min_units: Count = Field(
         description="Peers' seasonal profiles come from one province's units of a class, or "
                     "nationally when the province has fewer than this many.")
+    seasonal_own_spread_min_months: Count = Field(
+        description="A unit's own spread widens its seasonal band only once it has this many "
+                    "months of the series.")
     seasonal_min_log_scale: Positive = Field(
         description="Floor of the learned log-ratio scale of seasonal baselines (0.02 ≈ 2 %).")
     peer_min_size: CountOfTwo = Field(
@@ -505,6 +508,13 @@ class Risk(Table):
         description="Together the flags of one check on one unit count at most "
                     "check_cap[worst severity] points, so many warnings of one statistical "
                     "check on one unit (at most 9) never outrank one critical rule break (10+).")
+    warning_total_cap: Positive = Field(
+        description="An enterprise's warnings together approach but never reach this many "
+                    "points (cap × (1 − e^(−total/cap))), so no amount of statistical "
+                    "oddities outranks one critical rule break.")
+    info_total_cap: Positive = Field(
+        description="An enterprise's info flags together approach but never reach this many "
+                    "points.")
     spot_check_per_city: NonNegativeInt = Field(
         description="City on-site spot checks: sample size per city (risk-weighted, seeded).")
     spot_check_seed: NonNegativeInt = Field(

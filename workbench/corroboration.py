@@ -6,9 +6,12 @@ warnings.  A statistical warning on a unit-month is raised to ``critical`` only
 when independent evidence on the same unit-month backs it:
 
 * a critical flag of a ``rule`` check (the data breaks a rule by itself), or
-* a warning of a statistical check of *another family* (the unit's own history
-  and its peers are independent views; two time-series views of one series are
-  not).
+* a warning of a statistical check of *another family* about the *same
+  quantity* (the unit's own history and its peers' C_ar–NCV band both saying its
+  carbon is low are independent views of one thing; two time-series views of one
+  series are not independent, and two oddities about different quantities are
+  two oddities, not evidence).  Carbon per unit heat and as-received carbon count
+  as one quantity (CC = C_ar / NCV).
 
 The raised flag names what corroborated it in ``corroborated_by`` (check ids,
 comma-separated), so a reviewer sees why a statistical oddity is critical.
@@ -21,6 +24,9 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.checks.registry import Check
+
+#: Parameter codes that name one quantity for corroboration (CC = C_ar / NCV).
+SAME_QUANTITY = {"cc_tc_per_gj": "carbon_ar_pct"}
 
 
 def corroborate(flags: pd.DataFrame, registry: dict[str, Check]) -> pd.DataFrame:
@@ -36,17 +42,20 @@ def corroborate(flags: pd.DataFrame, registry: dict[str, Check]) -> pd.DataFrame
     out["corroborated_by"] = pd.Series("", index=out.index, dtype="string")
     monthly = (out["unit_id"] != "") & (out["period"] != "")
     key = out["enterprise_id"] + "|" + out["unit_id"] + "|" + out["period"]
+    quantity = out["parameter_code"].replace(SAME_QUANTITY)
     backers = pd.DataFrame({
         "key": key, "check_id": out["check_id"], "family": family,
-        "statistical": statistical,
+        "statistical": statistical, "quantity": quantity,
     })[monthly & (((basis == "rule") & (out["severity"] == "critical"))
                   | (statistical & (out["severity"] == "warning")))].drop_duplicates()
-    targets = pd.DataFrame({"key": key, "family": family, "row": out.index})[
+    targets = pd.DataFrame({"key": key, "family": family, "quantity": quantity,
+                            "row": out.index})[
         monthly & statistical & (out["severity"] == "warning")]
     if targets.empty or backers.empty:
         return out
     pairs = targets.merge(backers, on="key", suffixes=("", "_by"))
-    independent = ~pairs["statistical"] | (pairs["family_by"] != pairs["family"])
+    independent = ~pairs["statistical"] | ((pairs["family_by"] != pairs["family"])
+                                           & (pairs["quantity_by"] == pairs["quantity"]))
     pairs = pairs[independent]
     if pairs.empty:
         return out

@@ -70,27 +70,35 @@ def peer_figure(peers: pd.DataFrame, title: str, x_label: str) -> go.Figure:
 
 
 def carbon_ncv_figure(fit: dict, title: str) -> go.Figure:
-    """Lab reports' C_ar against NCV: peers, the robust fit with its band, this enterprise."""
+    """Lab reports' C_ar against NCV: the judged population, the fit line of each coal
+    group, and this enterprise's reports with the band each was judged by (error bars:
+    ``expected_low``–``expected_high``, from the screening)."""
     pop, own = fit["population"], fit["own"]
-    x = pd.Series([pop["ncv_ar_gj_per_t"].min(), pop["ncv_ar_gj_per_t"].max()]) if len(pop) \
-        else pd.Series([15.0, 25.0])
-    line = fit["a"] + fit["b"] * x
-    fig = go.Figure([
-        go.Scattergl(x=pop["ncv_ar_gj_per_t"], y=pop["carbon_ar_pct"], mode="markers",
-                     name="peers / 同类", marker={"color": "#c7d7e0", "size": 4}),
-        go.Scatter(x=x, y=line + fit["band"], mode="lines", line={"dash": "dot",
-                   "color": "#6c8797"}, name="band / 区间", showlegend=False),
-        go.Scatter(x=x, y=line - fit["band"], mode="lines", line={"dash": "dot",
-                   "color": "#6c8797"}, fill="tonexty", fillcolor="rgba(108,135,151,0.12)",
-                   name="band / 区间"),
-        go.Scatter(x=x, y=line, mode="lines", line={"color": "#6c8797"}, name="fit / 回归"),
-        go.Scatter(x=own["ncv_ar_gj_per_t"], y=own["carbon_ar_pct"], mode="markers",
-                   name="this enterprise / 本企业",
-                   marker={"color": SEVERITY_COLOURS["critical"], "size": 8},
-                   customdata=own[["unit_id", "covered_period", "report_id"]].to_numpy(),
-                   hovertemplate="%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}"
-                                 "<extra></extra>"),
-    ])
+    traces = []
+    if len(pop):
+        traces.append(go.Scattergl(x=pop["ncv_ar_gj_per_t"], y=pop["carbon_ar_pct"],
+                                   mode="markers", name="peers / 同类",
+                                   marker={"color": "#c7d7e0", "size": 4}))
+    for f in fit["fits"].itertuples():
+        x = pd.Series([f.ncv_min, f.ncv_max])
+        traces.append(go.Scatter(x=x, y=f.a + f.b * x, mode="lines",
+                                 line={"color": "#6c8797"}, name=f"fit / 回归 {f.fit_group}"))
+    if len(own):
+        traces.append(go.Scatter(
+            x=own["ncv_ar_gj_per_t"], y=own["expected"], mode="markers",
+            name="band / 判定区间", marker={"color": "#6c8797", "size": 5, "symbol": "line-ew"},
+            error_y={"type": "data", "symmetric": False,
+                     "array": (own["expected_high"] - own["expected"]).to_numpy(),
+                     "arrayminus": (own["expected"] - own["expected_low"]).to_numpy(),
+                     "color": "#6c8797", "thickness": 1}))
+        traces.append(go.Scatter(
+            x=own["ncv_ar_gj_per_t"], y=own["carbon_ar_pct"], mode="markers",
+            name="this enterprise / 本企业",
+            marker={"color": SEVERITY_COLOURS["critical"], "size": 8},
+            customdata=own[["unit_id", "period", "report_id"]].to_numpy(),
+            hovertemplate="%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}"
+                          "<extra></extra>"))
+    fig = go.Figure(traces)
     fig.update_layout(template=TEMPLATE, title=title, xaxis_title="NCV_ar (GJ/t)",
                       yaxis_title="C_ar (%)",
                       height=360, margin={"l": 60, "r": 20, "t": 50, "b": 40})

@@ -96,6 +96,7 @@ class ReviewData:
     labs: pd.DataFrame
     flags: pd.DataFrame
     risk: pd.DataFrame
+    results: Path
     _by: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     _slices: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)   # computed once, on demand
@@ -119,7 +120,7 @@ class ReviewData:
         data = cls(ds=ds, cfg=cfg, enterprises=ds.read("enterprises"), units=units,
                    monthly=monthly, daily=daily, labs=ds.read("lab_reports"),
                    flags=pd.read_parquet(folder / "flags.parquet"),
-                   risk=pd.read_parquet(folder / "risk.parquet"))
+                   risk=pd.read_parquet(folder / "risk.parquet"), results=folder)
         data._by = {name: _index(getattr(data, name), "enterprise_id")
                     for name in ("units", "monthly", "daily", "labs", "flags")}
         return data
@@ -218,6 +219,16 @@ class ReviewData:
                 "lab_reports": self.labs})
         return self._cache["inputs"]
 
+    def computed(self, name: str) -> pd.DataFrame:
+        """A table the checks computed while screening (``RESULTS/computed/<name>.parquet``:
+        ``peer_values``, ``seasonal_baselines``, ``carbon_ncv_fits``, ``carbon_ncv_reports``),
+        read once; empty when the check did not run."""
+        key = f"computed:{name}"
+        if key not in self._cache:
+            path = self.results / "computed" / f"{name}.parquet"
+            self._cache[key] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+        return self._cache[key]
+
     # -- peers -----------------------------------------------------------------------------
     def unit_typical(self) -> pd.DataFrame:
         """Each unit's typical (median) month of the peer quantities, computed once."""
@@ -245,11 +256,24 @@ class ReviewData:
                                                                                    str]:
         """The unit's peer group and each peer's typical ``quantity``.
 
-        ``scope``: ``auto`` (the screening's rule: narrowest group with enough units),
-        ``province`` (category × capacity band × province), ``band`` (category ×
-        capacity band, national) or ``category`` (category, national).
+        ``scope``: ``auto`` is the screening's own comparison where the peer check judged
+        ``quantity`` (its peer group and each unit's typical value of the unit's latest
+        year, read from ``computed/peer_values``); otherwise, and for quantities the check
+        does not judge, the reviewer explores: ``province`` (category × capacity band ×
+        province), ``band`` (category × capacity band, national) or ``category``
+        (category, national), on each unit's median month.
         Returns (frame with unit_id, enterprise_id, value, is_self; group label).
         """
+        judged = self.computed("peer_values")
+        if scope == "auto" and len(judged) and quantity in set(judged["quantity"]):
+            mine = judged[(judged["unit_id"] == unit_id) & (judged["quantity"] == quantity)]
+            if len(mine):
+                last = mine.sort_values("year").iloc[-1]
+                sel = ((judged["quantity"] == quantity) & (judged["year"] == last["year"])
+                       & (judged["peer_group"] == last["peer_group"]))
+                out = judged.loc[sel, ["unit_id", "enterprise_id", "value"]]
+                return (out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True),
+                        f"{last['peer_group']} · {last['year']}")
         from workbench.checks.peers import capacity_band, peer_group
 
         t = self.unit_typical()
@@ -271,25 +295,27 @@ class ReviewData:
         return out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True), group
 
     def carbon_ncv(self, enterprise_id: str, sample: int = 1500) -> dict:
-        """The C_ar–NCV regression of the screening (coal lab reports) and where the
-        enterprise's reports fall: ``{"population", "own", "a", "b", "band"}``.
+        """The C_ar–NCV bands the screening judged lab reports by, and the enterprise's
+        reports in them: ``{"population", "fits", "own"}``, all read from what the check
+        wrote (``computed/carbon_ncv_fits`` and ``computed/carbon_ncv_reports``).
 
-        ``population`` is a fixed random sample of at most ``sample`` reports (for drawing);
-        the fit uses them all; ``band`` is the warning half-width (percentage points).
+        ``population`` is a fixed random sample of at most ``sample`` judged reports (for
+        drawing); ``fits`` the fit lines (fit_group, a, b, scale_pct, ncv_min, ncv_max) of
+        the groups the enterprise's reports belong to; ``own`` the enterprise's reports with
+        the expected value and band (``expected_low``–``expected_high``, %) each was judged
+        by, exactly as it flagged them.
         """
-        if "carbon_fit" not in self._cache:
-            from workbench.checks.peers import carbon_ncv_fit
-
-            labs = self.labs.dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
-            fuel = labs["unit_id"].map(self.units.set_index("unit_id")["fuel_code"])
-            coal = labs[fuel == "coal"]
-            a, b, scale = carbon_ncv_fit(coal) if len(coal) >= 30 else (np.nan,) * 3
-            shown = coal.sample(min(sample, len(coal)), random_state=0) if len(coal) else coal
-            band = self.cfg["checks"]["robust_z_warning"] * max(scale, 0.05)
-            self._cache["carbon_fit"] = {"population": shown, "a": a, "b": b, "band": band}
-        fit = self._cache["carbon_fit"]
-        own = self.labs_of(enterprise_id).dropna(subset=["carbon_ar_pct", "ncv_ar_gj_per_t"])
-        return {**fit, "own": own}
+        bands = self.computed("carbon_ncv_reports")
+        if "carbon_sample" not in self._cache:
+            self._cache["carbon_sample"] = (bands.sample(min(sample, len(bands)),
+                                                         random_state=0) if len(bands)
+                                            else bands)
+        if bands.empty:
+            return {"population": bands, "fits": bands, "own": bands}
+        own = bands[bands["enterprise_id"] == enterprise_id]
+        fits = self.computed("carbon_ncv_fits")
+        return {"population": self._cache["carbon_sample"],
+                "fits": fits[fits["fit_group"].isin(set(own["fit_group"]))], "own": own}
 
     def parameters_of(self, enterprise_id: str, unit_id: str) -> list[str]:
         """Parameter codes the unit files, key ones first."""

@@ -8,7 +8,11 @@ The score rewards evidence, not volume (config ``[risk]``):
 * repeated flags of one check on one unit saturate: the k-th strongest counts
   ``repeat_decay^(k−1)`` of its points, and together they count at most
   ``check_cap[worst severity]``, so many warnings of one statistical check on one unit
-  stay below one critical rule break.
+  stay below one critical rule break;
+* across checks and units, an enterprise's warnings together approach but never reach
+  ``warning_total_cap`` (``cap × (1 − e^(−total/cap))``), and its infos
+  ``info_total_cap``: no amount of statistical oddities outranks one rule break, while
+  more of them still rank an enterprise higher among those with none.
 
 The score is the sum over checks and units, and the contribution of every check family
 is kept beside it so a reviewer can see *why* an enterprise ranks where it does.
@@ -35,11 +39,13 @@ def flag_points(flags: pd.DataFrame, cfg: dict) -> pd.Series:
 
 
 def check_points(flags: pd.DataFrame, cfg: dict, keys: list[str]) -> pd.DataFrame:
-    """Saturated points per ``keys`` (and unit) and check: ``check_id``, ``points``.
+    """Points per ``keys`` and check, as the score counts them: ``check_id``, ``points``.
 
     Flags of one check on one unit are ranked by points; the k-th counts
     ``repeat_decay^(k−1)`` of its points, and the sum is capped by the worst severity
-    among them (``check_cap``).
+    among them (``check_cap``).  Then the warning (info) groups of each key are scaled
+    together so they sum to ``cap × (1 − e^(−total/cap))`` with ``warning_total_cap``
+    (``info_total_cap``); critical groups are not.  The result sums to the risk score.
     """
     r = cfg["risk"]
     group = list(dict.fromkeys([*keys, "unit_id", "check_id"]))
@@ -51,6 +57,11 @@ def check_points(flags: pd.DataFrame, cfg: dict, keys: list[str]) -> pd.DataFram
     g = f.groupby(group).agg(points=("points", "sum"), _sev=("_sev", "min")).reset_index()
     cap = g["_sev"].map({i: r["check_cap"][s] for i, s in enumerate(SEVERITIES)})
     g["points"] = np.minimum(g["points"], cap)
+    for sev, total_cap in (("warning", r["warning_total_cap"]), ("info", r["info_total_cap"])):
+        sel = g["_sev"] == SEVERITIES.index(sev)
+        total = g.loc[sel].groupby(keys)["points"].transform("sum")
+        soft = total_cap * (1.0 - np.exp(-total / total_cap))
+        g.loc[sel, "points"] *= (soft / total.where(total > 0)).fillna(0.0)
     return g.groupby([*keys, "check_id"], as_index=False)["points"].sum()
 
 

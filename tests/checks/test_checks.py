@@ -20,8 +20,6 @@ from workbench.checks.registry import REGISTRY
 from workbench.config import load_config
 from workbench.screen import run_checks, select_checks
 
-STATISTICAL = {"timeseries.unit_level_shift", "peers.unit_vs_peers",
-               "peers.carbon_ncv_regression", "digits.benford"}
 
 
 @pytest.fixture(scope="module")
@@ -361,8 +359,10 @@ def test_check_leaves_clean_data_alone(check_id, clean_tables, target, cfg):
     CLEAN_PREP.get(check_id, lambda t: None)(tables)
     flags = _run(check_id, tables, cfg)
     assert _hits(flags, g).empty
-    if check_id not in STATISTICAL:
+    if REGISTRY[check_id].basis == "rule":
         assert flags.empty, f"{check_id} flags clean data:\n{flags.head()}"
+    else:       # a statistical check may prompt on clean data, never critically on its own
+        assert (flags["severity"] != "critical").all()
 
 
 def test_back_to_back_numbers_of_a_lab_with_one_client_are_not_a_batch(clean_tables, target,

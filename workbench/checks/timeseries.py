@@ -13,9 +13,11 @@ Nothing about the calendar is assumed.  A unit-month is compared with its
   carries that, shoulder months included.
 
 The deviation is the log ratio to the baseline; its scale is learned per peer
-group and calendar month (so noisy shoulder months, half in and half out of a
-heating season, get a wider band than mid-winter) and never narrower than the
-unit's own spread.  Months a unit ran for less than
+group and calendar month where at least ``checks.seasonal_min_units`` units share
+it, else per calendar month over all units (so noisy shoulder months, half in and
+half out of a heating season, get a wider band than mid-winter), and never
+narrower than the unit's own spread once the unit has
+``checks.seasonal_own_spread_min_months`` months of the series.  Months a unit ran for less than
 ``checks.stat_min_operating_share`` of the month (outages, start-ups, partial
 months) are not judged for quantities per MWh, whose ratios explode at low
 output.
@@ -111,20 +113,32 @@ def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict) -> pd.DataF
                          index=m.index)
     group = group.where(units_in >= c["seasonal_min_units"], "national|" + pd.Series(cls,
                                                                                      index=m.index))
-    profile = (v / level).groupby([group, month]).transform("median")
+    # a profile needs units to learn from; a unit alone would only be compared with itself
+    profile = (v / level).groupby([group, month]).transform("median").where(
+        unit.where(v.notna()).groupby([group, month]).transform("nunique")
+        >= c["seasonal_min_units"])
     same_month = v.groupby([unit, month])
     total, count = same_month.transform("sum"), same_month.transform("count")
     own = ((total - v) / (count - 1)).where(count >= 2)
     expected = own.where(own > 0, level * profile)
     e = np.log(v / expected)
-    pooled = e.abs().groupby([group, month]).transform("median") * MAD_TO_SD
+    # the spread of such deviations, learned per peer group and month where enough units
+    # share it, else per month over all units: a few units cannot set their own yardstick
+    sharing = unit.where(e.notna()).groupby([group, month]).transform("nunique")
+    pooled = (e.abs().groupby([group, month]).transform("median")
+              .where(sharing >= c["seasonal_min_units"],
+                     e.abs().groupby(month).transform("median"))) * MAD_TO_SD
     own_spread = (e - e.groupby(unit).transform("median")).abs().groupby(unit).transform(
         "median") * MAD_TO_SD
-    scale = np.maximum(np.maximum(pooled, own_spread), c["seasonal_min_log_scale"])
+    # a unit's own spread widens the band only when it has a year of months to show it: over
+    # a few months, the very months being judged would set the yardstick
+    enough = by_unit.transform("count") >= c["seasonal_own_spread_min_months"]
+    scale = np.maximum(np.maximum(pooled, own_spread.where(enough, 0.0)),
+                       c["seasonal_min_log_scale"])
     return pd.DataFrame({
         "expected": expected, "log_ratio": e, "scale": scale, "z": e / scale,
         "peer_group": group, "basis": np.where(own.where(own > 0).notna(), "own_years", "peers"),
-        "n": by_unit.transform("count"),
+        "n": by_unit.transform("count"), "own_spread": own_spread,
     }, index=values.index)
 
 
@@ -148,7 +162,8 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
              "monthly:supply_mwh"),
        config_keys=("checks.robust_z_warning", "checks.stat_min_months",
                     "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
-                    "checks.seasonal_min_log_scale", "checks.stat_min_operating_share",
+                    "checks.seasonal_min_log_scale", "checks.seasonal_own_spread_min_months",
+                    "checks.stat_min_operating_share",
                     "checks.stat_min_capacity_share"),
        rationale="A unit burns much the same coal in much the same way as in the same month of "
                  "other years and as its province's peers do in that month; a month far from "
@@ -176,39 +191,69 @@ def unit_level_shift(x: Inputs, cfg: dict) -> Computed:
                     {"seasonal_baselines": pd.concat(tables) if tables else pd.DataFrame()})
 
 
+_HEAT_VIEWS = {"heat_per_mwh": "单位发电量供热 / heat per MWh generated",
+               "heat_per_hour": "单位运行小时供热 / heat per operating hour",
+               "heat_supply_gj": "供热量 / heat supplied"}
+_HEAT_UNITS = {"heat_per_mwh": "GJ/MWh", "heat_per_hour": "GJ/h", "heat_supply_gj": "GJ"}
 _BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same month of other years",
           "peers": "对比本机组水平×同省同类季节规律 / vs the unit's level × its peers' "
                    "seasonal profile"}
 
 
-@check(id="timeseries.heat_drop", family="timeseries", subject="monthly_value", value_unit="GJ/MWh", severity="warning",
-       basis="statistical",
+@check(id="timeseries.heat_drop", family="timeseries", subject="monthly_value",
+       severity="warning", basis="statistical",
        title_zh="供热量骤降", title_en="Heat supply drops",
-       message_zh="单位发电量供热 {observed:.3f} GJ/MWh，同期正常约 {expected:.3f}（{evidence}）",
-       message_en="heat supplied {observed:.3f} GJ/MWh generated; normal for the month is about "
-                  "{expected:.3f} ({evidence})",
-       needs=("monthly:heat_supply_gj", "monthly:generation_mwh"), scope="population",
+       message_zh="{evidence}：{observed:.4g} {value_unit}，同期正常约 {expected:.4g}",
+       message_en="{evidence}: {observed:.4g} {value_unit}; normal for the month is about "
+                  "{expected:.4g}",
+       needs=("monthly:heat_supply_gj",), uses=("monthly:generation_mwh",),
+       scope="population",
        config_keys=("checks.heat_drop_share", "checks.robust_z_warning",
                     "checks.stat_min_months", "checks.seasonal_amplitude_min",
                     "checks.seasonal_min_units", "checks.seasonal_min_log_scale",
                     "checks.stat_min_operating_share", "checks.stat_min_capacity_share"),
        rationale="A CHP unit's heat customers (steam users, district heating) do not vanish for "
-                 "a few months; heat per MWh far below the unit's same month of other years, or "
-                 "below its level times the seasonal profile of its province's peers, is heat "
-                 "left out of the filing. The profile is learned, so a province whose heating "
-                 "season starts in mid-October is not flagged in October.",
+                 "a few months; heat far below the unit's same month of other years, or below "
+                 "its level times the seasonal profile of its province's peers, is heat left "
+                 "out of the filing. Heat is judged three ways (per MWh generated, per operating "
+                 "hour, and as supplied): heat left out lowers all of them, an outage or a "
+                 "change of load only one, and each has its own learned baseline and scale; learned "
+                 "from its own months, and profiles are learned too, so a province whose "
+                 "heating season starts in mid-October is not flagged in October.",
        source="domain notes §3.1 (heat hidden, 中碳能投) and §7 check 13 (heat-supply jumps)")
 def heat_drop(x: Inputs, cfg: dict) -> Computed:
     m = x.monthly
     c = cfg["checks"]
-    ratio = series(m, cfg)["heat_per_mwh"]
-    b = seasonal_baseline(ratio, m, cfg)
-    hit = ((ratio < b["expected"] * (1 - c["heat_drop_share"]))
-           & (b["z"] < -c["robust_z_warning"]) & (b["n"] >= c["stat_min_months"]))
+    chp = m["is_chp"].fillna(False).astype(bool)
+    hours = m["operating_hours_h"].where(m["operating_hours_h"] > 0)
+    candidates = {"heat_per_mwh": series(m, cfg)["heat_per_mwh"],
+                  "heat_per_hour": (m["heat_supply_gj"] / hours).where(chp),
+                  "heat_supply_gj": m["heat_supply_gj"].where(chp)}
+    base = {name: seasonal_baseline(v, m, cfg) for name, v in candidates.items()}
+    # heat left out lowers every view of it alike; a change of generation or hours moves
+    # only one.  A month is a drop when a view falls below its baseline by the share and the
+    # learned scale; it is judged on the view that falls furthest.
+    drops = pd.DataFrame({n: b["z"].where((candidates[n] < b["expected"]
+                                            * (1 - c["heat_drop_share"]))
+                                           & (b["z"] < -c["robust_z_warning"])
+                                           & (b["n"] >= c["stat_min_months"]))
+                          for n, b in base.items()})
+    hit = drops.notna().any(axis=1)
+    name = drops[hit].idxmin(axis=1).reindex(m.index)
+    b = base["heat_supply_gj"].copy()
+    values = candidates["heat_supply_gj"].copy()
+    for n in ("heat_per_mwh", "heat_per_hour"):
+        pick = name == n
+        b.loc[pick] = base[n].loc[pick]
+        values[pick] = candidates[n][pick]
     rows = m[hit]
-    flags = flag_rows(rows, "heat_supply_gj", ratio[hit], b.loc[hit, "expected"],
-                      score=b.loc[hit, "z"].abs(), evidence=b.loc[hit, "basis"].map(_BASIS))
-    return Computed(flags, {"seasonal_baselines": _baselines_table(m, "heat_per_mwh", ratio, b)})
+    flags = flag_rows(rows, "heat_supply_gj", values[hit], b.loc[hit, "expected"],
+                      score=b.loc[hit, "z"].abs(),
+                      evidence=name[hit].map(_HEAT_VIEWS) + " · "
+                      + b.loc[hit, "basis"].map(_BASIS),
+                      value_unit=name[hit].map(_HEAT_UNITS))
+    tables = [_baselines_table(m, n, candidates[n], base[n]) for n in candidates]
+    return Computed(flags, {"seasonal_baselines": pd.concat(tables, ignore_index=True)})
 
 
 @check(id="timeseries.change", family="timeseries", subject="monthly_value", severity="warning",

@@ -1,0 +1,1 @@
+"""Benchmarks and measurement scripts (also importable: ``benchmarks.realset``)."""
