@@ -398,6 +398,10 @@ class Checks(Table):
         description="Batch back-testing: this many or more of one unit's monthly reports "
                     "numbered in sequence (or reported within batch_report_days of each "
                     "other) look like one batch.")
+    batch_rate_factor: AtLeastOne = Field(
+        description="Back-to-back numbers also count when the lab's other reports advance so "
+                    "fast that the run's dates should span more than this many times the "
+                    "numbers they do.")
     batch_report_days: NonNegativeInt = Field(
         description="Batch back-testing: reports within this many days of each other look "
                     "like one batch.")

@@ -74,11 +74,13 @@ def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
        message_zh="连续 {observed:.0f} 个月的报告{evidence}",
        message_en="{observed:.0f} consecutive months' reports {evidence}",
        needs=("labs",), scope="population",
-       config_keys=("checks.batch_min_reports", "checks.batch_report_days"),
+       config_keys=("checks.batch_min_reports", "checks.batch_report_days",
+                    "checks.batch_rate_factor"),
        rationale="Labs number reports (and samples) as they issue them, one running number "
                  "for all their clients. One unit's monthly reports numbered back to back while "
-                 "the same lab issued other reports in between were numbered together after the "
-                 "fact; reports of several months issued within days of each other were tested "
+                 "the same lab's other reports say those numbers belong elsewhere in time (a "
+                 "report dated in between, or an earlier one with a higher number) were "
+                 "numbered together after the fact; reports of several months issued within days of each other were tested "
                  "together (the 辽宁东煤 case). Back-to-back numbers alone prove nothing: a lab "
                  "with one client numbers that way, so they count only when the lab's own other "
                  "reports contradict them.",
@@ -87,15 +89,15 @@ def batch_backtesting(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs.sort_values(["unit_id", "period"])
     c = cfg["checks"]
     frames = []
-    for id_col, label in (("report_id", "报告编号连号而同期该机构另有报告 / numbered in "
-                                        "sequence while the lab issued other reports between"),
-                          ("sample_id", "样品编号连号而同期该机构另有样品 / sample numbers in "
-                                        "sequence while the lab numbered other samples between")):
+    for id_col, label in (("report_id", "报告编号连号，与该机构编号顺序矛盾 / numbered in "
+                                        "sequence against the lab's own numbering"),
+                          ("sample_id", "样品编号连号，与该机构编号顺序矛盾 / sample numbers "
+                                        "in sequence against the lab's own numbering")):
         prefix, num = _running_number(lab[id_col])
         same = (lab["unit_id"] == lab["unit_id"].shift()) & (prefix == prefix.shift())
         step = same & ((num - num.shift()).abs() == 1)
         runs = _run_ids(step, c["batch_min_reports"])
-        contradicted = _contradicted_runs(lab, prefix, runs)
+        contradicted = _contradicted_runs(lab, prefix, num, runs, c["batch_rate_factor"])
         frames.append(_flag_runs(lab, runs.where(runs.isin(contradicted)), label))
     days = (lab["report_date"] - lab["report_date"].shift()).dt.days.abs()
     close = (lab["unit_id"] == lab["unit_id"].shift()) & (days <= c["batch_report_days"])
@@ -116,25 +118,42 @@ def _run_ids(link: pd.Series, min_len: int) -> pd.Series:
     return run_id.where(size >= min_len)
 
 
-def _contradicted_runs(lab: pd.DataFrame, prefix: pd.Series, runs: pd.Series) -> set:
-    """Runs of back-to-back numbers while the same numbering (lab and year prefix) issued
-    other reports dated inside the run's span: numbers that do not follow the dates."""
+def _contradicted_runs(lab: pd.DataFrame, prefix: pd.Series, num: pd.Series,
+                       runs: pd.Series, rate_factor: float) -> set:
+    """Runs of back-to-back numbers that the same numbering (lab and year prefix)
+    contradicts.  A lab numbers in the order it issues, so its other reports fix where the
+    run's numbers belong in time: contradicted by another report dated inside the run's span
+    (it would have taken a number between), one dated before the run with a higher number
+    or after it with a lower one, or by the lab's issuing rate — its other reports advance
+    so fast that the run's dates should span more than ``rate_factor`` times the numbers
+    they do (reports for clients outside the dataset take numbers too)."""
     out = set()
-    members = lab.assign(_prefix=prefix, _run=runs).dropna(subset=["_run"])
+    members = lab.assign(_prefix=prefix, _num=num, _run=runs).dropna(subset=["_run"])
     if members.empty:
         return out
-    dated = lab.assign(_prefix=prefix).dropna(subset=["_prefix", "report_date"])
-    by_prefix = {p: np.sort(g["report_date"].to_numpy()) for p, g in dated.groupby("_prefix")}
+    dated = lab.assign(_prefix=prefix, _num=num).dropna(subset=["_prefix", "_num",
+                                                                  "report_date"])
+    by_prefix = {p: (g["report_date"].to_numpy(), g["_num"].to_numpy(float), g.index)
+                 for p, g in dated.groupby("_prefix")}
     for run, g in members.groupby("_run"):
-        dates = by_prefix.get(g["_prefix"].iloc[0])
-        lo, hi = g["report_date"].min(), g["report_date"].max()
-        if dates is None or pd.isna(lo):
+        if g["_prefix"].iloc[0] not in by_prefix or g["report_date"].isna().any():
             continue
-        inside = (np.searchsorted(dates, hi.to_datetime64(), side="left")
-                  - np.searchsorted(dates, lo.to_datetime64(), side="right"))
-        own_inside = int(((g["report_date"] > lo) & (g["report_date"] < hi)).sum())
-        if inside > own_inside:
+        dates, nums, idx = by_prefix[g["_prefix"].iloc[0]]
+        other = ~np.isin(idx, g.index)
+        lo, hi = g["report_date"].min().to_datetime64(), g["report_date"].max().to_datetime64()
+        inside = (dates > lo) & (dates < hi)
+        before_higher = (dates < lo) & (nums > g["_num"].max())
+        after_lower = (dates > hi) & (nums < g["_num"].min())
+        if (other & (inside | before_higher | after_lower)).any():
             out.add(run)
+            continue
+        d, n = dates[other], nums[other]
+        span_days = (d.max() - d.min()) / np.timedelta64(1, "D") if len(d) >= 2 else 0.0
+        if span_days > 0:
+            per_day = (n.max() - n.min()) / span_days
+            run_days = (hi - lo) / np.timedelta64(1, "D")
+            if per_day * run_days > rate_factor * (g["_num"].max() - g["_num"].min()):
+                out.add(run)
     return out
 
 
