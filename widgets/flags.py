@@ -1,5 +1,10 @@
 """Flags panel: an enterprise's flags grouped by family and severity, each explained (zh/en)
-with observed against expected and ΔtCO2, and a jump to the records behind it."""
+with observed against expected and ΔtCO2, and a jump to the records behind it.
+
+Every check whose flags are shown is explained beside them, as in ``docs/checks.md``
+(:func:`workbench.checks_doc.check_explanation`): its rule, why it matters, its source
+and the thresholds it read with their values in the review's configuration; the check of
+the flag chosen in the jump list is explained above the groups."""
 
 from __future__ import annotations
 
@@ -10,7 +15,14 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.labels import label
-from workbench.checks.registry import FAMILIES, FAMILY_LABELS, REGISTRY
+from workbench import checks
+from workbench.checks.registry import FAMILIES, FAMILY_LABELS
+from workbench.checks_doc import (
+    EXPLANATION_COLUMNS,
+    NO_THRESHOLDS,
+    check_explanation,
+    checks_named,
+)
 from workbench.i18n import pick
 from workbench.review import ReviewData
 
@@ -22,9 +34,10 @@ def _num(value: float) -> str:
 def flag_rows_html(flags: pd.DataFrame, locale: str) -> str:
     """One escaped HTML table of flags: severity, check title, where, message, numbers."""
     msg = "message_zh" if locale == "zh-CN" else "message_en"
+    registry = checks.registry()
     rows = []
     for f in flags.itertuples():
-        spec = REGISTRY.get(f.check_id)
+        spec = registry.get(f.check_id)
         title = pick(spec.title_zh, spec.title_en, locale) if spec else f.check_id
         delta = "" if pd.isna(f.delta_co2_t) else f"{f.delta_co2_t:,.0f}"
         cells = [f.severity, title, f.unit_id, f.period, getattr(f, msg),
@@ -33,6 +46,34 @@ def flag_rows_html(flags: pd.DataFrame, locale: str) -> str:
     head = ("<tr><th>!</th><th>check</th><th>unit</th><th>period</th><th>message</th>"
             "<th>observed</th><th>expected</th><th>ΔtCO2</th></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def explanation_html(check_id: str, cfg: dict, locale: str, open_: bool = False) -> str:
+    """One check explained in ``locale`` as an escaped, collapsible HTML block (open when
+    ``open_``): title, severity and basis, then the rule, why it matters, the source with
+    its full references, and each threshold's config key, value in ``cfg`` and meaning."""
+    e = check_explanation(check_id, cfg, locale)
+    esc = html.escape
+
+    def head(key: str) -> str:
+        return esc(pick(*EXPLANATION_COLUMNS[key], locale))
+
+    refs = "".join(f"<li>{esc(r)}</li>" for r in e["references"])
+    if e["thresholds"]:
+        cols = "".join(f"<th>{esc(label(k, locale))}</th>" for k in
+                       ("threshold_key", "threshold_value", "threshold_meaning"))
+        body = "".join(f"<tr><td><code>{esc(t['key'])}</code></td><td>{esc(t['value'])}</td>"
+                       f"<td>{esc(t['description'])}</td></tr>" for t in e["thresholds"])
+        thresholds = f"<table><tr>{cols}</tr>{body}</table>"
+    else:
+        thresholds = esc(pick(*NO_THRESHOLDS, locale))
+    summary = " · ".join(esc(e[k]) for k in ("title", "severity", "basis"))
+    return (f'<details class="check-explained" data-check="{esc(e["id"])}"'
+            f'{" open" if open_ else ""}><summary>{summary}</summary><dl>'
+            f"<dt>{head('rule')}</dt><dd>{esc(e['rule'])}</dd>"
+            f"<dt>{head('rationale')}</dt><dd>{esc(e['rationale'])}</dd>"
+            f"<dt>{head('source')}</dt><dd>{esc(e['source'])}<ul>{refs}</ul></dd>"
+            f"<dt>{head('thresholds')}</dt><dd>{thresholds}</dd></dl></details>")
 
 
 class FlagsPanel:
@@ -44,11 +85,15 @@ class FlagsPanel:
         self._locale = locale
         self._flags = review.flags.iloc[:0]
         self._jump: list[Callable[[str, str, str], None]] = []
+        self._explained: dict[tuple[str, str, bool], str] = {}   # (check, locale, open) -> HTML
         self._w_groups = w.Accordion()
+        self._w_explain = w.HTML()
         self._w_pick = w.Dropdown(layout=w.Layout(width="70%"))
+        self._w_pick.observe(self._explain_picked, names="value")
         self._w_show = w.Button(icon="search")
         self._w_show.on_click(self._jump_clicked)
-        self.widget = w.VBox([w.HBox([self._w_pick, self._w_show]), self._w_groups])
+        self.widget = w.VBox([w.HBox([self._w_pick, self._w_show]), self._w_explain,
+                              self._w_groups])
         self.set_locale(locale)
 
     @property
@@ -70,17 +115,38 @@ class FlagsPanel:
         """Relabel for ``locale``."""
         self._locale = locale
         self._w_show.description = label("show", locale)
-        self._render()
+        self._render(keep_selection=True)
 
     def select(self, index: int) -> None:
         """Choose the ``index``-th flag in the jump list."""
         self._w_pick.value = index
 
-    def _render(self) -> None:
+    def explanation(self, check_id: str, open_: bool = False) -> str:
+        """The HTML explaining ``check_id`` in the panel's locale (computed once)."""
+        key = (check_id, self._locale, open_)
+        if key not in self._explained:
+            self._explained[key] = explanation_html(check_id, self._review.cfg, self._locale,
+                                                    open_)
+        return self._explained[key]
+
+    def _explain_picked(self, _change=None) -> None:
+        """Explain the check of the flag chosen in the jump list (nothing for a check the
+        registry does not know: results of other check code)."""
+        i = self._w_pick.value
+        picked = None if i is None or self._flags.empty else self._flags["check_id"].iloc[i]
+        known = picked in checks.registry()
+        self._w_explain.value = self.explanation(picked, open_=True) if known else ""
+
+    def _render(self, keep_selection: bool = False) -> None:
+        """Draw the flags; the jump list chooses the first (worst) flag, or keeps its choice
+        when ``keep_selection`` (the same flags relabelled)."""
         f = self._flags
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
+        chosen = self._w_pick.value if keep_selection and self._w_pick.value is not None else 0
         self._w_pick.options = [(f"{r.severity} · {r.unit_id} {r.period} · {getattr(r, msg)}"[:120],
                                  i) for i, r in enumerate(f.itertuples())]
+        self._w_pick.value = chosen if len(f) else None
+        self._explain_picked()                          # also when the value did not change
         family = f["check_id"].str.split(".").str[0]
         children, titles = [], []
         for fam in FAMILIES:
@@ -90,7 +156,8 @@ class FlagsPanel:
             counts = sub["severity"].value_counts()
             summary = " ".join(f"{k} {counts[k]}" for k in ("critical", "warning", "info")
                                if k in counts)
-            children.append(w.HTML(flag_rows_html(sub, self._locale)))
+            explained = "".join(self.explanation(c) for c in checks_named(sub["check_id"]))
+            children.append(w.HTML(flag_rows_html(sub, self._locale) + explained))
             titles.append(f"{pick(*FAMILY_LABELS[fam], self._locale)} ({summary})")
         if not children:
             children, titles = [w.HTML(label("no_flags", self._locale))], [label("flags",

@@ -19,6 +19,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "labs": ("检测报告", "Lab reports"), "revisions": ("修订记录", "Revisions"),
     "daily": ("日数据与月度值", "Daily vs monthly"), "risk": ("风险分", "Risk"),
     "no_flags": ("无预警", "No flags"), "show": ("查看记录", "Show records"),
+    "threshold_key": ("配置项", "Config key"), "threshold_value": ("当前取值", "Value in force"),
+    "threshold_meaning": ("含义", "Meaning"),
     "language": ("语言", "Language"), "no_revisions": ("无修订", "No revisions"),
     "scope_auto": ("自动（筛查规则）", "Auto (screening rule)"),
     "scope_province": ("类别×容量段×本省", "Category × capacity band × province"),

@@ -68,6 +68,7 @@ SHEETS = {
     "flags_by_check": ("按检查项", "Flags by check"), "comparison": ("同类对比", "Comparison"),
     "enterprises": ("核查企业", "Enterprises"), "returns": ("退回", "Returns"),
     "co2": ("排放量核对", "CO2 check"), "co2_all": ("全部机构排放核对", "CO2, all agencies"),
+    "checks_used": ("检查项说明", "Checks used"),
 }
 #: Virtual time a case report's figures get to draw before it is printed to PDF (ms).
 PDF_DRAW_MS = 5_000
@@ -171,9 +172,11 @@ def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
 
 def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | Path | None,
                    out: Path, locale: str = "zh-CN") -> Path:
-    """The case's tables as an XLSX workbook (no notebook is run): a summary sheet, then one
-    sheet per table named in Chinese and English, headers and codes in ``locale``.  Text is
-    written as text, never as a formula (database text is untrusted)."""
+    """The case's tables as an XLSX workbook (no notebook is run): a summary sheet, one
+    sheet per table named in Chinese and English, headers and codes in ``locale``, and the
+    checks the tables name explained (:func:`workbench.investigate.checks_frame`: rule,
+    source, thresholds in force).  Text is written as text, never as a formula (database
+    text is untrusted)."""
     from dataclasses import fields
 
     import pandas as pd
@@ -184,7 +187,8 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
 
     build = {"enterprise": inv.enterprise_case, "lab": inv.lab_case,
              "verifier": inv.verifier_case}[kind]
-    case = build(ReviewData.open(dataset, results), None if case_id == "auto" else case_id)
+    review = ReviewData.open(dataset, results)
+    case = build(review, None if case_id == "auto" else case_id)
     summary = pd.DataFrame({"field": list(case.summary), "value": list(case.summary.values())})
     summary["field"] = [inv.label_of(k, locale) for k in summary["field"]]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -201,4 +205,7 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
                 zh, en = SHEETS[f.name]
                 inv.display_frame(table, locale).to_excel(xw, sheet_name=f"{zh} {en}"[:31],
                                                           index=False)
+        zh, en = SHEETS["checks_used"]
+        inv.checks_frame(case, review.cfg, locale).to_excel(xw, sheet_name=f"{zh} {en}",
+                                                            index=False)
     return out

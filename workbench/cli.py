@@ -164,6 +164,7 @@ def info(dataset: Path, as_json: bool, locale: str | None) -> None:
 def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
            spot_check_seed: int | None, as_json: bool) -> None:
     """运行全部检查，输出预警、风险排名 / Run every check; write flags, risk and a manifest."""
+    from workbench.check_health import for_tuning
     from workbench.screen import screen as run_screen
 
     def progress(what: str, done: int, total: int) -> None:
@@ -173,8 +174,12 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
 
     manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler, progress=progress,
                           spot_check_seed=spot_check_seed)
+    health, note = _check_health(out, manifest)
+    tuning = for_tuning(health)
     if as_json:
-        click.echo(json.dumps({k: v for k, v in manifest.items() if k != "checks"},
+        click.echo(json.dumps({**{k: v for k, v in manifest.items() if k != "checks"},
+                               "check_health": json.loads(health.to_json(orient="records")),
+                               "for_tuning": tuning, "findings_note": note},
                               ensure_ascii=False))
         return
     click.echo("", err=True)
@@ -188,6 +193,22 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
     if manifest["skipped"]:
         click.echo("跳过（缺少输入）/ skipped for missing inputs: "
                    + ", ".join(manifest["skipped"]))
+    if tuning:
+        click.echo("需调整阈值（复核撤销比例高）/ checks reviewers overrule, for tuning: "
+                   + ", ".join(tuning))
+
+
+def _check_health(out: Path, manifest: dict):
+    """Check health of a screening run, with the dismissals of the configured findings store."""
+    import pandas as pd
+
+    from workbench.check_health import check_health, read_findings
+    from workbench.config import load_config
+
+    cfg = load_config()
+    findings, note = read_findings(cfg)
+    flags = pd.read_parquet(out / "flags.parquet")
+    return check_health(flags, manifest["checks"], manifest["unit_months"], findings, cfg), note
 
 
 def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:

@@ -445,6 +445,9 @@ class Checks(Table):
     seasonal_own_spread_min_months: Count = Field(
         description="A unit's own spread widens its seasonal band only once it has this many "
                     "months of the series.")
+    seasonal_regime_factor: AtLeastOne = Field(
+        description="Without other years, a unit-month is compared with the unit's months "
+                    "whose peers' seasonal profile is within this factor of its own.")
     seasonal_min_log_scale: Positive = Field(
         description="Floor of the learned log-ratio scale of seasonal baselines (0.02 ≈ 2 %).")
     peer_min_size: CountOfTwo = Field(
@@ -526,6 +529,16 @@ class Risk(Table):
                     "draw can be reproduced and audited.")
 
 
+class CheckHealth(Table):
+    """``[check_health]``: when reviewers' dismissals mark a check for tuning."""
+
+    max_dismissal_share: Share = Field(
+        description="A check whose decided findings were dismissed more often than this "
+                    "share is listed for tuning (a dismissal is a labelled false alarm).")
+    min_reviewed: Count = Field(
+        description="... once at least this many findings citing it were decided.")
+
+
 class Dashboard(Table):
     """``[dashboard]``: the supervisor dashboard (``workbench dashboard``: Voila serving
     notebooks/supervisor_dashboard.ipynb read-only)."""
@@ -568,6 +581,7 @@ class WorkbenchConfig(Table):
     checks: Checks = Field(description="Thresholds and bands of the screening checks.")
     materiality: Materiality = Field(description="Materiality levels (EU AVR art. 23).")
     risk: Risk = Field(description="Risk score weights and the on-site spot-check sample.")
+    check_health: CheckHealth = Field(description="Check health: dismissals and tuning.")
     dashboard: Dashboard = Field(description="The supervisor dashboard (Voila).")
     findings: Findings = Field(description="The findings store.")
 

@@ -6,7 +6,10 @@
 * precision of critical flags at enterprise-period level: the share of
   enterprise-periods with a critical flag that hold an injected problem;
 * the share of clean enterprises (no injected problem) with any critical flag;
-* how many injected enterprises rank in the top N of the risk list (N = their number).
+* how many injected enterprises rank in the top N of the risk list (N = their number);
+* per check, how often it flags clean data: flags per 1,000 clean unit-months (flags
+  about a month or a lab report of a unit-month with no injected problem) or per 1,000
+  clean unit-years (flags about a unit's year), critical and all.
 """
 
 from __future__ import annotations
@@ -14,11 +17,55 @@ from __future__ import annotations
 import pandas as pd
 
 
+def clean_rates(flags: pd.DataFrame, truth: pd.DataFrame, unit_months: pd.DataFrame
+                ) -> dict[str, dict]:
+    """Per check: flags on clean unit-months (or unit-years) per 1,000 of them.
+
+    ``unit_months`` lists every (unit_id, period) the dataset holds.  A unit-month is clean
+    when no truth row names it, nor its enterprise for that month (enterprise-level rows).
+    """
+    um = unit_months[["unit_id", "period"]].drop_duplicates().merge(
+        unit_months[["unit_id", "enterprise_id"]].drop_duplicates(), on="unit_id")
+    t_unit = set(zip(truth["unit_id"], truth["period"], strict=True))
+    t_ent = set(zip(truth.loc[truth["unit_id"] == "", "enterprise_id"],
+                    truth.loc[truth["unit_id"] == "", "period"], strict=True))
+    dirty_month = [(u, p) in t_unit or (e, p) in t_ent
+                   for u, p, e in zip(um["unit_id"], um["period"], um["enterprise_id"],
+                                      strict=True)]
+    clean = um[~pd.Series(dirty_month, index=um.index)]
+    clean_months = set(zip(clean["unit_id"], clean["period"], strict=True))
+    dirty_years = {(u, p[:4]) for u, p in zip(um["unit_id"], um["period"], strict=True)
+                   if (u, p) not in clean_months}
+    years = {(u, p[:4]) for u, p in zip(um["unit_id"], um["period"], strict=True)}
+    clean_years = years - dirty_years
+    out = {}
+    named = flags[flags["unit_id"] != ""]
+    for check_id, f in named.groupby("check_id"):
+        monthly = f["period"] != ""
+        if monthly.any():
+            keys = list(zip(f.loc[monthly, "unit_id"], f.loc[monthly, "period"], strict=True))
+            base, per, n_base = clean_months, "unit-month", len(clean_months)
+        else:
+            keys = list(zip(f["unit_id"], f["year"].astype("string"), strict=True))
+            base, per, n_base = clean_years, "unit-year", len(clean_years)
+        on_clean = pd.Series([k in base for k in keys], index=f.index[monthly] if
+                             monthly.any() else f.index)
+        sub = f.loc[on_clean.index[on_clean]]
+        subjects = sub.drop_duplicates(["unit_id", "period", "year", "report_id"])
+        crit = subjects[subjects["severity"] == "critical"]
+        out[check_id] = {"per": per, "clean": n_base,
+                         "flags_per_1000": round(1000 * len(subjects) / max(n_base, 1), 2),
+                         "critical_per_1000": round(1000 * len(crit) / max(n_base, 1), 2)}
+    return out
+
+
 def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
-             enterprises: pd.Series) -> dict:
-    """All figures as a JSON-ready dict (see the module docstring)."""
+             enterprises: pd.Series, unit_months: pd.DataFrame | None = None) -> dict:
+    """All figures as a JSON-ready dict (see the module docstring); the per-check clean
+    rates need ``unit_months`` (unit_id, enterprise_id, period of every monthly row)."""
     truth = truth.fillna("").astype(str)
     # truth.csv names annual problems by their year in ``period``; flags keep years apart
+    original = flags
     flags = flags.assign(period=flags["period"].where(
         flags["period"] != "", flags["year"].astype("string").fillna("")))
     serious = flags[flags["severity"].isin(["critical", "warning"])]
@@ -49,6 +96,10 @@ def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
         "clean_with_critical_share": round(len(clean_crit) / len(clean), 3) if clean else 0.0,
         "injected_enterprises": len(injected),
         "injected_in_top_n": len(top & injected),
+        "injected_in_top_n_share": round(len(top & injected) / len(injected), 3)
+        if injected else 1.0,
+        "clean_rates": clean_rates(original, truth, unit_months) if unit_months is not None
+        else {},
     }
 
 
@@ -64,6 +115,13 @@ def to_markdown(result: dict) -> str:
         f"- clean enterprises with a critical flag: {result['clean_with_critical']} of "
         f"{result['clean_enterprises']} ({result['clean_with_critical_share']:.1%})",
         f"- injected enterprises in the top {result['injected_enterprises']} of the risk list: "
-        f"{result['injected_in_top_n']}",
+        f"{result['injected_in_top_n']} ({result['injected_in_top_n_share']:.0%})",
     ]
+    if result.get("clean_rates"):
+        lines += ["", "Flags on clean data, per check (per 1,000 clean unit-months, or "
+                      "unit-years for checks about a unit's year):", "",
+                  "| check | per | all flags | critical |", "|---|---|---|---|"]
+        rates = sorted(result["clean_rates"].items(), key=lambda kv: -kv[1]["flags_per_1000"])
+        lines += [f"| `{c}` | {r['per']} | {r['flags_per_1000']:.1f} | "
+                  f"{r['critical_per_1000']:.1f} |" for c, r in rates]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench import checks, schema
-from workbench.checks.registry import FAMILY_LABELS, REGISTRY
+from workbench.checks.registry import FAMILY_LABELS
 from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
 from workbench.findings.codes import STATUSES as STATUS_LABELS
 from workbench.i18n import column_label, parameter_label, pick
@@ -95,8 +95,7 @@ def label_of(name: str, locale: str) -> str:
 
 def check_title(check_id: str, locale: str) -> str:
     """The check's title in ``locale`` (the ID itself for an unknown check)."""
-    checks.load_all()
-    spec = REGISTRY.get(check_id)
+    spec = checks.registry().get(check_id)
     return pick(spec.title_zh, spec.title_en, locale) if spec else check_id
 
 

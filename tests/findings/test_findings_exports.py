@@ -50,8 +50,8 @@ def test_xlsx_has_bilingual_headers_codes_history_and_about(filled, tmp_path):
     items, context = gather(filled)
     path = export(items, tmp_path / "findings.xlsx", "xlsx", context=context)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["问题 Findings", "审计历史 History", "说明 About"]
-    sheet, history, about = book.worksheets
+    assert book.sheetnames == ["问题 Findings", "审计历史 History", "检查项 Checks", "说明 About"]
+    sheet, history, _checks, about = book.worksheets
 
     rows = _grid(sheet)
     assert rows[0] == [zh for zh, _ in FINDING_COLUMNS.values()]
@@ -109,9 +109,9 @@ def test_filters_select_findings_and_their_history_and_a_broken_chain_shows(
     assert [e["seq"] for e in context.history] == [1]
     book = openpyxl.load_workbook(export(items, tmp_path / "f.xlsx", "xlsx", context=context,
                                          locale="en"))
-    assert book.sheetnames == ["Findings 问题", "History 审计历史", "About 说明"]
+    assert book.sheetnames == ["Findings 问题", "History 审计历史", "Checks 检查项", "About 说明"]
     assert book.worksheets[1].max_row == 2 + 1
-    facts = {row[0]: row[2] for row in _grid(book.worksheets[2]) if row[0]}
+    facts = {row[0]: row[2] for row in _grid(book.worksheets[3]) if row[0]}
     assert facts["Filters"] == (f"Enterprise ID / 统一社会信用代码 = {kept.enterprise_id}; "
                                 "Status / 状态 = open")
     assert facts["Audit log verification"].startswith("broken at entry 2: entry 2 was edited")

@@ -4,8 +4,10 @@ Nothing about the calendar is assumed.  A unit-month is compared with its
 **seasonal baseline** (:func:`seasonal_baseline`):
 
 * the same calendar month of the unit's other years, where it has them;
-* otherwise the unit's own level times the seasonal profile of its peers: units
-  of the same province and seasonal class (a series whose 90th percentile is at
+* otherwise the unit's own level in the months of the same season — months
+  whose peer profile is within ``checks.seasonal_regime_factor`` of this one's —
+  rescaled by that profile; the profile comes from units of the same province and
+  seasonal class (a series whose 90th percentile is at
   least ``checks.seasonal_amplitude_min`` times its median, such as district
   heating, is "seasonal"; steady industrial steam is not), pooled over years.
   Heating seasons differ by province (Northeast from mid-October, Beijing from
@@ -94,10 +96,14 @@ def series(m: pd.DataFrame, cfg: dict) -> dict[str, pd.Series]:
     }
 
 
-def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict) -> pd.DataFrame:
+def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict,
+                      reference: str = "median") -> pd.DataFrame:
     """Each unit-month's expected value, log deviation, learned scale and robust z.
 
-    See the module docstring.  Returns a frame on ``values``' index with ``expected``,
+    See the module docstring.  ``reference`` says how the unit's other months of the same
+    season set the expectation: their ``median`` (a two-sided check), or their ``max``
+    (a one-sided drop: any month untouched in the season then sets the bar, even when
+    most of the season was altered).  Returns a frame on ``values``' index with ``expected``,
     ``log_ratio``, ``scale``, ``z``, ``peer_group``, ``basis`` (``own_years`` or
     ``peers``) and ``n`` (the unit's judged months).
     """
@@ -120,7 +126,10 @@ def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict) -> pd.DataF
     same_month = v.groupby([unit, month])
     total, count = same_month.transform("sum"), same_month.transform("count")
     own = ((total - v) / (count - 1)).where(count >= 2)
-    expected = own.where(own > 0, level * profile)
+    if reference == "max":
+        own = _others_max(v, [unit, month]).where(count >= 2)
+    regime = _same_regime(v, profile, unit, c["seasonal_regime_factor"], reference)
+    expected = own.where(own > 0, regime.where(regime > 0, level * profile))
     e = np.log(v / expected)
     # the spread of such deviations, learned per peer group and month where enough units
     # share it, else per month over all units: a few units cannot set their own yardstick
@@ -137,9 +146,40 @@ def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict) -> pd.DataF
                        c["seasonal_min_log_scale"])
     return pd.DataFrame({
         "expected": expected, "log_ratio": e, "scale": scale, "z": e / scale,
-        "peer_group": group, "basis": np.where(own.where(own > 0).notna(), "own_years", "peers"),
+        "peer_group": group,
+        "basis": np.select([own.where(own > 0).notna(), regime.where(regime > 0).notna()],
+                           ["own_years", "same_season"], default="peers"),
         "n": by_unit.transform("count"), "own_spread": own_spread,
     }, index=values.index)
+
+
+def _others_max(v: pd.Series, keys: list[pd.Series]) -> pd.Series:
+    """Largest value of each group other than the row's own (NaN when it has no other)."""
+    g = v.groupby(keys)
+    first = g.transform("max")
+    ranked = v.groupby(keys).rank(method="first", ascending=False)
+    second = v.where(ranked == 2).groupby(keys).transform("max")
+    return first.where(ranked != 1, second)
+
+
+def _same_regime(v: pd.Series, profile: pd.Series, unit: pd.Series, factor: float,
+                 reference: str = "median") -> pd.Series:
+    """The unit's own level in months of the same season, as its peers' profile tells them.
+
+    For each unit-month: the median (or max), over the unit's *other* months whose peer profile is
+    within ``factor`` of this month's, of their value rescaled by the profile ratio.  Which
+    months are "the same season" is learned (a province whose heating starts mid-October
+    has October among its winter months), and the altered month itself never sets it.
+    """
+    d = pd.DataFrame({"unit": unit.to_numpy(), "i": np.arange(len(v)), "v": v.to_numpy(float),
+                      "p": profile.to_numpy(float)}).dropna(subset=["v", "p"])
+    d = d[d["p"] > 0]
+    j = d.merge(d, on="unit", suffixes=("", "_o"))
+    j = j[(j["i"] != j["i_o"]) & (np.abs(np.log(j["p_o"] / j["p"])) <= np.log(factor))]
+    level = (j["v_o"] * j["p"] / j["p_o"]).groupby(j["i"]).agg(reference)
+    out = np.full(len(v), np.nan)
+    out[level.index.to_numpy()] = level.to_numpy()
+    return pd.Series(out, index=v.index)
 
 
 def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFrame
@@ -163,6 +203,7 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
        config_keys=("checks.robust_z_warning", "checks.stat_min_months",
                     "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
                     "checks.seasonal_min_log_scale", "checks.seasonal_own_spread_min_months",
+                    "checks.seasonal_regime_factor",
                     "checks.stat_min_operating_share",
                     "checks.stat_min_capacity_share"),
        rationale="A unit burns much the same coal in much the same way as in the same month of "
@@ -196,6 +237,8 @@ _HEAT_VIEWS = {"heat_per_mwh": "单位发电量供热 / heat per MWh generated",
                "heat_supply_gj": "供热量 / heat supplied"}
 _HEAT_UNITS = {"heat_per_mwh": "GJ/MWh", "heat_per_hour": "GJ/h", "heat_supply_gj": "GJ"}
 _BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same month of other years",
+          "same_season": "对比本机组同季其他月份 / vs the unit's other months of the same "
+                         "season",
           "peers": "对比本机组水平×同省同类季节规律 / vs the unit's level × its peers' "
                    "seasonal profile"}
 
@@ -229,7 +272,8 @@ def heat_drop(x: Inputs, cfg: dict) -> Computed:
     candidates = {"heat_per_mwh": series(m, cfg)["heat_per_mwh"],
                   "heat_per_hour": (m["heat_supply_gj"] / hours).where(chp),
                   "heat_supply_gj": m["heat_supply_gj"].where(chp)}
-    base = {name: seasonal_baseline(v, m, cfg) for name, v in candidates.items()}
+    base = {name: seasonal_baseline(v, m, cfg, reference="max")
+            for name, v in candidates.items()}
     # heat left out lowers every view of it alike; a change of generation or hours moves
     # only one.  A month is a drop when a view falls below its baseline by the share and the
     # learned scale; it is judged on the view that falls furthest.

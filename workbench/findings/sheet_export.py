@@ -4,9 +4,11 @@ Exports serve two readers.  CSV and JSON are for programs: field names and codes
 only.  XLSX, HTML and PDF are for people of either language: every header and
 code is labelled in Chinese and English (the chosen locale first) while the
 XLSX keeps the codes in their own columns, so it still imports
-(:mod:`.sheet_import`).  The XLSX adds the audit history of the exported findings
-and an about sheet (when, from which database, which filters, whether the audit
-chain verified); HTML is one self-contained printable page, PDF that page printed
+(:mod:`.sheet_import`).  The XLSX adds the audit history of the exported findings, the
+checks their evidence flags name, explained (rule, why it matters, source, thresholds in
+force: :func:`workbench.checks_doc.check_explanation`), and an about sheet (when, from
+which database, which filters, whether the audit chain verified); HTML is one
+self-contained printable page ending with the same checks, PDF that page printed
 (``workbench.exports``).  Text from the database is untrusted: HTML escapes all of
 it and XLSX writes it as text only, never as formulas.
 """
@@ -27,6 +29,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from workbench import __version__
+from workbench.checks_doc import EXPLANATION_COLUMNS, checks_used_html, explanation_rows
+from workbench.config import load_config
 from workbench.exports import (
     PAGE_CSS,
     bilingual,
@@ -66,13 +70,16 @@ from workbench.schema import PARAMETERS
 class ExportContext:
     """Where exported findings come from: their audit history (entries as returned by
     ``FindingsStore.history``), the database (password hidden), the filters used, the audit
-    chain verdict and the time of the export.  The default is an export without a store."""
+    chain verdict, the time of the export, and the configuration whose thresholds the
+    checks used are shown with (None: the configuration in force, ``load_config()``).  The
+    default is an export without a store."""
 
     history: tuple[dict[str, Any], ...] = ()
     database: str = ""
     filters: Mapping[str, str] = field(default_factory=dict)
     verdict: Verdict | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    config: Mapping[str, Any] | None = None
 
 
 def gather(store: FindingsStore, enterprise_id: str | None = None, status: str | None = None
@@ -85,7 +92,8 @@ def gather(store: FindingsStore, enterprise_id: str | None = None, status: str |
     ids = {f.id for f in items}
     history = tuple(e for e in store.history() if e["finding_id"] in ids)
     return items, ExportContext(history=history, filters=filters, verdict=store.verify(),
-                                database=_database_label(store.engine.url))
+                                database=_database_label(store.engine.url),
+                                config=store.config)
 
 
 def _database_label(url: sa.URL) -> str:
@@ -175,6 +183,16 @@ def _history_record(entry: Mapping[str, Any], locale: str) -> dict[str, Any]:
                       "hash": entry["hash"]}, {"action": AUDIT_ACTIONS}, locale)
 
 
+def _checks_named(items: Iterable[Finding]) -> list[str]:
+    """The checks the findings' evidence flags name (repeats included)."""
+    return [flag.check_id for f in items for flag in f.flags]
+
+
+def _config(ctx: ExportContext) -> Mapping[str, Any]:
+    """The configuration the checks used are explained with."""
+    return ctx.config if ctx.config is not None else load_config()
+
+
 def _verdict_text(verdict: Verdict | None, locale: str) -> str:
     if verdict is None:
         return bilingual("未核验", "not verified", locale)
@@ -200,10 +218,12 @@ def _about(count: int, ctx: ExportContext, locale: str) -> list[tuple[Label, str
 
 # -- XLSX --------------------------------------------------------------------------------------
 #: Columns shown wrapped, with their maximum width (characters); others are capped at 40.
-WRAPPED = {"title": 36, "description": 60, "status_reason": 36, "flags": 48, "changes": 64}
+WRAPPED = {"title": 36, "description": 60, "status_reason": 36, "flags": 48, "changes": 64,
+           "rule": 40, "rationale": 60, "source": 60, "thresholds": 64}
 NUMBER_FORMATS = {"materiality_t": "#,##0.0"}
 FINDINGS_SHEET: Label = ("问题", "Findings")
 HISTORY_SHEET: Label = ("审计历史", "History")
+CHECKS_SHEET: Label = ("检查项", "Checks")
 ABOUT_SHEET: Label = ("说明", "About")
 
 
@@ -260,7 +280,8 @@ def _write_about(book: Any, name: str, count: int, ctx: ExportContext, locale: s
     for c, pair in enumerate([("工作表", "Sheet"), ("字段", "Field"), ("中文", "Chinese"),
                               ("英文", "English")]):
         ws.write_string(r, c, bilingual(*pair, locale), bold)
-    for sheet, columns in ((FINDINGS_SHEET, FINDING_COLUMNS), (HISTORY_SHEET, HISTORY_COLUMNS)):
+    for sheet, columns in ((FINDINGS_SHEET, FINDING_COLUMNS), (HISTORY_SHEET, HISTORY_COLUMNS),
+                           (CHECKS_SHEET, EXPLANATION_COLUMNS)):
         for key, (zh, en) in columns.items():
             r += 1
             for c, text in enumerate((bilingual(*sheet, locale), key, zh, en)):
@@ -271,7 +292,8 @@ def _write_about(book: Any, name: str, count: int, ctx: ExportContext, locale: s
 
 
 def _write_xlsx(items: list[Finding], path: Path, ctx: ExportContext, locale: str) -> None:
-    """Findings (first, so the file imports again), their audit history, the about sheet."""
+    """Findings (first, so the file imports again), their audit history, the checks their
+    flags name, the about sheet."""
     import xlsxwriter
     import xlsxwriter.exceptions
 
@@ -283,6 +305,8 @@ def _write_xlsx(items: list[Finding], path: Path, ctx: ExportContext, locale: st
                          [_labelled(rec, CODED, locale) for rec in _records(items)], locale)
             _write_table(book, bilingual(*HISTORY_SHEET, locale, " "), HISTORY_COLUMNS,
                          [_history_record(e, locale) for e in ctx.history], locale)
+            _write_table(book, bilingual(*CHECKS_SHEET, locale, " "), EXPLANATION_COLUMNS,
+                         explanation_rows(_checks_named(items), _config(ctx), locale), locale)
             _write_about(book, bilingual(*ABOUT_SHEET, locale, " "), len(items), ctx, locale)
     except xlsxwriter.exceptions.FileCreateError as exc:  # the file is written on close
         raise OSError(str(exc)) from exc
@@ -308,6 +332,7 @@ SUMMARY_COLUMNS = ("title", "enterprise_id", "periods", "severity", "status", "m
 #: Columns of the history table in a finding's HTML section.
 HISTORY_SHOWN = ("seq", "at", "actor", "action_label", "version", "changes")
 HISTORY_TITLE: Label = ("审计历史", "Audit history")
+CHECKS_TITLE: Label = ("检查项说明", "Checks used")
 
 
 def _display(f: Finding, key: str, locale: str) -> str:
@@ -368,6 +393,10 @@ def render_html(items: list[Finding], context: ExportContext | None = None,
                                  for n, f in enumerate(items, 1)], locale, "summary"))
     parts += [_html_finding(n, f, by_finding.get(f.id, []), locale)
               for n, f in enumerate(items, 1)]
+    used = _checks_named(items)
+    if used:
+        parts += [f'<section class="checks"><h2>{html_label(*CHECKS_TITLE, locale)}</h2>',
+                  checks_used_html(used, _config(ctx), locale), "</section>"]
     return html_page(bilingual(*REPORT_TITLE, locale), "\n".join(parts), locale, FINDINGS_CSS)
 
 

@@ -154,10 +154,8 @@ def registered_checks() -> frozenset[str]:
     """IDs of every check in the registry (``workbench.checks``): the only checks a
     finding's evidence flag can name."""
     from workbench import checks
-    from workbench.checks.registry import REGISTRY
 
-    checks.load_all()
-    return frozenset(REGISTRY)
+    return frozenset(checks.registry())
 
 
 def _flag(where: str, item: Mapping[str, Any], enterprise_id: str | None,

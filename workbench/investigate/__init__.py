@@ -15,7 +15,8 @@ verifier with the largest share of enterprises with a critical flag
 :class:`UnknownCaseError`, which names close known IDs.
 
 Modules: :mod:`.case` (ID resolution, the case base, flag counting, heading and summary),
-:mod:`.enterprise`, :mod:`.lab`, :mod:`.verifier` (one case kind each), :mod:`.figures`.
+:mod:`.enterprise`, :mod:`.lab`, :mod:`.verifier` (one case kind each), :mod:`.figures`,
+:mod:`.checks_used` (the checks a case rests on, explained: rule, source, thresholds).
 Frames are shown as escaped HTML tables with zh/en headers by :mod:`workbench.tables`,
 re-exported here so that a notebook needs one import.
 """
@@ -36,6 +37,7 @@ from workbench.investigate.case import (
     resolve_id,
     summary_html,
 )
+from workbench.investigate.checks_used import case_checks, checks_frame, checks_html
 from workbench.investigate.enterprise import (
     EnterpriseCase,
     enterprise_case,
@@ -62,7 +64,8 @@ from workbench.tables import check_title, display_frame, label_of, table_html
 
 __all__ = [
     "AUTO_IDS", "DATE_CHECKS", "KIND_LABELS", "REUSE_CHECKS", "Case", "EnterpriseCase", "LabCase",
-    "UnknownCaseError", "VerifierCase", "case_metadata", "case_title", "check_title",
+    "UnknownCaseError", "VerifierCase", "case_checks", "case_metadata", "case_title",
+    "check_title", "checks_frame", "checks_html",
     "co2_difference_figure", "critical_enterprises", "display_frame", "enterprise_case",
     "flag_counts", "heading_html", "key_series", "known_ids", "label_of", "lab_case",
     "lab_comparison", "lab_month_figure", "report_flags", "report_lag_figure",

@@ -1,5 +1,5 @@
-"""One verification agency's case: its enterprises, their risk and returns, verified vs
-filed CO2, and its standing among all agencies.
+"""One verification agency's case: its enterprises, their risk, flags and returns, verified
+vs filed CO2, and its standing among all agencies.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 from workbench import kpi
 from workbench.investigate.case import (
     Case,
+    by_check,
     critical_enterprises,
     flag_counts,
     known_ids,
@@ -25,6 +26,7 @@ class VerifierCase(Case):
 
     enterprises: pd.DataFrame
     flag_counts: pd.DataFrame
+    flags_by_check: pd.DataFrame
     returns: pd.DataFrame
     co2: pd.DataFrame
     co2_all: pd.DataFrame
@@ -66,6 +68,7 @@ def verifier_case(review: ReviewData, verifier: str | None) -> VerifierCase:
                         "n_critical", "n_warning", "materiality_level"]].assign(
         returns=mine["enterprise_id"].map(returns.groupby("enterprise_id").size())
         .fillna(0).astype(int))
+    flags = review.flags[review.flags["enterprise_id"].isin(ids)]
     card = comparison.set_index("verifier_name").loc[name]
     critical = critical_enterprises(review.flags)
     verified = review.enterprises.dropna(subset=["verifier_name"])["enterprise_id"]
@@ -77,7 +80,7 @@ def verifier_case(review: ReviewData, verifier: str | None) -> VerifierCase:
                "verified_minus_reported_t": float(co2["verified_minus_reported_t"].sum())}
     return VerifierCase(
         kind="verifier", case_id=name, name=name, summary=summary, enterprises=enterprises,
-        flag_counts=flag_counts(review.flags[review.flags["enterprise_id"].isin(ids)]),
+        flag_counts=flag_counts(flags), flags_by_check=by_check(flags),
         returns=returns[["enterprise_id", "enterprise_name", "period", "event_at", "level_code",
                          "actor", "note"]].sort_values(["enterprise_id", "period"])
         .reset_index(drop=True),

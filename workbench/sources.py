@@ -1,0 +1,307 @@
+"""The bibliography of the screening checks: citations a reader can open.
+
+A check's ``source`` (:class:`workbench.checks.registry.Check`) names where its rule comes
+from.  Many name the project's research notes ("domain notes §7 check 4", "practices notes
+A.1"), which live outside the repository; :func:`cite` replaces each such reference by the
+primary sources that section of the notes names (:data:`NOTES_SECTIONS`), so what a reader
+sees is a notice, a standard, a regulation or a book.  :func:`references` lists the
+bibliography entries (:data:`BIBLIOGRAPHY`) a source cites, for the full citations.
+
+Chinese government documents are cited by issuer, title and document number (文号), the
+way they are found on the issuer's site; a URL is given where a stable address is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """One bibliography entry: ``label`` is how a citation names it (it matches its own
+    ``pattern``), ``citation`` the full reference, ``url`` where to open it (may be empty),
+    ``pattern`` a regular expression recognising a mention of it in a check's source."""
+
+    label: str
+    citation: str
+    url: str
+    pattern: str
+
+    def full(self) -> str:
+        """The full citation, with its URL when it has one."""
+        return f"{self.citation} {self.url}" if self.url else self.citation
+
+
+_MEE_SITE = "Published on www.mee.gov.cn."
+
+#: Every source a check cites, by short key.
+BIBLIOGRAPHY: dict[str, Source] = {
+    "power_guideline": Source(
+        "发电设施核算指南",
+        "生态环境部 (MEE): 《企业温室气体排放核算方法与报告指南 发电设施》 (环办气候〔2021〕9号), "
+        "for 2021 data and January–March 2022, and its 2022 revision "
+        "《…发电设施（2022年修订版）》, issued with 环办气候函〔2022〕111号 and in force "
+        "from April 2022: "
+        "E = FC × NCV × CC × OF × 44/12, CC = C_ar / NCV_ar, the definitions of electricity "
+        f"supplied and of the load factor. {_MEE_SITE}",
+        "", r"发电设施核算指南|核算方法与报告指南 发电设施"),
+    "mee_notice_111": Source(
+        "环办气候函〔2022〕111号",
+        "生态环境部办公厅: 《关于做好2022年企业温室气体排放报告管理相关重点工作的通知》 "
+        "(环办气候函〔2022〕111号), March 2022: monthly evidence deposit (月度存证) from April "
+        "2022 within 40 days after month end; lab reports from CMA- or CNAS-accredited labs "
+        "giving carbon, NCV, hydrogen, total sulphur and moisture of one sample, within 40 days; "
+        f"grid emission factor 0.5810 tCO2/MWh. {_MEE_SITE}",
+        "", r"环办气候函〔2022〕111号"),
+    "mee_notice_2022_06": Source(
+        "MEE notice of 8 June 2022",
+        "生态环境部办公厅: 《关于调整2022年企业温室气体排放报告管理相关重点工作任务的通知》, "
+        "June 2022: default carbon content of coal 0.03085 tC/GJ (formerly 0.03356) for 2021 and "
+        "2022 data; summarised by ChemLinked and by China Climate Cooperation "
+        "(https://climatecooperation.cn/climate/mee-postpones-deadline-for-reporting-2021-"
+        "emissions-data-to-september/).",
+        "https://chemical.chemlinked.com/expert-article/china-revises-requirements-on-"
+        "greenhouse-gas-emission-reporting",
+        r"MEE notice of 8 June 2022|关于调整2022年企业温室气体排放报告管理"),
+    "mee_cases_2022": Source(
+        "MEE typical cases of 14 March 2022",
+        "生态环境部: typical cases of falsified carbon-emission report data (典型问题案例), 14 "
+        "March 2022 (中碳能投, 中创碳投, 青岛希诺, 辽宁东煤: altered sample, test and report dates "
+        "and report numbers, batch testing presented as monthly, invented total moisture, "
+        f"hidden coal use, heat supplied and purchased electricity). {_MEE_SITE}",
+        "", r"MEE typical cases|典型问题案例"),
+    "mee_qa_2023": Source(
+        "MEE Q&A of 31 Oct 2023",
+        "生态环境部: answers to the press of 31 October 2023 on carbon-market data quality: the "
+        "national–provincial–city three-level review (国家—省—市三级联审) and 以日保月、以月保年 "
+        f"(daily data secure the month, monthly data secure the year). {_MEE_SITE}",
+        "", r"Q&A of 31 Oct 2023"),
+    "data_problems_2022": Source(
+        "2022 list of systemic data problems",
+        "碳排放交易网 (tanpaifang.com), 12 May 2022: systemic data-quality problems of the "
+        "national carbon market listed by an MEE-linked expert: coal not tested at the required "
+        "frequency, missing coal-quality data filled with experience values (用经验值补齐缺失煤质"
+        "数据), wrong parameters.",
+        "", r"systemic data problems"),
+    "allocation_2019_2020": Source(
+        "2019–2020 allocation plan",
+        "生态环境部: 《2019-2020年全国碳排放权交易配额总量设定与分配实施方案（发电行业）》, "
+        "December 2020: unit categories, supply and heat benchmarks, the cooling, heat-supply "
+        "and load-factor correction factors; summarised by ICAP.",
+        "https://icapcarbonaction.com/node/731", r"2019–2020 allocation plan"),
+    "allocation_2021_2022": Source(
+        "2021–2022 allocation plan",
+        "生态环境部: 《2021、2022年度全国碳排放权交易配额总量设定与分配实施方案（发电行业）》, "
+        "2023: allowance = supply benchmark × electricity supplied × correction factor + heat "
+        "benchmark × heat supplied, the balance value; summarised by ICAP.",
+        "https://icapcarbonaction.com/en/news/china-releases-draft-allocation-plan-2021-and-2022",
+        r"2021–2022 allocation plan"),
+    "ets_regulation_2024": Source(
+        "碳排放权交易管理暂行条例",
+        "国务院: 《碳排放权交易管理暂行条例》 (国务院令第775号), in force from 1 May 2024: "
+        "surrender of allowances, falsified data and their penalties. Published on www.gov.cn.",
+        "", r"碳排放权交易管理暂行条例"),
+    "gbt_213": Source(
+        "GB/T 213",
+        "GB/T 213-2008 《煤的发热量测定方法》 (Determination of calorific value of coal): the "
+        "net calorific value as received from the gross value, hydrogen and moisture. Full "
+        "text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB/T 213"),
+    "gbt_483": Source(
+        "GB/T 483",
+        "GB/T 483-2007 《煤炭分析试验方法一般规定》 (General rules for analytical and testing "
+        "methods of coal): conversion of results between bases (air-dried, as received, dry). "
+        "Full text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB/T 483"),
+    "gb_32100": Source(
+        "GB 32100",
+        "GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》 (Coding rule of the unified "
+        "social credit identifier for legal entities and other organizations): the check "
+        "character of the credit code. Full text: national standards public system "
+        "(国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB 32100"),
+    "ipcc_2006": Source(
+        "IPCC 2006 Guidelines Vol. 2 Ch. 1",
+        "IPCC (2006), 2006 IPCC Guidelines for National Greenhouse Gas Inventories, Volume 2 "
+        "Energy, Chapter 1 Introduction, Tables 1.2 and 1.3: default net calorific values and "
+        "carbon contents of fuels with their 95 % ranges.",
+        "https://www.ipcc-nggip.iges.or.jp/public/2006gl/pdf/2_Volume2/V2_1_Ch1_Introduction.pdf",
+        r"IPCC"),
+    "cec_statistics": Source(
+        "CEC power statistics (中电联)",
+        "中国电力企业联合会 (China Electricity Council, CEC): annual power-industry statistics "
+        "(supply coal consumption, own-use rate and utilisation hours of thermal units by "
+        "class).",
+        "https://www.cec.org.cn", r"\bCEC\b|中电联"),
+    "eu_mrr": Source(
+        "EU MRR 2018/2066",
+        "Commission Implementing Regulation (EU) 2018/2066 of 19 December 2018 on the "
+        "monitoring and reporting of greenhouse gas emissions (MRR): minimum analysis "
+        "frequencies (Annex VII) and empirical correlations between NCV and carbon content "
+        "as proxies.",
+        "https://eur-lex.europa.eu/eli/reg_impl/2018/2066/oj", r"EU MRR|2018/2066"),
+    "eu_avr": Source(
+        "EU AVR 2018/2067",
+        "Commission Implementing Regulation (EU) 2018/2067 of 19 December 2018 on the "
+        "verification of data and on the accreditation of verifiers (AVR): materiality levels "
+        "of 5 % and 2 % (Article 23), analytical procedures.",
+        "https://eur-lex.europa.eu/eli/reg_impl/2018/2067/oj", r"EU AVR|2018/2067"),
+    "epa_ghgrp": Source(
+        "EPA GHGRP",
+        "US EPA Greenhouse Gas Reporting Program, 40 CFR Part 98: validation checks at data "
+        "entry, and after submission automated checks of internal consistency and of ranges "
+        "expected for similar facilities (e-GGRT help, ccdsupport.com, FAQ 407).",
+        "https://www.ecfr.gov/current/title-40/chapter-I/subchapter-C/part-98",
+        r"EPA GHGRP|e-GGRT"),
+    "nigrini_2012": Source(
+        "Nigrini (2012)",
+        "Nigrini, M. J. (2012), Benford's Law: Applications for Forensic Accounting, Auditing, "
+        "and Fraud Detection, Hoboken NJ: Wiley: first-digit and first-two-digits tests and "
+        "their mean absolute deviation (MAD) conformity ranges.",
+        "", r"Nigrini"),
+    "idea_digit_tests": Source(
+        "IDEA digit tests",
+        "CaseWare IDEA: Benford's-law and last-digit tests of audit data analytics (IDEA tech "
+        "tip: using Benford's law).",
+        "https://idea.caseware.com/blog/idea-tech-tip-using-benfords-law", r"\bIDEA\b"),
+    "statsmodels_rlm": Source(
+        "statsmodels RLM",
+        "statsmodels: robust linear models (RLM, Huber's T norm), the robust regression the "
+        "C_ar–NCV band is fitted with.",
+        "https://www.statsmodels.org/stable/rlm.html", r"statsmodels"),
+}
+
+#: The primary sources each section of the research notes names, by (notes, section).
+#: Sections of the numbered list of checks of the domain notes are ``§7 check N``.
+NOTES_SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("domain", "§1.2"): ("power_guideline",),
+    ("domain", "§1.4"): ("power_guideline", "mee_notice_111"),
+    ("domain", "§1.5"): ("allocation_2019_2020", "allocation_2021_2022"),
+    ("domain", "§2.3"): ("mee_qa_2023",),
+    ("domain", "§3.1"): ("mee_cases_2022",),
+    ("domain", "§3.2"): ("data_problems_2022",),
+    ("domain", "§3.4"): ("mee_cases_2022",),
+    ("domain", "§6"): ("ipcc_2006", "cec_statistics"),
+    ("domain", "§7 check 1"): ("power_guideline",),
+    ("domain", "§7 check 2"): ("gbt_483", "mee_cases_2022"),
+    ("domain", "§7 check 3"): ("ipcc_2006", "cec_statistics"),
+    ("domain", "§7 check 4"): ("eu_mrr",),
+    ("domain", "§7 check 5"): ("gbt_213", "mee_notice_111"),
+    ("domain", "§7 check 6"): ("mee_notice_111", "mee_cases_2022"),
+    ("domain", "§7 check 7"): ("mee_cases_2022",),
+    ("domain", "§7 check 8"): ("mee_notice_111",),
+    ("domain", "§7 check 9"): ("mee_notice_111",),
+    ("domain", "§7 check 10"): ("mee_notice_2022_06", "power_guideline", "mee_notice_111"),
+    ("domain", "§7 check 11"): ("power_guideline",),
+    ("domain", "§7 check 12"): ("allocation_2019_2020", "allocation_2021_2022",
+                                "cec_statistics"),
+    ("domain", "§7 check 13"): ("mee_cases_2022",),
+    ("domain", "§7 check 14"): ("epa_ghgrp",),
+    ("domain", "§7 check 15"): ("eu_avr",),
+    ("practices", "A.1"): ("nigrini_2012", "idea_digit_tests"),
+}
+
+_NOTES = re.compile(r"\b(domain|practices) notes\b")
+#: A section reference: ``§1.2``, ``§6``, ``A.1``, optionally ``check 3`` / ``checks 13 and 14``.
+_SECTION = re.compile(r"(§\s*\d+(?:\.\d+)*|\b[A-Z]\.\d+)"
+                      r"(?:\s+checks?\s+(\d+(?:\s*(?:,|and)\s*\d+)*))?")
+
+
+def _split(text: str, sep: str = ";") -> list[tuple[str, list[str]]]:
+    """``text`` split at top-level ``sep`` into fragments, each a list of pieces: text
+    outside parentheses, and parenthesised remarks (nesting kept, outer parentheses
+    dropped), in order; a remark piece is marked by a leading ``"("``."""
+    fragments: list[tuple[str, list[str]]] = []
+    pieces: list[str] = []
+    raw, buf, depth = "", "", 0
+    for ch in text:
+        if depth == 0 and ch == sep:
+            pieces.append(buf)
+            fragments.append((raw, pieces))
+            pieces, raw, buf = [], "", ""
+            continue
+        raw += ch
+        if ch in "(（":
+            if depth == 0:
+                pieces.append(buf)
+                buf = "("
+                depth = 1
+                continue
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+            if depth == 0:
+                pieces.append(buf)
+                buf = ""
+                continue
+        buf += ch
+    pieces.append(buf)
+    fragments.append((raw, pieces))
+    return fragments
+
+
+def _sections(notes: str, text: str) -> list[tuple[str, str]]:
+    """The (notes, section) keys referenced in ``text`` (``§7 checks 13 and 14`` gives two)."""
+    keys = []
+    for m in _SECTION.finditer(text):
+        section = re.sub(r"\s+", "", m.group(1))
+        numbers = re.findall(r"\d+", m.group(2) or "")
+        keys += [(notes, f"{section} check {n}") for n in numbers] or [(notes, section)]
+    return keys
+
+
+def _primaries(key: tuple[str, str]) -> tuple[str, ...]:
+    if key not in NOTES_SECTIONS:
+        raise KeyError(f"{key[0]} notes {key[1]}: no primary sources known; add the section "
+                       "to workbench.sources.NOTES_SECTIONS")
+    return NOTES_SECTIONS[key]
+
+
+def _mentioned(text: str) -> set[str]:
+    """The bibliography keys ``text`` mentions."""
+    return {k for k, s in BIBLIOGRAPHY.items() if re.search(s.pattern, text)}
+
+
+def cite(source: str) -> str:
+    """``source`` with every reference to the research notes replaced by the primary
+    sources that section names (their labels), once each: sources the text already names
+    are not repeated, and the remarks in parentheses stay with the section they follow.
+
+    >>> cite("Nigrini (2012); practices notes A.1")
+    'Nigrini (2012); IDEA digit tests'
+    """
+    seen = _mentioned(source)
+    out: list[tuple[str, list[str]]] = []          # (text, remarks) in order
+    for raw, pieces in _split(source):
+        outside = "".join(p for p in pieces if not p.startswith("("))
+        m = _NOTES.search(outside)
+        if not m:
+            out.append((raw.strip(), []))
+            continue
+        notes = m.group(1)
+        chunks: list[tuple[list[str], list[str]]] = [([], [])]   # (labels, remarks)
+        for piece in pieces:
+            if piece.startswith("("):
+                chunks[-1][1].append(piece[1:].strip())
+                continue
+            for key in _sections(notes, piece):
+                new = [p for p in _primaries(key) if p not in seen]
+                seen.update(new)
+                chunks.append(([BIBLIOGRAPHY[p].label for p in new], []))
+        for labels, remarks in chunks:
+            if labels:
+                out.append((labels[0], remarks))
+                out += [(label, []) for label in labels[1:]]
+            elif remarks and out:
+                out[-1][1].extend(remarks)
+            elif remarks:
+                out.append(("; ".join(remarks), []))
+    return "; ".join(f"{text} ({'; '.join(remarks)})" if remarks else text
+                     for text, remarks in out if text)
+
+
+def references(source: str) -> list[Source]:
+    """The bibliography entries ``cite(source)`` names, in bibliography order."""
+    named = _mentioned(cite(source))
+    return [s for k, s in BIBLIOGRAPHY.items() if k in named]
