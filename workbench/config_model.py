@@ -415,6 +415,12 @@ class Checks(Table):
     benford_min_n_first_two: Count = Field(
         description="Minimum population for the first-two-digits Benford test (expected MAD "
                     "of conforming data about 0.084/sqrt(N)).")
+    round_number_min_t: Positive = Field(
+        description="Round-number test: only monthly coal figures of at least this many "
+                    "tonnes are judged.")
+    round_number_min_months: Count = Field(
+        description="Round-number test: only enterprises with at least this many such "
+                    "figures are judged.")
     round_number_share: Share = Field(
         description="Digits tests: share of values ending in 0 or 5 beyond which rounding is "
                     "suspected.")

@@ -100,14 +100,17 @@ def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
        message_zh="{observed:.0%} 的月度耗煤量是整十吨（正常约10%）",
        message_en="{observed:.0%} of monthly coal figures are whole tens of tonnes "
                   "(about 10% expected)",
-       needs=("monthly:coal_consumption_t",), config_keys=("checks.round_number_share",),
+       needs=("monthly:coal_consumption_t",),
+       config_keys=("checks.round_number_share", "checks.round_number_min_t",
+                    "checks.round_number_min_months"),
        rationale="Weighed coal rarely lands on round tens; many round figures suggest estimates "
                  "typed in rather than measured.",
        source="IDEA last-digit tests; practices notes A.1")
 def round_numbers(x: Inputs, cfg: dict) -> pd.DataFrame:
-    m = x.monthly[x.monthly["coal_consumption_t"] >= 100]
+    c = cfg["checks"]
+    m = x.monthly[x.monthly["coal_consumption_t"] >= c["round_number_min_t"]]
     is_round = (m["coal_consumption_t"] % 10).abs() < 1e-9
     g = is_round.groupby(m["enterprise_id"]).agg(["mean", "count"])
-    hit = (g["mean"] > cfg["checks"]["round_number_share"]) & (g["count"] >= 12)
+    hit = (g["mean"] > c["round_number_share"]) & (g["count"] >= c["round_number_min_months"])
     rows = g[hit].reset_index().assign(unit_id="", period="")
     return flag_rows(rows, "coal_consumption_t", rows["mean"], 0.1, score=rows["mean"] / 0.1)
