@@ -454,6 +454,9 @@ class Checks(Table):
     seasonal_regime_factor: AtLeastOne = Field(
         description="Without other years, a unit-month is compared with the unit's months "
                     "whose peers' seasonal profile is within this factor of its own.")
+    seasonal_scale_min_units: Count = Field(
+        description="The scale of seasonal deviations is learned per peer group and month only "
+                    "where at least this many units share it (else per month over all units).")
     seasonal_min_log_scale: Positive = Field(
         description="Floor of the learned log-ratio scale of seasonal baselines (0.02 ≈ 2 %).")
     peer_min_size: CountOfTwo = Field(

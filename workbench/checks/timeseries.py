@@ -15,8 +15,8 @@ Nothing about the calendar is assumed.  A unit-month is compared with its
   carries that, shoulder months included.
 
 The deviation is the log ratio to the baseline; its scale is learned per peer
-group and calendar month where at least ``checks.seasonal_min_units`` units share
-it, else per calendar month over all units (so noisy shoulder months, half in and
+group and calendar month where at least ``checks.seasonal_scale_min_units`` units
+share it (more than a profile needs: a few altered units must not set the yardstick), else per calendar month over all units (so noisy shoulder months, half in and
 half out of a heating season, get a wider band than mid-winter), and never
 narrower than the unit's own spread once the unit has
 ``checks.seasonal_own_spread_min_months`` months of the series.  Months a unit ran for less than
@@ -135,7 +135,7 @@ def seasonal_baseline(values: pd.Series, m: pd.DataFrame, cfg: dict,
     # share it, else per month over all units: a few units cannot set their own yardstick
     sharing = unit.where(e.notna()).groupby([group, month]).transform("nunique")
     pooled = (e.abs().groupby([group, month]).transform("median")
-              .where(sharing >= c["seasonal_min_units"],
+              .where(sharing >= c["seasonal_scale_min_units"],
                      e.abs().groupby(month).transform("median"))) * MAD_TO_SD
     own_spread = (e - e.groupby(unit).transform("median")).abs().groupby(unit).transform(
         "median") * MAD_TO_SD
@@ -203,7 +203,7 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
        config_keys=("checks.robust_z_warning", "checks.stat_min_months",
                     "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
                     "checks.seasonal_min_log_scale", "checks.seasonal_own_spread_min_months",
-                    "checks.seasonal_regime_factor",
+                    "checks.seasonal_regime_factor", "checks.seasonal_scale_min_units",
                     "checks.stat_min_operating_share",
                     "checks.stat_min_capacity_share"),
        rationale="A unit burns much the same coal in much the same way as in the same month of "
