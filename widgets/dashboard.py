@@ -1,9 +1,12 @@
 """Supervisor dashboard: KPI cards with monthly sparklines, risk by city and enterprise,
-trends and a city × month heatmap, findings status, verifier and lab scorecards, and a
-read-only drill-down into one enterprise.
+trends and a city × month heatmap, findings status, verifier and lab scorecards, check
+health (how loud each check is, how often reviewers dismissed its findings, which checks
+need tuning) and a read-only drill-down into one enterprise (its flags, the checks that
+could not run for it, its filings).
 
-The first screen (cards, ranking) is plain HTML; plotly figures are drawn only when their
-tab is open, so a viewer sees the KPIs without waiting for plotly.js.
+The first screen (cards, ranking) is plain HTML; plotly figures and the check-health table
+are drawn only when their tab is open, so a viewer sees the KPIs without waiting for
+plotly.js.
 
 Read-only by construction: it is given a findings store opened read-only and renders no
 write control at all (no form, no workflow buttons).
@@ -12,6 +15,8 @@ write control at all (no form, no workflow buttons).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from functools import partial
 
 import ipywidgets as w
 import pandas as pd
@@ -21,14 +26,21 @@ from widgets.figures import new_figure_widget, show
 from widgets.flags import FlagsPanel
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
-from workbench import kpi, plots
+from workbench import checks, kpi, plots
+from workbench.check_health import check_health, for_tuning
 from workbench.checks.inputs import Inputs
 from workbench.review import ReviewData
 from workbench.sparkline import sparkline_svg
-from workbench.tables import table_html
+from workbench.tables import check_title, table_html
 
-#: The dashboard's tabs, in order; figures live in "trends" and are drawn when it is open.
-TABS = ("ranking", "trends", "findings", "verifiers", "drill")
+#: The dashboard's tabs, in order; "trends" (figures) and "health" (check health) are drawn
+#: when they are opened.
+TABS = ("ranking", "trends", "findings", "verifiers", "health", "drill")
+#: Columns of the check-health table shown; the findings ones only with a findings store.
+HEALTH_FLAG_COLUMNS = ("check_id", "flags", "flags_per_1000", "enterprises")
+HEALTH_FINDING_COLUMNS = ("cited", "reviewed", "dismissed", "dismissal_share", "needs_tuning")
+#: Check-health columns shown under another name (its header in ``workbench.tables``).
+HEALTH_HEADERS = {"enterprises": "enterprises_flagged", "dismissal_share": "share_dismissed"}
 
 
 def _pct(v) -> str:
@@ -70,18 +82,20 @@ class SupervisorDashboard:
         self._w_findings = w.HTML()
         self._w_verifiers = w.HTML()
         self._w_labs = w.HTML()
+        self._w_health = w.HTML()
+        self._w_health.add_class("wb-health")
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
             w.VBox([self._w_ranking, self._w_cities]), w.VBox([self._w_trend, self._w_heatmap]),
-            self._w_findings, w.VBox([self._w_verifiers, self._w_labs]),
+            self._w_findings, w.VBox([self._w_verifiers, self._w_labs]), self._w_health,
             w.VBox([self.detail_flags.widget, self.detail_history.widget])])
-        self._figures_due: tuple | None = None   # inputs of figures not drawn yet
+        self._due: dict[str, Callable[[], None]] = {}   # tab -> drawing it still needs
         self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
             child.observe(self._filter_changed, names="value")
         self._w_ranking.observe(self._drill, names="value")
-        self._w_tabs.observe(self._draw_figures, names="selected_index")
+        self._w_tabs.observe(self._draw_open_tab, names="selected_index")
         self.detail_flags.on_jump(lambda unit, code, _p: self.detail_history.show_record(unit,
                                                                                           code))
         self._w_language.on_change(self.set_locale)
@@ -163,7 +177,8 @@ class SupervisorDashboard:
         fl = self._review.flags
         years = fl["year"].between(int(f["from"][:4]), int(f["to"][:4])).fillna(True)
         in_period = fl["period"].between(f["from"], f["to"]) | ((fl["period"] == "") & years)
-        flags = self._review.flags[in_period & self._review.flags["enterprise_id"].isin(ents)]
+        mine = fl["enterprise_id"].isin(ents)
+        flags = fl[in_period & mine]
         months = kpi.monthly_kpis(self._x, flags, cfg, f["province"] or None, f["city"] or None,
                                   f["industry"] or None)
         months = months[months["period"].between(f["from"], f["to"])]
@@ -175,8 +190,13 @@ class SupervisorDashboard:
              f" · {r.top_reasons}"[:160], r.enterprise_id)
             for i, r in enumerate(risk.sort_values("rank").itertuples())]
         periods = [p for p in self._w_period.options if f["from"] <= p <= f["to"]]
-        self._figures_due = (months, flags, periods)
-        self._draw_figures()
+        # check health also counts the flags on no one enterprise (Benford over a province)
+        # when every enterprise is in scope
+        whole = (fl["enterprise_id"] == "") & (len(ents) == len(self._x.enterprises))
+        self._due = {"trends": partial(self._figures, months, flags, periods),
+                     "health": partial(self._health, fl[in_period & (mine | whole)], set(ents),
+                                       f["from"], f["to"])}
+        self._draw_open_tab()
         self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
                                 + table_html(kpi.risk_by_city(risk, self._review.enterprises),
                                            self._locale, 25))
@@ -210,14 +230,16 @@ class SupervisorDashboard:
                   sparkline_svg(xs, list(ys), fmt))
             for key, value, xs, ys, fmt in cards)
 
-    def _draw_figures(self, _change=None) -> None:
-        """Draw the trend and the city × month heatmap for the current filters, only when
-        their tab is open (plotly.js costs about 2 s of browser time on first use, which
-        would otherwise delay the whole first screen)."""
-        if self._figures_due is None or self._w_tabs.selected_index != TABS.index("trends"):
-            return
-        months, flags, periods = self._figures_due
-        self._figures_due = None
+    def _draw_open_tab(self, _change=None) -> None:
+        """Draw the open tab if the current filters' drawing of it is still due (plotly.js
+        costs about 2 s of browser time on first use, which would otherwise delay the whole
+        first screen)."""
+        draw = self._due.pop(TABS[self._w_tabs.selected_index or 0], None)
+        if draw is not None:
+            draw()
+
+    def _figures(self, months: pd.DataFrame, flags: pd.DataFrame, periods: list[str]) -> None:
+        """The trend and the city × month heatmap."""
         self._trend(months)
         matrix = kpi.problems_by_city_month(flags, self._review.enterprises, periods)
         rows = self._review.cfg["dashboard"]["heatmap_cities"]   # the most problems first
@@ -243,6 +265,51 @@ class SupervisorDashboard:
                           yaxis2={"overlaying": "y", "side": "right"},
                           legend={"orientation": "h"})
         show(self._w_trend, fig)
+
+    def _health(self, flags: pd.DataFrame, ents: set, first: str, last: str) -> None:
+        """The check-health tab (:func:`~workbench.check_health.check_health`) for the
+        filters: per check its flags, flags per 1,000 unit-months screened and enterprises
+        flagged in scope and, with a findings store, the findings on the enterprises in
+        scope that cite it, how many were decided and dismissed, and the checks marked for
+        tuning; without a store, the flag figures and a note that dismissals are
+        unavailable."""
+        loc = self._locale
+        m = self._x.monthly
+        unit_months = int((m["enterprise_id"].isin(ents)
+                           & m["period"].between(first, last)).sum())
+        findings = [] if self._store is None else [
+            f for f in self._store.list() if f.enterprise_id in ents]
+        health = check_health(flags, checks.registry(), unit_months, findings,
+                              self._review.cfg).sort_values(
+            ["needs_tuning", "flags_per_1000", "check_id"], ascending=[False, False, True])
+        columns = list(HEALTH_FLAG_COLUMNS)
+        if self._store is None:
+            note = f"<p>{html.escape(label('dash_health_no_store', loc))}</p>"
+        else:
+            columns += HEALTH_FINDING_COLUMNS
+            note = self._tuning_html(health)
+        scope = label("dash_health_scope", loc).format(unit_months=f"{unit_months:,}")
+        self._w_health.value = (f"<h4>{html.escape(label('dash_health', loc))}</h4>"
+                                f"<p>{html.escape(scope)}</p>{note}"
+                                + table_html(health[columns].rename(columns=HEALTH_HEADERS),
+                                             loc, max_rows=len(health)))
+
+    def _tuning_html(self, health: pd.DataFrame) -> str:
+        """The checks for tuning, most dismissed first, as a marked, escaped HTML block."""
+        loc = self._locale
+        rule = self._review.cfg["check_health"]
+        head = label("dash_health_tuning", loc).format(
+            share=_pct(rule["max_dismissal_share"]), reviewed=rule["min_reviewed"])
+        rows = health.set_index("check_id")
+        items = "".join(
+            f"<li>{html.escape(check_title(c, loc))}: {rows.at[c, 'dismissed']}/"
+            f"{rows.at[c, 'reviewed']} ({_pct(rows.at[c, 'dismissal_share'])})</li>"
+            for c in for_tuning(health))
+        body = f"<ul>{items}</ul>" if items else \
+            f"<p>{html.escape(label('dash_health_none', loc))}</p>"
+        edge = "#c0392b" if items else "#ccd"
+        return (f"<div class='wb-tuning' style='border-left:4px solid {edge};"
+                f"padding:2px 10px;margin:6px 0'><b>{html.escape(head)}</b>{body}</div>")
 
     def _findings(self, ents: set) -> None:
         if self._store is None:

@@ -4,7 +4,12 @@ with observed against expected and ΔtCO2, and a jump to the records behind it.
 Every check whose flags are shown is explained beside them, as in ``docs/checks.md``
 (:func:`workbench.checks_doc.check_explanation`): its rule, why it matters, its source
 and the thresholds it read with their values in the review's configuration; the check of
-the flag chosen in the jump list is explained above the groups."""
+the flag chosen in the jump list is explained above the groups.
+
+No flag can mean "not checked": above everything, a line says how many checks could not
+run (or ran only in part) for the enterprise because data was missing from the export,
+and opens to the checks and the inputs they missed (:func:`workbench.tables.coverage_html`);
+there is no line when every check ran."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from workbench.checks_doc import (
 )
 from workbench.i18n import pick
 from workbench.review import ReviewData
+from workbench.tables import coverage_html
 
 
 def _num(value: float) -> str:
@@ -77,23 +83,26 @@ def explanation_html(check_id: str, cfg: dict, locale: str, open_: bool = False)
 
 
 class FlagsPanel:
-    """``value`` is the enterprise's flags (a DataFrame); ``on_jump`` receives
-    (unit_id, parameter_code, period) when the reviewer asks to see a flag's records."""
+    """``value`` is the enterprise's flags (a DataFrame), ``coverage`` the checks that could
+    not (fully) run for it; ``on_jump`` receives (unit_id, parameter_code, period) when the
+    reviewer asks to see a flag's records."""
 
     def __init__(self, review: ReviewData, locale: str = "zh-CN"):
         self._review = review
         self._locale = locale
         self._flags = review.flags.iloc[:0]
+        self._coverage = review.coverage.iloc[:0]
         self._jump: list[Callable[[str, str, str], None]] = []
         self._explained: dict[tuple[str, str, bool], str] = {}   # (check, locale, open) -> HTML
         self._w_groups = w.Accordion()
+        self._w_coverage = w.HTML()
         self._w_explain = w.HTML()
         self._w_pick = w.Dropdown(layout=w.Layout(width="70%"))
         self._w_pick.observe(self._explain_picked, names="value")
         self._w_show = w.Button(icon="search")
         self._w_show.on_click(self._jump_clicked)
-        self.widget = w.VBox([w.HBox([self._w_pick, self._w_show]), self._w_explain,
-                              self._w_groups])
+        self.widget = w.VBox([self._w_coverage, w.HBox([self._w_pick, self._w_show]),
+                              self._w_explain, self._w_groups])
         self.set_locale(locale)
 
     @property
@@ -101,14 +110,22 @@ class FlagsPanel:
         """The flags on screen."""
         return self._flags
 
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """The checks that could not run, or ran only in part, for the enterprise on screen
+        (:meth:`~workbench.review.ReviewData.coverage_of`)."""
+        return self._coverage
+
     def on_jump(self, callback: Callable[[str, str, str], None]) -> None:
         """Call ``callback(unit_id, parameter_code, period)`` on "show records"."""
         self._jump.append(callback)
 
     def show_enterprise(self, enterprise_id: str | None) -> None:
-        """Show another enterprise's flags."""
+        """Show another enterprise's flags and the checks that could not run for it."""
         self._flags = self._review.flags_of(enterprise_id) if enterprise_id else \
             self._review.flags.iloc[:0]
+        self._coverage = self._review.coverage_of(enterprise_id) if enterprise_id else \
+            self._review.coverage.iloc[:0]
         self._render()
 
     def set_locale(self, locale: str) -> None:
@@ -141,6 +158,7 @@ class FlagsPanel:
         """Draw the flags; the jump list chooses the first (worst) flag, or keeps its choice
         when ``keep_selection`` (the same flags relabelled)."""
         f = self._flags
+        self._w_coverage.value = coverage_html(self._coverage, self._locale)
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
         chosen = self._w_pick.value if keep_selection and self._w_pick.value is not None else 0
         self._w_pick.options = [(f"{r.severity} · {r.unit_id} {r.period} · {getattr(r, msg)}"[:120],

@@ -58,6 +58,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_period": ("期间", "Period"),
     "dash_no_store": ("问题库不可用，无法显示问题记录",
                       "Findings database unavailable, no findings shown"),
+    "dash_health": ("检查项健康度", "Check health"),
+    "dash_health_scope": ("按当前筛选范围统计，共 {unit_months} 个机组月",
+                          "In the current filter: {unit_months} unit-months screened"),
+    "dash_health_tuning": ("需调整：复核撤销比例超过 {share}（已处理问题记录至少 {reviewed} 条）",
+                           "For tuning: reviewers dismissed more than {share} of the findings "
+                           "citing it (at least {reviewed} decided)"),
+    "dash_health_none": ("暂无需调整的检查项", "No check needs tuning"),
+    "dash_health_no_store": ("问题库不可用：撤销情况无法显示，仅显示预警数",
+                             "Findings database unavailable: dismissals not shown, flag "
+                             "figures only"),
 }
 
 

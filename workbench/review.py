@@ -83,6 +83,16 @@ def _index(df: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
     return df.groupby(key, sort=False).indices if len(df) else {}
 
 
+def _read_coverage(folder: Path) -> pd.DataFrame:
+    """The screening's ``coverage.parquet`` (empty, with its columns, when the results
+    predate it)."""
+    path = folder / "coverage.parquet"
+    if path.is_file():
+        return pd.read_parquet(path)
+    return pd.DataFrame({c: pd.Series(dtype=t)
+                         for c, t in schema.result_dtypes("coverage").items()})
+
+
 @dataclass
 class ReviewData:
     """A dataset with its screening results, indexed by enterprise (see the module docstring)."""
@@ -96,6 +106,7 @@ class ReviewData:
     labs: pd.DataFrame
     flags: pd.DataFrame
     risk: pd.DataFrame
+    coverage: pd.DataFrame
     results: Path
     _by: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     _slices: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -120,9 +131,10 @@ class ReviewData:
         data = cls(ds=ds, cfg=cfg, enterprises=ds.read("enterprises"), units=units,
                    monthly=monthly, daily=daily, labs=ds.read("lab_reports"),
                    flags=pd.read_parquet(folder / "flags.parquet"),
-                   risk=pd.read_parquet(folder / "risk.parquet"), results=folder)
+                   risk=pd.read_parquet(folder / "risk.parquet"),
+                   coverage=_read_coverage(folder), results=folder)
         data._by = {name: _index(getattr(data, name), "enterprise_id")
-                    for name in ("units", "monthly", "daily", "labs", "flags")}
+                    for name in ("units", "monthly", "daily", "labs", "flags", "coverage")}
         return data
 
     def _rows(self, name: str, enterprise_id: str) -> pd.DataFrame:
@@ -157,6 +169,15 @@ class ReviewData:
         order = f["severity"].map({"critical": 0, "warning": 1, "info": 2})
         return f.assign(_o=order).sort_values(["_o", "check_id", "unit_id", "period"]).drop(
             columns="_o")
+
+    def coverage_of(self, enterprise_id: str) -> pd.DataFrame:
+        """The checks that could not run for the enterprise (``status`` ``not_checked``) or
+        ran only in part (``partial``) because an input was missing from the export, with
+        the inputs they missed (``missing``); not-checked first.  Empty when every check
+        ran: only then does "no flag" mean "checked and nothing found"."""
+        c = self._rows("coverage", enterprise_id)
+        return c.assign(_o=c["status"] != "not_checked").sort_values(
+            ["_o", "check_id"], kind="stable").drop(columns="_o")
 
     def labs_of(self, enterprise_id: str) -> pd.DataFrame:
         """The enterprise's lab reports, by unit and covered month."""

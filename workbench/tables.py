@@ -1,9 +1,12 @@
 """Bilingual HTML tables: zh/en headers, codes shown as words, shares as percentages,
 numbers rounded for reading; cell text escaped.  Used by the investigation cases, the
-case reports and the supervisor dashboard.
+case reports, the supervisor dashboard and the flags panel (the checks that could not run
+for an enterprise, :func:`coverage_html`).
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 
@@ -22,6 +25,20 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "verification_conclusion": {"pass": ("通过", "pass"),
                                 "pass_with_corrections": ("修正后通过", "pass with corrections"),
                                 "fail": ("不通过", "fail")},
+    "coverage_status": {"not_checked": ("未检查", "not checked"),
+                        "partial": ("部分检查", "partly checked")},
+}
+#: The check inputs a coverage row names as missing (``Check.needs`` / ``uses``), as words;
+#: monthly parameters (``monthly:<code>``) are named by their contract label.
+INPUT_LABELS: dict[str, tuple[str, str]] = {
+    "labs": ("检测报告", "Lab reports"), "events": ("审核记录", "Review events"),
+    "annual": ("年度报告", "Annual reports"), "daily": ("日数据", "Daily data"),
+    "monthly_long": ("月度存证修订", "Monthly filing revisions"),
+    "monthly:period": ("月度存证数据", "Monthly filings"),
+    "monthly:submitted_at": ("存证时间", "Deposit times"),
+    "monthly:fuel_heat_gj": ("燃料热量（消耗量×低位发热量）", "Fuel heat (consumption × NCV)"),
+    "monthly:source_cc_tc_per_gj": ("单位热值含碳量的数据来源",
+                                    "Source of the carbon content per GJ"),
 }
 #: Headers of the columns and summary fields that are not contract columns (zh, en).
 LABELS: dict[str, tuple[str, str]] = {
@@ -77,6 +94,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("数量", "Count"), "age": ("已开启时长", "Open for"),
     "enterprise": ("企业", "Enterprise"), "title": ("标题", "Title"),
     "created": ("创建日期", "Created"),
+    # checks that could not run (coverage) and check health
+    "coverage_status": ("检查情况", "Status"), "missing": ("缺少的数据", "Missing inputs"),
+    "enterprises_flagged": ("有预警企业数", "Enterprises flagged"),
+    "flags_per_1000": ("每千机组月预警数", "Flags per 1,000 unit-months"),
+    "cited": ("引用的问题记录", "Findings citing it"), "reviewed": ("已处理", "Decided"),
+    "dismissed": ("已撤销", "Dismissed"), "share_dismissed": ("撤销比例", "Dismissal share"),
+    "needs_tuning": ("需调整", "For tuning"),
 }
 
 
@@ -151,3 +175,50 @@ def table_html(frame: pd.DataFrame, locale: str, max_rows: int = 40) -> str:
                     f"First {max_rows} of {len(frame)} rows", locale)
         shown += f"<p>{more}</p>"
     return shown
+
+
+def input_text(name: str, locale: str) -> str:
+    """One check input (``labs``, ``monthly:own_use_mwh``...) as words; unknown names as
+    written."""
+    if name in INPUT_LABELS:
+        return pick(*INPUT_LABELS[name], locale)
+    code = name.removeprefix("monthly:")
+    if code != name and code in schema.PARAMETERS:
+        p = schema.PARAMETERS[code]
+        return pick(p.label_zh, p.label_en, locale)
+    return name
+
+
+def missing_text(missing: str, locale: str) -> str:
+    """The ``missing`` cell of a coverage row (``"monthly:own_use_mwh; labs"``) as words."""
+    names = [n.strip() for n in missing.split(";") if n.strip()]
+    return pick("、", ", ", locale).join(input_text(n, locale) for n in names)
+
+
+def coverage_summary(coverage: pd.DataFrame, locale: str) -> str:
+    """One line on an enterprise's coverage rows: how many checks could not run and how
+    many ran only in part for missing data ("" when every check ran)."""
+    status = coverage["status"]
+    counts = [(int((status == "not_checked").sum()), "项检查未能运行", "could not run"),
+              (int((status == "partial").sum()), "项检查仅部分运行", "ran only in part")]
+    said = [(n, zh, en) for n, zh, en in counts if n]
+    if not said:
+        return ""
+    zh = "，".join(f"{n} {text}" for n, text, _ in said) + "（缺少数据）"
+    en = ", ".join(f"{n} check{'' if n == 1 else 's'} {text}" for n, _, text in said)
+    return pick(zh, f"{en} (missing data)", locale)
+
+
+def coverage_html(coverage: pd.DataFrame, locale: str) -> str:
+    """An enterprise's coverage rows (:meth:`workbench.review.ReviewData.coverage_of`) as an
+    escaped, collapsible HTML block: the :func:`coverage_summary` line, then per check its
+    title, whether it ran in part or not at all, and the inputs missing, in words.  "" when
+    every check ran."""
+    if coverage.empty:
+        return ""
+    shown = pd.DataFrame({"check_id": list(coverage["check_id"]),
+                          "coverage_status": list(coverage["status"]),
+                          "missing": [missing_text(m, locale) for m in coverage["missing"]]})
+    summary = html.escape(coverage_summary(coverage, locale))
+    return (f'<details class="wb-coverage"><summary style="color:#a35c00">{summary}</summary>'
+            f"{table_html(shown, locale, max_rows=len(shown))}</details>")

@@ -116,10 +116,12 @@ def _free_block(ids: pd.Series, dates: pd.Series, prefix: str, at: pd.Timestamp,
     mine = ids.astype(str).str.startswith(prefix)
     s = pd.DataFrame({"n": ids[mine].str[len(prefix):].astype(int), "date": dates[mine]})
     s = s.sort_values(["date", "n"])
+    used = set(s["n"].astype(int))
     before = s.loc[s["date"] < at, "n"]
     prev = int(before.max()) if len(before) else 0
     for n in s.loc[s["date"] >= at, "n"]:
-        if n - prev - 1 >= k:
+        # an earlier injected batch may sit out of date order: the block must be truly free
+        if n - prev - 1 >= k and not used & set(range(prev + 1, prev + 1 + k)):
             return prev + 1
         prev = max(prev, int(n))
     return int(s["n"].max()) + 1 if len(s) else 1

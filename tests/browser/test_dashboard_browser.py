@@ -2,7 +2,8 @@
 kernels) on localhost, Debian's headless Chromium driven by Playwright.
 
 Renders its KPIs with sparklines (no plotly on the first screen), the trends tab draws its
-figures when opened, a filter change updates the ranking, the drill-down opens,
+figures when opened, the check-health tab lists the checks, a filter change updates the
+ranking, the drill-down opens,
 a ``?enterprise=`` link opens that enterprise, no write control exists, and a finding
 whose text holds HTML or script is shown as text.  Screenshots go to
 ``test-artifacts/browser/``.
@@ -17,6 +18,7 @@ import pytest
 from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
 
 from widgets.labels import LABELS
+from workbench import checks
 from workbench.config import load_config
 from workbench.findings import open_store
 from workbench.review import ReviewData
@@ -126,6 +128,15 @@ def test_trends_tab_draws_trend_and_heatmap(page):
     playwright.expect(page.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2)
     playwright.expect(page.locator(".js-plotly-plot .heatmaplayer")).to_have_count(1)
     page.screenshot(path=ARTIFACTS / "trends.png", full_page=True)
+    page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
+
+
+def test_check_health_tab_lists_the_checks(page, review):
+    page.get_by_text(LABELS["dash_health"][0], exact=True).first.click()
+    loudest = review.flags["check_id"].value_counts().index[0]
+    title = checks.registry()[loudest].title_zh
+    playwright.expect(page.locator(".wb-health td", has_text=title).first).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "check_health.png", full_page=True)
     page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
 
 

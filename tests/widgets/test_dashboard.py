@@ -1,13 +1,18 @@
-"""Supervisor dashboard, browserless: filters, drill-down, deep links, no write control."""
+"""Supervisor dashboard, browserless: filters, drill-down, deep links, no write control,
+check health."""
 
 from __future__ import annotations
+
+import html
+import json
+import re
 
 import ipywidgets as w
 import pytest
 
 from widgets.dashboard import TABS, SupervisorDashboard, open_dashboard
 from widgets.figures import figure_of
-from workbench import kpi
+from workbench import checks, kpi
 from workbench.config import load_config
 from workbench.findings import ReadOnlyStore, open_store
 from workbench.review import ReviewData
@@ -114,3 +119,67 @@ def test_missing_findings_database_is_said_and_logged(demo_dir, tmp_path, capsys
     assert str(missing) not in text                  # the viewer is not shown server paths
     assert str(missing) in capsys.readouterr().err   # the server's log names it
     assert d.ranking                                 # the rest still works
+
+
+def _health_rows(text: str) -> dict[str, list[str]]:
+    """The check-health table as check id -> the cells after its title."""
+    ids = {html.escape(c.title_en, quote=False): cid for cid, c in checks.registry().items()}
+    body = text.split("<tbody>", 1)[1]
+    rows = [re.findall(r"<td>(.*?)</td>", r, re.S) for r in re.findall(r"<tr>(.*?)</tr>",
+                                                                         body, re.S)]
+    return {ids[r[0]]: r[1:] for r in rows}
+
+
+def test_check_health_lists_every_check_with_its_flags(review):
+    d = SupervisorDashboard(review, locale="en")
+    assert d._w_tabs.titles[TABS.index("health")] == "Check health"
+    assert d._w_health.value == ""                         # drawn when its tab is opened
+    d._w_tabs.selected_index = TABS.index("health")
+    text = d._w_health.value
+    rows = _health_rows(text)
+    counts = review.flags["check_id"].value_counts()
+    assert set(rows) == set(checks.registry())
+    assert {c: int(r[0]) for c, r in rows.items()} == {c: int(counts.get(c, 0)) for c in rows}
+    manifest = json.loads((review.results / "manifest.json").read_text(encoding="utf-8"))
+    loudest = counts.index[0]
+    assert float(rows[loudest][1]) == pytest.approx(1000 * counts.iloc[0]
+                                                    / manifest["unit_months"], rel=1e-3)
+    assert f"{manifest['unit_months']:,} unit-months" in text
+    assert "Findings database unavailable: dismissals not shown" in text
+    assert {len(r) for r in rows.values()} == {3}          # no findings columns without a store
+    city = review.enterprises["city"].value_counts().index[0]
+    d.filter(city=city)                                    # open tab: redrawn at once
+    in_city = review.enterprises.loc[review.enterprises["city"] == city, "enterprise_id"]
+    shown = sum(int(r[0]) for r in _health_rows(d._w_health.value).values())
+    assert shown == review.flags["enterprise_id"].isin(set(in_city)).sum() < len(review.flags)
+
+
+def test_check_dismissed_by_reviewers_is_marked_for_tuning(review, tmp_path, monkeypatch):
+    monkeypatch.setitem(review.cfg["check_health"], "min_reviewed", 2)
+    cfg = load_config()
+    cfg["findings"]["reviewer_provinces"] = {"alice": ["江苏"]}
+    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
+    writer = open_store(url, config=cfg, actor="alice")
+    ent = review.enterprise_list()["enterprise_id"].iloc[0]
+    check = "timeseries.unit_level_shift"
+    for _ in range(3):
+        f = writer.create({"enterprise_id": ent, "periods": ["2024-03"], "category": "other",
+                           "title": "波动", "severity": "warning",
+                           "flags": [{"check_id": check, "enterprise_id": ent,
+                                      "period": "2024-03"}]}, review.ds)
+        writer.transition(f.id, "dismissed", f.version, reason="同批次正常波动")
+    writer.close()
+    d = SupervisorDashboard(review, open_store(url, readonly=True, config=cfg), locale="en")
+    d._w_tabs.selected_index = TABS.index("health")
+    text = d._w_health.value
+    tuning = text.split("class='wb-tuning'", 1)[1].split("</div>", 1)[0]
+    title = checks.registry()[check].title_en
+    assert "For tuning" in tuning and f"{html.escape(title)}: 3/3 (100.0%)" in tuning
+    rows = _health_rows(text)
+    assert rows[check][3:] == ["3", "3", "3", "100.0%", "✓"]
+    assert [c for c, r in rows.items() if r[-1] == "✓"] == [check]
+    assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
+    other = review.enterprises.loc[review.enterprises["city"] != review.enterprises.set_index(
+        "enterprise_id").at[ent, "city"], "city"].iloc[0]
+    d.filter(city=other)                                   # the findings are out of scope
+    assert "No check needs tuning" in d._w_health.value
