@@ -48,6 +48,15 @@ SERIES = {
     "heat_per_mwh": ("单位发电量供热", "heat supplied per MWh generated", "heat_supply_gj",
                      "GJ/MWh"),
 }
+#: Config keys every check on seasonal baselines reads (:func:`seasonal_baseline`, :func:`judged`).
+BASELINE_KEYS = ("checks.robust_z_warning", "checks.stat_min_months",
+                 "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
+                 "checks.seasonal_scale_min_units", "checks.seasonal_min_log_scale",
+                 "checks.seasonal_own_spread_min_months", "checks.seasonal_regime_factor",
+                 "checks.stat_min_operating_share", "checks.stat_min_capacity_share")
+#: Monthly inputs of the monitored series (each missing one leaves its series unchecked).
+SERIES_INPUTS = ("monthly:cc_tc_per_gj", "monthly:carbon_ar_pct", "monthly:ncv_gj_per_t",
+                 "monthly:supply_mwh")
 #: Columns of the seasonal-baseline table screening writes (``computed/seasonal_baselines``).
 BASELINE_COLUMNS = ("unit_id", "period", "series", "value", "expected", "log_ratio", "scale",
                     "z", "peer_group", "basis")
@@ -198,14 +207,8 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
        message_en="{evidence}: {observed:.4g}; the unit's seasonal normal is about {expected:.4g} "
                   "(robust z={score:.1f})",
        needs=("monthly:period",), scope="population",
-       uses=("monthly:cc_tc_per_gj", "monthly:carbon_ar_pct", "monthly:ncv_gj_per_t",
-             "monthly:supply_mwh"),
-       config_keys=("checks.robust_z_warning", "checks.stat_min_months",
-                    "checks.seasonal_amplitude_min", "checks.seasonal_min_units",
-                    "checks.seasonal_min_log_scale", "checks.seasonal_own_spread_min_months",
-                    "checks.seasonal_regime_factor", "checks.seasonal_scale_min_units",
-                    "checks.stat_min_operating_share",
-                    "checks.stat_min_capacity_share"),
+       uses=SERIES_INPUTS,
+       config_keys=BASELINE_KEYS,
        rationale="A unit burns much the same coal in much the same way as in the same month of "
                  "other years and as its province's peers do in that month; a month far from "
                  "that normal (lower carbon, less coal per MWh) is how altered values show even "
@@ -251,10 +254,7 @@ _BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same m
                   "{expected:.4g}",
        needs=("monthly:heat_supply_gj",), uses=("monthly:generation_mwh",),
        scope="population",
-       config_keys=("checks.heat_drop_share", "checks.robust_z_warning",
-                    "checks.stat_min_months", "checks.seasonal_amplitude_min",
-                    "checks.seasonal_min_units", "checks.seasonal_min_log_scale",
-                    "checks.stat_min_operating_share", "checks.stat_min_capacity_share"),
+       config_keys=("checks.heat_drop_share", *BASELINE_KEYS),
        rationale="A CHP unit's heat customers (steam users, district heating) do not vanish for "
                  "a few months; heat far below the unit's same month of other years, or below "
                  "its level times the seasonal profile of its province's peers, is heat left "
@@ -307,8 +307,7 @@ def heat_drop(x: Inputs, cfg: dict) -> Computed:
        message_en="{evidence}: {observed:.4g} against {expected:.4g} last month "
                   "(robust z={score:.1f})",
        needs=("monthly:period",), scope="population",
-       uses=("monthly:cc_tc_per_gj", "monthly:carbon_ar_pct", "monthly:ncv_gj_per_t",
-             "monthly:supply_mwh"),
+       uses=SERIES_INPUTS,
        config_keys=("checks.change_robust_z", "checks.stat_min_operating_share",
                     "checks.stat_min_capacity_share"),
        rationale="Carbon, calorific value and coal use per kWh change slowly; a jump against "
