@@ -83,6 +83,7 @@ def test_an_export_without_own_use_screens_and_says_what_it_could_not_check(clea
     on_disk = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk["checks"]["ranges.own_use_rate"]["enterprises_not_checked"] == len(
         t["enterprises"])
+    assert on_disk["coverage"]["enterprises_with_checks_not_run"] == len(t["enterprises"])
 
 
 def test_one_enterprise_without_lab_reports_is_not_checked_by_the_evidence_checks(

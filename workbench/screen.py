@@ -335,6 +335,11 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                    for c in select_checks()},
         "skipped": sorted(log.skipped),
         "computed": {name: len(table) for name, table in computed.items()},
+        "coverage": {"file": "coverage.parquet",
+                     "enterprises_with_checks_not_run": int(
+                         cover.loc[cover["status"] == "not_checked", "enterprise_id"].nunique()),
+                     "enterprises_partly_checked": int(
+                         cover.loc[cover["status"] == "partial", "enterprise_id"].nunique())},
         "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],
                         "enterprises": len(spots)},
     }
