@@ -28,8 +28,14 @@ _names = itertools.count()
 
 
 def _defaults() -> dict[str, Any]:
+    """defaults.toml as read, its database resolved as load_config resolves it (against the
+    per-user data folder)."""
     with DEFAULTS_PATH.open("rb") as fh:
-        return tomllib.load(fh)
+        raw = tomllib.load(fh)
+    general = raw["general"]
+    general["database_url"] = config.absolute_database_url(general["database_url"],
+                                                           config.user_data_dir())
+    return raw
 
 
 def _write(folder: Path, text: str) -> Path:

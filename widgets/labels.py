@@ -56,8 +56,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_labs": ("检测机构评分", "Laboratories"), "dash_drill": ("企业详情（只读）",
                                                       "Enterprise detail (read-only)"),
     "dash_period": ("期间", "Period"),
-    "dash_no_store": ("问题库不可用，无法显示问题记录",
-                      "Findings database unavailable, no findings shown"),
+    "dash_no_store": ("问题库不可用，无法显示问题记录（请管理员检查配置 general.database_url，"
+                      "原因见服务器日志）",
+                      "Findings database unavailable, no findings shown (the administrator "
+                      "should check the setting general.database_url; the reason is in the "
+                      "server log)"),
     "dash_health": ("检查项健康度", "Check health"),
     "dash_health_scope": ("按当前筛选范围统计，共 {unit_months} 个机组月",
                           "In the current filter: {unit_months} unit-months screened"),

@@ -175,8 +175,9 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
     """The case's tables as an XLSX workbook (no notebook is run): a summary sheet, one
     sheet per table named in Chinese and English, headers and codes in ``locale``, and the
     checks the tables name explained (:func:`workbench.investigate.checks_frame`: rule,
-    source, thresholds in force).  Text is written as text, never as a formula (database
-    text is untrusted)."""
+    source, thresholds in force).  Text is written as text, never as a formula, and a
+    cell a spreadsheet would evaluate gets a quote in front
+    (:func:`workbench.safe_cells.neutralise`): database text is untrusted."""
     from dataclasses import fields
 
     import pandas as pd
@@ -184,6 +185,7 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
     from workbench import investigate as inv
     from workbench.i18n import pick
     from workbench.review import ReviewData
+    from workbench.safe_cells import neutralise_frame
 
     build = {"enterprise": inv.enterprise_case, "lab": inv.lab_case,
              "verifier": inv.verifier_case}[kind]
@@ -196,16 +198,16 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
                         engine_kwargs={"options": {"strings_to_formulas": False,
                                                    "strings_to_urls": False}}) as xw:
         title = pd.DataFrame({"field": [report_title(kind, case.label)], "value": [""]})
-        pd.concat([title, summary]).rename(columns={
-            "field": pick("项目", "Item", locale), "value": pick("值", "Value", locale)}
+        neutralise_frame(pd.concat([title, summary]).rename(columns={
+            "field": pick("项目", "Item", locale), "value": pick("值", "Value", locale)})
         ).to_excel(xw, sheet_name="概况 Summary", index=False)
         for f in fields(case):
             table = getattr(case, f.name)
             if isinstance(table, pd.DataFrame):
                 zh, en = SHEETS[f.name]
-                inv.display_frame(table, locale).to_excel(xw, sheet_name=f"{zh} {en}"[:31],
-                                                          index=False)
+                neutralise_frame(inv.display_frame(table, locale)).to_excel(
+                    xw, sheet_name=f"{zh} {en}"[:31], index=False)
         zh, en = SHEETS["checks_used"]
-        inv.checks_frame(case, review.cfg, locale).to_excel(xw, sheet_name=f"{zh} {en}",
-                                                            index=False)
+        neutralise_frame(inv.checks_frame(case, review.cfg, locale)).to_excel(
+            xw, sheet_name=f"{zh} {en}", index=False)
     return out

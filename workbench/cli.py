@@ -128,23 +128,32 @@ def import_(sources: tuple[Path, ...], into: Path, table: str | None, as_json: b
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default=None,
               help="输出语言 / language (default from config).")
 def info(dataset: Path, as_json: bool, locale: str | None) -> None:
-    """数据集概况 / Row counts, periods and fingerprint of a dataset."""
+    """数据集概况 / Row counts, periods and fingerprint of a dataset, parts verified.
+
+    \b
+    退出码：0 分片与清单一致；1 不一致。
+    Exit codes: 0 the parts match the manifest; 1 they do not.
+    """
     from workbench.config import load_config
     from workbench.dataset import Dataset, DatasetError
-    from workbench.overview import describe
+    from workbench.overview import describe, verification_lines
 
     if not Dataset(dataset).exists():
         raise click.ClickException(f"{dataset}: no manifest.json here; not a workbench dataset")
+    locale = locale or load_config()["general"]["locale"]
     try:
-        facts = describe(dataset, locale or load_config()["general"]["locale"])
+        facts = describe(dataset, locale)
     except DatasetError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(facts, ensure_ascii=False))
-        return
-    click.echo(f"{facts['dataset']}  fingerprint {facts['fingerprint'][:16]}…")
-    for t in facts["tables"]:
-        click.echo(f"  {t['label']:<16} {t['rows']:>12,}  {t['periods']}")
+    else:
+        click.echo(f"{facts['dataset']}  fingerprint {facts['fingerprint'][:16]}…")
+        for t in facts["tables"]:
+            click.echo(f"  {t['label']:<16} {t['rows']:>12,}  {t['periods']}")
+        for line in verification_lines(facts["verified"], locale):
+            click.echo(line)
+    sys.exit(0 if facts["verified"]["ok"] else 1)
 
 
 @main.command()
@@ -165,6 +174,7 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
            spot_check_seed: int | None, as_json: bool) -> None:
     """运行全部检查，输出预警、风险排名 / Run every check; write flags, risk and a manifest."""
     from workbench.check_health import for_tuning
+    from workbench.results import ResultsError
     from workbench.screen import screen as run_screen
 
     def progress(what: str, done: int, total: int) -> None:
@@ -172,8 +182,12 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
             click.echo(f"\r  [{done + (what != 'partitions')}/{total}] {what:<45}", nl=False,
                        err=True)
 
-    manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler, progress=progress,
-                          spot_check_seed=spot_check_seed)
+    try:
+        manifest = run_screen(dataset, out, engine=engine, scheduler=scheduler,
+                              progress=progress, spot_check_seed=spot_check_seed)
+    except ResultsError as exc:
+        click.echo(f"错误 / error: {exc}", err=True)
+        sys.exit(2)
     health, note = _check_health(out, manifest)
     tuning = for_tuning(health)
     if as_json:
@@ -211,12 +225,25 @@ def _check_health(out: Path, manifest: dict):
     return check_health(flags, manifest["checks"], manifest["unit_months"], findings, cfg), note
 
 
+def _echo_database() -> None:
+    """Print the findings database every process started from here opens (no password)."""
+    import sqlalchemy as sa
+
+    from workbench.config import load_config
+
+    url = sa.make_url(load_config()["general"]["database_url"])
+    click.echo(f"问题库 / findings database: {url.render_as_string(hide_password=True)}")
+
+
 def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:
+    """Replace this process with JupyterLab on the reviewer notebook over ``dataset``."""
+    from workbench.config import child_environment
+
     root = _repo_root()
     if root is None:
         raise click.ClickException("the notebooks are not installed beside this package; run "
                                    "from a source checkout (pip install -e .)")
-    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()))
+    env = child_environment(WORKBENCH_DATASET=str(dataset.resolve()))
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
            f"--LabApp.default_url=/lab/tree/{REVIEWER_NOTEBOOK}"]
@@ -225,6 +252,7 @@ def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     click.echo(f"数据集 / dataset: {dataset.resolve()}")
+    _echo_database()
     click.echo(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{REVIEWER_NOTEBOOK} "
                "(带令牌的完整链接见下方 / the full URL with its token is printed below)")
     os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with JupyterLab
@@ -259,9 +287,16 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
     files served but images, only the widget and plotly front-end extensions loaded.
     ``settings`` is the config's ``[dashboard]`` table: ``pool_size`` kernels kept
     preheated (0: a kernel per viewer), replaced ``refill_delay_s`` after use, idle
-    kernels culled after ``cull_idle_s``.
+    kernels culled after ``cull_idle_s``.  Requests whose ``Host`` header is neither
+    localhost, a loopback address nor one of ``allowed_hosts`` are refused with 403
+    (against DNS rebinding): Voilà turns Jupyter Server's host check off
+    (``allow_remote_access``), its ``tornado_settings`` turn it back on.
     """
     pool_size = max(int(settings["pool_size"]), 0)
+    hosts = {"allow_remote_access": False,
+             "local_hostnames": ["localhost", *settings["allowed_hosts"]]}
+    # A whole dict (traitlets warns this form is deprecated, but it is the one that gives
+    # tornado_settings typed values: key=value items arrive as strings, and "False" is true).
     cmd = [sys.executable, "-m", "voila", str(root / DASHBOARD_NOTEBOOK), f"--port={port}",
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
@@ -269,7 +304,8 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
            f"--VoilaKernelManager.fill_delay={settings['refill_delay_s']}",
            "--MappingKernelManager.cull_interval=60",
-           f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}"]
+           f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}",
+           f"--Voila.tornado_settings={hosts!r}"]
     if no_browser:
         cmd.append("--no-browser")
     return cmd
@@ -298,7 +334,7 @@ def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | N
     if root is None:
         raise click.ClickException("the notebooks are not installed beside this package; run "
                                    "from a source checkout (pip install -e .)")
-    from workbench.config import load_config
+    from workbench.config import child_environment, load_config
 
     cfg = load_config()
     if results is None:   # screen once here, not in every preheated kernel
@@ -307,9 +343,10 @@ def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | N
 
         click.echo("筛查结果（首次需筛查）/ screening results (screened once when absent) ...")
         results = cached_results(Dataset(dataset), cfg)
-    env = dict(os.environ, WORKBENCH_DATASET=str(dataset.resolve()),
-               WORKBENCH_RESULTS=str(results.resolve()))
+    env = child_environment(WORKBENCH_DATASET=str(dataset.resolve()),
+                            WORKBENCH_RESULTS=str(results.resolve()))
     click.echo(f"监管看板 / dashboard: http://127.0.0.1:{port}/ (dataset {dataset.resolve()})")
+    _echo_database()
     settings = dict(cfg["dashboard"])
     if pool_size is not None:
         settings["pool_size"] = pool_size
@@ -334,24 +371,25 @@ def demo(port: int, no_browser: bool) -> None:
     _launch_lab(dataset, port, no_browser)
 
 
-#: The demo's own config: a findings database beside it and a demo reviewer for 江苏.
+#: The demo's own config: a demo reviewer for 江苏.  It names no database, so the demo
+#: writes to the default findings database, the one `workbench findings` and
+#: `workbench dashboard` open without a config of their own.
 DEMO_CONFIG = """# Written by `workbench demo`: the demo reviewer may write findings for 江苏.
+# The findings database is the default one (general.database_url in defaults.toml).
 [general]
-database_url = "sqlite:///{db}"
 reviewer = "demo-reviewer"
 
 [findings]
-reviewer_provinces = {{ "demo-reviewer" = ["江苏"] }}
+reviewer_provinces = { "demo-reviewer" = ["江苏"] }
 """
 
 
 def _demo_config(folder: Path) -> Path:
-    """Write (once) and return the demo's config file in ``folder``."""
+    """Write (or bring up to date) and return the demo's config file in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "workbench.toml"
-    if not path.is_file():
-        path.write_text(DEMO_CONFIG.format(db=(folder / "findings.sqlite").resolve().as_posix()),
-                        encoding="utf-8")
+    if not path.is_file() or path.read_text(encoding="utf-8") != DEMO_CONFIG:
+        path.write_text(DEMO_CONFIG, encoding="utf-8")
     return path
 
 

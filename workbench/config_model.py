@@ -230,8 +230,10 @@ class General(Table):
         description="reviewer (read-write) or readonly (supervisor dashboards; the findings "
                     "database is opened read-only).")
     database_url: DatabaseUrl = Field(
-        description="Findings database (SQLAlchemy URL).  Relative SQLite paths are resolved "
-                    "against the working directory.")
+        description="Findings database (SQLAlchemy URL), one for every role.  A relative "
+                    "SQLite path is resolved against the folder of the file that sets it (for "
+                    "the defaults: $XDG_DATA_HOME/carbon-audit-workbench, XDG_DATA_HOME "
+                    "defaulting to ~/.local/share).")
     reviewer: Text = Field(
         description="Reviewer identity when JUPYTERHUB_USER / WORKBENCH_USER are not set.")
 
@@ -245,6 +247,16 @@ class Import(Table):
     max_text_length: Count = Field(
         description="Maximum length of a free-text cell (characters); longer cells are "
                     "quarantined.")
+    max_file_mb: Positive = Field(
+        description="Largest input file accepted (MB); larger files are refused before reading.")
+    max_extra_columns: Count = Field(
+        description="Unknown extra columns accepted per file; a file with more is refused.")
+    max_header_length: Count = Field(
+        description="Longest header cell accepted (characters); a file with a longer one is "
+                    "refused.")
+    lock_timeout_s: NonNegative = Field(
+        description="Seconds an import waits for another import into the same dataset to "
+                    "finish before it gives up.")
 
 
 class NaturalGas(Table):
@@ -565,6 +577,12 @@ class Dashboard(Table):
     heatmap_cities: Count = Field(
         description="Rows of the city x month heatmap: the cities with most problems (every "
                     "city is listed in the risk-by-city table).")
+    allowed_hosts: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$"),
+                                  _expect("a host name without port (e.g. audit.example.org)",
+                                          "不含端口的主机名（如 audit.example.org）")]] = Field(
+        description="Host names the dashboard answers to besides localhost and loopback "
+                    "addresses (without the port); a request whose Host header names anything "
+                    "else is refused (403), against DNS rebinding.")
 
 
 class Findings(Table):

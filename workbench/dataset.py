@@ -6,17 +6,25 @@ Layout (one folder)::
       manifest.json                 schema version, row counts, file hashes, fingerprint, import log
       tables/<table>/part-NNNNN.parquet   append-only parts, canonical columns and dtypes
       quarantine/<import_id>/<table>.csv  rows an import rejected, with reasons (zh/en)
+      .lock                         held (fcntl) by the import writing the dataset
 
 Parts are only ever added, never rewritten: a re-import that changes a value
 adds a new ``revision`` row, so nothing already in the dataset is overwritten.
 The fingerprint is a SHA-256 over every part's hash; results computed from a
 dataset record it so a reviewer can tell exactly which data a flag came from.
+Imports take the dataset's lock (:meth:`Dataset.lock`) so two never interleave
+their read-modify-write of the manifest, and :meth:`Dataset.verify` checks the
+parts on disk against the manifest (presence, SHA-256, row counts, fingerprint).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +36,15 @@ import pyarrow.parquet as pq
 from workbench import schema
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 
 
 class DatasetError(Exception):
     """The folder is not a readable canonical dataset."""
+
+
+class DatasetLocked(DatasetError):
+    """Another process held the dataset's lock for longer than the caller would wait."""
 
 
 def _sha256(path: Path) -> str:
@@ -162,6 +175,69 @@ class Dataset:
             manifest["imports"].append(entry)
         self._write_manifest(manifest)
         return manifest
+
+    @contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        """Hold the dataset's exclusive lock (``flock`` on ``DATASET/.lock``).
+
+        Waits up to ``timeout`` seconds for another holder, then raises
+        :class:`DatasetLocked`.  The lock goes with the process, so a killed
+        import never leaves the dataset locked.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        with (self.path / LOCK).open("a") as fh:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise DatasetLocked(f"{self.path}: locked by another import") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def verify(self) -> list[dict[str, str]]:
+        """Problems found checking every part against the manifest (empty when all match).
+
+        Each problem names the part (``table/part-NNNNN.parquet``, or the manifest)
+        with a zh and en text: a missing or unreadable part, a SHA-256 or row count
+        that differs from the manifest, a table total that is not the sum of its
+        parts, or a fingerprint that does not match the part hashes.
+        """
+        manifest, problems = self.manifest, []
+
+        def problem(where: str, zh: str, en: str) -> None:
+            problems.append({"part": where, "zh": zh, "en": en})
+
+        for name, info in sorted(manifest["tables"].items()):
+            for part in info["parts"]:
+                where, path = f"{name}/{part['file']}", self.path / "tables" / name / part["file"]
+                if not path.is_file():
+                    problem(where, "文件缺失", "file missing")
+                    continue
+                if _sha256(path) != part["sha256"]:
+                    problem(where, "SHA-256 与清单不符", "SHA-256 differs from the manifest")
+                try:
+                    rows = pq.read_metadata(path).num_rows
+                except (pa.ArrowException, OSError) as exc:
+                    problem(where, f"无法读取：{exc}", f"unreadable: {exc}")
+                    continue
+                if rows != part["rows"]:
+                    problem(where, f"有 {rows} 行，清单记为 {part['rows']} 行",
+                            f"holds {rows} rows, the manifest says {part['rows']}")
+            total = sum(p["rows"] for p in info["parts"])
+            if total != info["rows"]:
+                problem(name, f"清单中各分片共 {total} 行，表总数记为 {info['rows']}",
+                        f"the parts add up to {total} rows, the table total says {info['rows']}")
+        if manifest["tables"] and manifest.get("fingerprint") != self._fingerprint(
+                manifest["tables"]):
+            problem(MANIFEST, "指纹与分片哈希不符",
+                    "the fingerprint does not match the part hashes")
+        return problems
 
     # -- reading ------------------------------------------------------------------
     def parts(self, table: str) -> list[Path]:

@@ -14,13 +14,15 @@ from workbench import i18n, schema
 from workbench.dataset import Dataset
 
 
-def table_summary(ds: Dataset, locale: str = "zh-CN") -> pd.DataFrame:
-    """One row per contract table: label, rows, and the period range it covers."""
+def table_summary(ds: Dataset, locale: str = "zh-CN", periods: bool = True) -> pd.DataFrame:
+    """One row per contract table: label, rows, and the period range it covers (read from
+    the parts; left empty with ``periods=False``, for parts that failed verification).
+    """
     rows = []
     counts = ds.row_counts()
-    con = ds.duckdb()
+    con = ds.duckdb() if periods else None
     for name in schema.TABLES:
-        period = _period_range(con, name) if counts.get(name) else ""
+        period = _period_range(con, name) if con is not None and counts.get(name) else ""
         rows.append({"table": name, "label": i18n.table_label(name, locale),
                      "rows": counts.get(name, 0), "periods": period})
     return pd.DataFrame(rows)
@@ -48,9 +50,27 @@ def quarantine_files(ds: Dataset) -> pd.DataFrame:
 
 
 def describe(path: str | Path, locale: str = "zh-CN") -> dict:
-    """Manifest facts and the table summary of the dataset at ``path`` (JSON-ready)."""
+    """Manifest facts, the table summary and the verification of the parts against the
+    manifest (``verified``: parts checked and problems, see :meth:`Dataset.verify`) of the
+    dataset at ``path`` (JSON-ready).
+    """
     ds = Dataset(path)
     m = ds.manifest
+    problems = ds.verify()
+    parts = sum(len(info["parts"]) for info in m["tables"].values())
     return {"dataset": str(ds.path), "schema_version": m["schema_version"],
             "fingerprint": m["fingerprint"], "imports": len(m["imports"]),
-            "tables": table_summary(ds, locale).to_dict(orient="records")}
+            "verified": {"ok": not problems, "parts": parts, "problems": problems},
+            "tables": table_summary(ds, locale, periods=not problems).to_dict(orient="records")}
+
+
+def verification_lines(verified: dict, locale: str = "zh-CN") -> list[str]:
+    """What ``workbench info`` prints about the verification of the parts."""
+    if verified["ok"]:
+        return [i18n.pick(f"校验：{verified['parts']} 个分片与清单一致（SHA-256、行数、指纹）",
+                          f"verified: {verified['parts']} parts match the manifest (SHA-256, "
+                          "rows, fingerprint)", locale)]
+    lines = [i18n.pick(f"校验失败：{len(verified['problems'])} 处与清单不符",
+                       f"verification FAILED: {len(verified['problems'])} problems", locale)]
+    return lines + [f"  {p['part']}: {i18n.pick(p['zh'], p['en'], locale)}"
+                    for p in verified["problems"]]

@@ -24,6 +24,7 @@ import pandas as pd
 from workbench import schema
 from workbench.config import config_hash, load_config
 from workbench.dataset import Dataset
+from workbench.results import MANIFEST, check_results
 
 #: Parameters shown first in the filing history (the rest follow in contract order).
 KEY_PARAMETERS = ("coal_consumption_t", "ncv_gj_per_t", "carbon_ar_pct", "cc_tc_per_gj",
@@ -69,7 +70,8 @@ def cached_results(ds: Dataset, cfg: dict) -> Path:
     from workbench.screen import screen
 
     folder = results_folder(ds, cfg)
-    if not (folder / "flags.parquet").is_file():
+    if not (folder / MANIFEST).is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)   # the temporary fallback's too
         tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
         screen(ds.path, tmp, cfg=cfg)
         try:
@@ -115,14 +117,20 @@ class ReviewData:
     @classmethod
     def open(cls, dataset: str | Path, results: str | Path | None = None,
              cfg: dict | None = None) -> ReviewData:
-        """Load ``dataset`` and its screening results (computed and cached when absent)."""
+        """Load ``dataset`` and its screening results: those in ``results`` (screened into
+        it when it is absent or empty), or the cached ones (computed when absent).
+
+        Results are opened only when complete and of this dataset under this configuration:
+        otherwise :class:`workbench.results.ResultsError` names what differs
+        (:func:`workbench.results.check_results`)."""
         from workbench.screen import screen
 
         cfg = cfg or load_config()
         ds = Dataset(dataset)
         folder = Path(results) if results else cached_results(ds, cfg)
-        if not (folder / "flags.parquet").is_file():
+        if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
             screen(ds.path, folder, cfg=cfg)
+        check_results(folder, ds.fingerprint, config_hash(cfg))
         units = ds.read("units")
         monthly = ds.read("monthly_parameters").merge(units[["unit_id", "enterprise_id"]],
                                                       on="unit_id", how="left")

@@ -31,6 +31,7 @@ from workbench.checks.registry import FLAG_COLUMNS, REGISTRY, Check, Computed
 from workbench.config import config_hash, load_config
 from workbench.corroboration import corroborate
 from workbench.dataset import Dataset
+from workbench.results import check_replaceable, staged
 
 Progress = Callable[[str, int, int], None]
 
@@ -284,11 +285,14 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     """Screen a dataset; write ``flags.parquet``, ``risk.parquet`` (per enterprise),
     ``risk_units.parquet`` (per unit), ``spot_checks.parquet`` (risk-weighted on-site
     sample per city, seeded), ``coverage.parquet`` (per enterprise, the checks that could
-    not run or ran only in part, and the inputs they missed) and ``manifest.json``."""
+    not run or ran only in part, and the inputs they missed), ``computed/`` and
+    ``manifest.json`` into ``out``, atomically: into a new folder that then replaces ``out``
+    (:func:`workbench.results.staged`; ``ResultsError`` when ``out`` holds other files)."""
     from workbench import risk
 
     cfg = cfg or load_config()
     ds = Dataset(dataset)
+    check_replaceable(out)   # before the work, not only when writing
     t0 = time.perf_counter()
     if engine == "pandas":
         flags, log, base = screen_pandas(ds, cfg, progress)
@@ -303,46 +307,43 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
     seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
     spots = risk.spot_check_sample(scores, base.enterprises, cfg["risk"]["spot_check_per_city"],
                                    seed)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    scores, unit_scores = _conform(scores, "risk"), _conform(unit_scores, "risk_units")
-    flags.to_parquet(out / "flags.parquet", index=False)
-    scores.to_parquet(out / "risk.parquet", index=False)
-    unit_scores.to_parquet(out / "risk_units.parquet", index=False)
-    spots.to_parquet(out / "spot_checks.parquet", index=False)
-    _conform(cover, "coverage").to_parquet(out / "coverage.parquet", index=False)
-    computed = log.computed_tables()
-    (out / "computed").mkdir(exist_ok=True)
-    for stale in (out / "computed").glob("*.parquet"):
-        stale.unlink()
-    for name, table in computed.items():
-        table.to_parquet(out / "computed" / f"{name}.parquet", index=False)
-    not_checked = cover[cover["status"] == "not_checked"].groupby("check_id").size()
-    partial = cover[cover["status"] == "partial"].groupby("check_id").size()
-    manifest = {
-        "dataset": str(ds.path), "dataset_fingerprint": ds.fingerprint,
-        "config_hash": config_hash(cfg), "package_version": __version__, "engine": engine,
-        "seconds": round(time.perf_counter() - t0, 3), "unit_months": len(base.monthly),
-        "flags": len(flags),
-        "flags_by_severity": flags["severity"].value_counts().to_dict(),
-        "checks": {c.id: {"family": c.family, "severity": c.severity,
-                          "seconds": round(log.timings_s.get(c.id, 0.0), 4),
-                          "candidates": log.counts.get(c.id, 0),
-                          "flags": int((flags["check_id"] == c.id).sum()),
-                          "skipped_missing": log.skipped.get(c.id),
-                          "enterprises_not_checked": int(not_checked.get(c.id, 0)),
-                          "enterprises_partly_checked": int(partial.get(c.id, 0))}
-                   for c in select_checks()},
-        "skipped": sorted(log.skipped),
-        "computed": {name: len(table) for name, table in computed.items()},
-        "coverage": {"file": "coverage.parquet",
-                     "enterprises_with_checks_not_run": int(
-                         cover.loc[cover["status"] == "not_checked", "enterprise_id"].nunique()),
-                     "enterprises_partly_checked": int(
-                         cover.loc[cover["status"] == "partial", "enterprise_id"].nunique())},
-        "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],
-                        "enterprises": len(spots)},
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                       encoding="utf-8")
+    with staged(out) as folder:   # a new folder, renamed into place when complete
+        scores, unit_scores = _conform(scores, "risk"), _conform(unit_scores, "risk_units")
+        flags.to_parquet(folder / "flags.parquet", index=False)
+        scores.to_parquet(folder / "risk.parquet", index=False)
+        unit_scores.to_parquet(folder / "risk_units.parquet", index=False)
+        spots.to_parquet(folder / "spot_checks.parquet", index=False)
+        _conform(cover, "coverage").to_parquet(folder / "coverage.parquet", index=False)
+        computed = log.computed_tables()
+        (folder / "computed").mkdir()
+        for name, table in computed.items():
+            table.to_parquet(folder / "computed" / f"{name}.parquet", index=False)
+        not_checked = cover[cover["status"] == "not_checked"].groupby("check_id").size()
+        partial = cover[cover["status"] == "partial"].groupby("check_id").size()
+        manifest = {
+            "dataset": str(ds.path), "dataset_fingerprint": ds.fingerprint,
+            "config_hash": config_hash(cfg), "package_version": __version__, "engine": engine,
+            "seconds": round(time.perf_counter() - t0, 3), "unit_months": len(base.monthly),
+            "flags": len(flags),
+            "flags_by_severity": flags["severity"].value_counts().to_dict(),
+            "checks": {c.id: {"family": c.family, "severity": c.severity,
+                              "seconds": round(log.timings_s.get(c.id, 0.0), 4),
+                              "candidates": log.counts.get(c.id, 0),
+                              "flags": int((flags["check_id"] == c.id).sum()),
+                              "skipped_missing": log.skipped.get(c.id),
+                              "enterprises_not_checked": int(not_checked.get(c.id, 0)),
+                              "enterprises_partly_checked": int(partial.get(c.id, 0))}
+                       for c in select_checks()},
+            "skipped": sorted(log.skipped),
+            "computed": {name: len(table) for name, table in computed.items()},
+            "coverage": {"file": "coverage.parquet",
+                         "enterprises_with_checks_not_run": int(cover.loc[
+                             cover["status"] == "not_checked", "enterprise_id"].nunique()),
+                         "enterprises_partly_checked": int(
+                             cover.loc[cover["status"] == "partial", "enterprise_id"].nunique())},
+            "spot_checks": {"seed": seed, "per_city": cfg["risk"]["spot_check_per_city"],
+                            "enterprises": len(spots)},
+        }
+        (folder / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

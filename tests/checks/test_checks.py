@@ -21,7 +21,6 @@ from workbench.config import load_config
 from workbench.screen import run_checks, select_checks
 
 
-
 @pytest.fixture(scope="module")
 def cfg():
     c = load_config()

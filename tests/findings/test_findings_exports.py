@@ -66,7 +66,7 @@ def test_xlsx_has_bilingual_headers_codes_history_and_about(filled, tmp_path):
                                                                       "严重 / Critical")] * 2
     assert found[0]["materiality_t"] == 1234.5 and found[1]["materiality_t"] is None
     title_cell = sheet.cell(3, list(FINDING_COLUMNS).index("title") + 1)
-    assert (title_cell.value, title_cell.data_type) == (FORMULA, "s")  # text, never a formula
+    assert (title_cell.value, title_cell.data_type) == ("'" + FORMULA, "s")  # quoted text
     assert found[1]["title"] == HOSTILE
     widths = {k: sheet.column_dimensions[sheet.cell(1, i + 1).column_letter].width
               for i, k in enumerate(FINDING_COLUMNS)}

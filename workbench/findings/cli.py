@@ -3,13 +3,16 @@
 Registered on the ``workbench`` command in ``workbench/cli.py``.  SQLAlchemy and
 the store are imported inside the commands, so ``workbench --help`` stays fast.
 Exit codes: 0 success; 1 verify found a bad entry or an import rejected rows;
-2 the database or the file could not be used (nothing written).
+2 the database or the file could not be used or read (nothing written; a database
+that cannot be read is never reported as a broken audit log).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,6 +36,20 @@ locale_option = _locale_option()
 def _fail(exc: Exception) -> NoReturn:
     click.echo(f"错误 / error: {exc}", err=True)
     sys.exit(2)
+
+
+@contextmanager
+def _reading(what_zh: str, what_en: str) -> Iterator[None]:
+    """Fail with exit code 2 when the database cannot be read while doing ``what``: a
+    locked or unreadable database is reported as such, never as a broken audit log."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        _fail(f"无法读取问题库，{what_zh}（{reason}）/ cannot read the findings database, "
+              f"{what_en} ({reason})")
 
 
 def _open(db: str | None, readonly: bool) -> Any:
@@ -81,13 +98,16 @@ def verify(db: str | None, anchors: dict[int, str]) -> None:
     """核验审计日志（哈希链）/ Recompute the audit log's hash chain.
 
     \b
-    退出码 0：完整；1：指出第一条被修改、删除或调换的记录。
-    Exit 0 when intact; 1 naming the first entry edited, removed or reordered.
+    退出码 0：完整；1：指出第一条被修改、删除或调换的记录；2：数据库无法打开或读取（未核验）。
+    Exit 0 when intact; 1 naming the first entry edited, removed or reordered; 2 when
+    the database could not be opened or read (nothing verified, no verdict).
     The printed anchor (SEQ:HASH) should be kept outside the database (ticket,
     signed mail): passed back with --anchor it also exposes a log rewritten
     wholesale together with its head, which the database alone cannot show.
     """
-    verdict = _open(db, readonly=True).verify(anchors)
+    store = _open(db, readonly=True)
+    with _reading("未能核验", "nothing verified"):
+        verdict = store.verify(anchors)
     if verdict.ok:
         click.echo(f"审计日志完整 / audit log intact: {verdict.entries} entries"
                    + (f", {len(anchors)} anchors matched" if anchors else "")
@@ -139,7 +159,10 @@ def import_(sheet: Path, dataset: Path, period: str | None, db: str | None, as_j
 
 
 def _selected(db: str | None, enterprise: str | None, status: str | None) -> list:
-    return _open(db, readonly=True).list(enterprise_id=enterprise, status=status)
+    store = _open(db, readonly=True)
+    with _reading("未能列出问题", "no findings listed"):
+        items = store.list(enterprise_id=enterprise, status=status)
+    return items
 
 
 filter_options = [
@@ -188,8 +211,10 @@ def export(fmt: str, out: Path, db: str | None, enterprise: str | None,
     from workbench.findings.sheet_export import export as write
     from workbench.findings.sheet_export import gather
 
+    store = _open(db, readonly=True)
     try:
-        items, context = gather(_open(db, readonly=True), enterprise, status)
+        with _reading("未导出", "nothing exported"):
+            items, context = gather(store, enterprise, status)
         write(items, out, fmt, context=context, locale=_locale(locale))
     except (FindingsError, ConversionError, OSError) as exc:
         _fail(exc)

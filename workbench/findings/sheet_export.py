@@ -10,7 +10,9 @@ force: :func:`workbench.checks_doc.check_explanation`), and an about sheet (when
 which database, which filters, whether the audit chain verified); HTML is one
 self-contained printable page ending with the same checks, PDF that page printed
 (``workbench.exports``).  Text from the database is untrusted: HTML escapes all of
-it and XLSX writes it as text only, never as formulas.
+it; XLSX writes it as text only, never as formulas, and CSV and XLSX put a quote before
+a cell a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``, ...:
+:mod:`workbench.safe_cells`), which the import takes off again.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from workbench.findings.sheet_columns import (
 )
 from workbench.findings.store import FindingsStore
 from workbench.i18n import parameter_label, pick
+from workbench.safe_cells import neutralise, neutralise_frame
 from workbench.schema import PARAMETERS
 
 
@@ -236,7 +239,8 @@ def _display_width(text: str) -> int:
 def _write_table(book: Any, name: str, columns: Mapping[str, Label],
                  rows: Sequence[Mapping[str, Any]], locale: str) -> None:
     """A sheet with two header rows (``locale``, then the other language), frozen,
-    filterable, columns sized to their content; strings are written as text only."""
+    filterable, columns sized to their content; strings are written as text only, a
+    formula-like one quoted (:func:`workbench.safe_cells.neutralise`)."""
     ws = book.add_worksheet(name)
     base = {"valign": "top", "border": 1, "border_color": "#c8c8c8"}
     head = [book.add_format(base | {"bold": True, "bg_color": "#dde4ee", "text_wrap": True}),
@@ -255,7 +259,7 @@ def _write_table(book: Any, name: str, columns: Mapping[str, Label],
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 ws.write_number(r, c, value, fmt)
             else:
-                ws.write_string(r, c, str(value), fmt)
+                ws.write_string(r, c, neutralise(str(value)), fmt)
             if r < 502:  # size columns by the first 500 rows
                 texts.append("" if value is None else str(value))
         width = max(_display_width(t) for t in texts) + 2
@@ -275,7 +279,7 @@ def _write_about(book: Any, name: str, count: int, ctx: ExportContext, locale: s
     for r, (pair, value) in enumerate(_about(count, ctx, locale), start=2):
         ws.write_string(r, 0, pick(*pair, locale), bold)
         ws.write_string(r, 1, pick(*pair, second))
-        ws.write_string(r, 2, value, wrap)
+        ws.write_string(r, 2, neutralise(value), wrap)
     r += 2
     for c, pair in enumerate([("工作表", "Sheet"), ("字段", "Field"), ("中文", "Chinese"),
                               ("英文", "English")]):
@@ -406,7 +410,7 @@ def _write_json(items: list[Finding], path: Path, ctx: ExportContext, locale: st
 
 
 def _write_csv(items: list[Finding], path: Path, ctx: ExportContext, locale: str) -> None:
-    _frame(items).to_csv(path, index=False, encoding="utf-8-sig")
+    neutralise_frame(_frame(items)).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _write_html(items: list[Finding], path: Path, ctx: ExportContext, locale: str) -> None:

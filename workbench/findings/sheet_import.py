@@ -27,6 +27,7 @@ from workbench.findings.sheet_columns import (
     compact_header,
 )
 from workbench.findings.store import FindingsStore
+from workbench.safe_cells import restore_frame
 
 
 @dataclass
@@ -105,11 +106,13 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, dict[str, Any]]], list
     Row numbers are as a spreadsheet shows them (the header is row 1, or rows 1–2
     when a second header row repeats the fields in the other language, as an XLSX
     export has).  A ``flags`` cell holds JSON (as written by :func:`export`); an
-    unparsable one leaves the text in the draft, which validation then refuses.
+    unparsable one leaves the text in the draft, which validation then refuses.  The
+    quote an export puts before a formula-like cell is taken off
+    (:func:`workbench.safe_cells.restore`), so exported text comes back exactly.
     Ignored columns that are export columns are named by their field (``id``).
     """
     path = Path(path)
-    frame = _read_table(path)
+    frame = restore_frame(_read_table(path))
     fields = {col: _field_of(col) for col in frame.columns}
     missing = [c for c in REQUIRED_COLUMNS if c not in fields.values()]
     if missing:

@@ -11,23 +11,28 @@ before the transaction starts.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from workbench.findings import audit, identity, migrate
 from workbench.findings.codes import FINAL_STATUSES, STATUSES, TRANSITIONS
-from workbench.findings.engine import create_engine
+from workbench.findings.engine import SQLITE_BUSY_TIMEOUT_S, create_engine
 from workbench.findings.errors import (
     IllegalTransition,
     NotFound,
     Problem,
     ReadOnlyStore,
     StaleVersion,
+    StoreOpenError,
     ValidationError,
 )
 from workbench.findings.model import (
@@ -286,6 +291,73 @@ class FindingsStore:
                             {"status": to_status, "status_reason": reason}, legal)
 
 
+def _use_wal(engine: sa.Engine) -> None:
+    """Have a read-write SQLite engine keep its database in write-ahead-log mode (set on
+    every new connection; the mode is stored in the file).  A writer killed inside a
+    transaction then leaves only uncommitted frames in ``-wal``, which readers ignore,
+    instead of a hot rollback journal that only a read-write connection can undo."""
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _prepare_read_only(url: str) -> None:
+    """Make a SQLite file readable through a read-only connection, or say why it is not.
+
+    A rollback-journal database (one not yet switched to WAL) that a killed writer left
+    with a hot journal is rolled back first: that needs one read-write connection, opened
+    here and closed again (it writes no content).  A WAL database whose ``-shm`` file is
+    absent can be read only by a process that may create that file in its folder;
+    otherwise :class:`StoreOpenError` says so (the database is not damaged).
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database \
+            or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return
+    path = Path(parsed.database)
+    if not path.is_file():
+        return
+    with path.open("rb") as fh:
+        wal = fh.read(20)[18:20] == b"\x02\x02"  # file format versions 2: WAL mode
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    journal = path.with_name(path.name + "-journal")
+    if not wal and writable and journal.is_file() and journal.stat().st_size:
+        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls it back
+        finally:
+            conn.close()
+    if wal and not path.with_name(path.name + "-shm").exists() \
+            and not os.access(path.parent, os.W_OK):
+        raise StoreOpenError(Problem(
+            "database",
+            f"只读打开 WAL 模式的数据库需要在 {path.parent} 中创建 {path.name}-shm，"
+            "但当前用户没有写权限（数据库未损坏）；请授予该文件夹写权限，或在多用户部署中使用 "
+            "PostgreSQL",
+            f"reading a WAL-mode database read-only needs to create {path.name}-shm in "
+            f"{path.parent}, which this user may not write (the database is not damaged); "
+            "allow writing that folder, or use PostgreSQL for several users"))
+
+
+def _create_data_dir(url: str) -> None:
+    """Create the per-user data folder when ``url`` is a SQLite file in it that is opened
+    for the first time (SQLite creates no folders; any other missing folder stays an
+    error naming the setting)."""
+    from workbench.config import user_data_dir
+
+    parsed = sa.make_url(url)
+    folder = user_data_dir().resolve()
+    if (parsed.get_backend_name() == "sqlite" and parsed.database
+            and Path(parsed.database).parent == folder and not folder.exists()):
+        folder.mkdir(parents=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what the database driver said (the SQL and links left out)."""
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
 def open_store(url: str | None = None, readonly: bool = False,
                config: Mapping[str, Any] | None = None, actor: str | None = None
                ) -> FindingsStore:
@@ -294,19 +366,39 @@ def open_store(url: str | None = None, readonly: bool = False,
     Read-only when ``readonly`` or when config ``general.mode`` is ``readonly``:
     then the database itself refuses writes and must already be at the newest
     schema.  Otherwise the schema is migrated to the newest revision.  ``actor``
-    defaults to the identity from the environment or config.
+    defaults to the identity from the environment or config.  A database that cannot be
+    opened or reached raises :class:`StoreOpenError` saying why (zh/en) and which setting
+    to fix; the per-user data folder of the default database is created on first use.
     """
-    from workbench.config import load_config
+    from workbench.config import load_config, user_config_path
 
     cfg = config if config is not None else load_config()
     readonly = readonly or cfg["general"].get("mode") == "readonly"
-    engine = create_engine(url or cfg["general"]["database_url"], readonly)
-    if readonly:
-        with engine.connect() as conn:
-            migrate.require_head(conn)
-    else:
-        with engine.connect().execution_options(workbench_write=True) as conn, conn.begin():
-            migrate.upgrade(conn)
+    source = user_config_path() if config is None else None
+    where = ("--db / database_url" if url else "general.database_url"
+             + (f" ({source})" if source else " (workbench.toml / $WORKBENCH_CONFIG)"))
+    url = url or cfg["general"]["database_url"]
+    try:
+        if not readonly:
+            _create_data_dir(url)
+        else:
+            _prepare_read_only(url)
+        engine = create_engine(url, readonly)
+        if not readonly and engine.dialect.name == "sqlite":
+            _use_wal(engine)
+        if readonly:
+            with engine.connect() as conn:
+                migrate.require_head(conn)
+        else:
+            with engine.connect().execution_options(workbench_write=True) as conn, \
+                    conn.begin():
+                migrate.upgrade(conn)
+    except (StoreOpenError, sa.exc.SQLAlchemyError, sqlite3.Error, ImportError) as exc:
+        problems = exc.problems if isinstance(exc, StoreOpenError) else [Problem(
+            "database", f"无法打开问题库（{_reason(exc)}）",
+            f"cannot open the findings database ({_reason(exc)})")]
+        raise StoreOpenError([*problems, Problem(
+            "database", f"请检查设置 {where}", f"fix the setting {where}")]) from exc
     return FindingsStore(engine, readonly=readonly,
                          actor=identity.current_actor(cfg) if actor is None else actor,
                          config=cfg)

@@ -1,14 +1,19 @@
 """``import_files``: read, validate and append platform exports to a canonical dataset.
 
 All sources are read first (one unreadable file is reported and the others go
-on), headers are mapped per sheet, then tables are checked in
-:data:`workbench.schema.IMPORT_ORDER` so a unit can reference an enterprise
-imported in the same batch.  Accepted new rows are appended to the dataset in
+on; what is not a regular file, or is beyond the ``[import]`` size, column or
+header limits, is refused before it is opened or parsed), headers are mapped
+per sheet, then tables are checked in :data:`workbench.schema.IMPORT_ORDER` so
+a unit can reference an enterprise imported in the same batch.  Accepted new
+rows are appended to the dataset in
 one :meth:`Dataset.append` (one new part per table, manifest replaced
 atomically), with an import-log entry naming every source and its SHA-256,
 the counts, the unit conversions and the code labels (each label as written,
 the code stored for it and how many accepted rows used it: the dataset holds
-codes only).  Rejected rows go to the quarantine.
+codes only).  Rejected rows go to the quarantine.  Everything from reading the
+existing dataset to writing the manifest happens under the dataset's lock, so a
+concurrent import waits (up to ``import.lock_timeout_s``) and then either runs on
+the updated dataset or is refused with a message naming the dataset.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 
 from workbench import schema
 from workbench.config import load_config
-from workbench.dataset import Dataset
+from workbench.dataset import Dataset, DatasetLocked
 from workbench.ingest import quarantine, readers
 from workbench.ingest.existing import Existing, Known, reconcile
 from workbench.ingest.headers import map_headers
@@ -61,24 +66,33 @@ def _error(file: str, exc: FileError) -> dict[str, str]:
     return {"file": file, "message_zh": exc.zh, "message_en": exc.en}
 
 
-def _read_all(sources: list[Path], table: str | None, fallbacks: list[str]
+def _read_all(sources: list[Path], table: str | None, fallbacks: list[str],
+              limits: readers.Limits
               ) -> tuple[dict[str, list[Part]], list[dict[str, str]], list[dict[str, Any]]]:
     """Sheets by table, file errors, and the import-log record of every source."""
     parts: dict[str, list[Part]] = {}
     errors, log = [], []
     resolved = readers.resolve_table(table) if table else None
     for path in sources:
+        try:
+            readers.check_file(path, limits)
+        except FileError as exc:
+            log.append({"file": str(path), "sha256": None})
+            errors.append(_error(str(path), exc))
+            continue
         log.append({"file": str(path), "sha256": _sha256(path)})
         if table and resolved is None:
             errors.append(_error(str(path), readers.unknown_table(table)))
             continue
-        read = readers.read_source(path, resolved, fallbacks)
+        read = readers.read_source(path, resolved, fallbacks, limits)
         if read.encoding:
             log[-1]["encoding"] = read.encoding
         errors += [_error(str(path), e) for e in read.errors]
         for sheet in read.sheets:
             try:
+                readers.check_header(sheet.headers, limits)
                 mapping = map_headers(sheet.table, sheet.headers, list(sheet.frame.columns))
+                readers.check_extras(mapping.extras, limits)
             except FileError as exc:
                 errors.append(_error(sheet.label if sheet.label != path.name else str(path), exc))
                 continue
@@ -111,7 +125,21 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
     cfg = (config or load_config())["import"]
     dataset = Dataset(into)
     sources = list(dict.fromkeys(Path(s) for s in sources))  # a file named twice is read once
-    parts, errors, log = _read_all(sources, table, list(cfg["fallback_encodings"]))
+    parts, errors, log = _read_all(sources, table, list(cfg["fallback_encodings"]),
+                                   readers.Limits.from_config(cfg))
+    timeout = float(cfg["lock_timeout_s"])
+    try:
+        with dataset.lock(timeout):
+            return _import_locked(dataset, parts, errors, log, int(cfg["max_text_length"]))
+    except DatasetLocked:
+        locked = FileError("dataset_locked", dataset=str(dataset.path), timeout=f"{timeout:g}")
+        return ImportReport(dataset.path, "", dataset.fingerprint, {}, [],
+                            [*errors, _error(str(dataset.path), locked)], [])
+
+
+def _import_locked(dataset: Dataset, parts: dict[str, list[Part]], errors: list[dict[str, str]],
+                   log: list[dict[str, Any]], max_text: int) -> ImportReport:
+    """Check the rows read against the dataset and append them (the caller holds the lock)."""
     import_id = _import_id(dataset, [entry["sha256"] for entry in log])
     existing = Existing(dataset)
     known = Known(existing)
@@ -119,7 +147,7 @@ def import_files(sources: list[Path], into: Path, table: str | None = None,
     for name in schema.IMPORT_ORDER:
         if name not in parts:
             continue
-        checked = check(name, parts[name], known, int(cfg["max_text_length"]))
+        checked = check(name, parts[name], known, max_text)
         outcome = reconcile(name, checked.frame, checked.issues, checked.given_revision,
                             existing)
         counts[name], write = _finish_table(

@@ -5,9 +5,9 @@ One file per table, UTF-8 with BOM so Excel shows the Chinese text.  Columns:
 :mod:`.readers`), ``columns`` (the columns concerned), ``values`` (the values
 as filed), ``reason_zh``, ``reason_en`` — several reasons of one row joined
 with ``; `` — then every column of the row exactly as read, under its original
-header.  A cell that Excel would run as a formula (starting with ``=``, ``@``,
-``+`` or ``-`` and not a plain number) is prefixed with an apostrophe, because
-reviewers open these files from untrusted filings.
+header.  A cell that Excel or WPS would run as a formula is prefixed with an apostrophe
+(:func:`workbench.safe_cells.neutralise`), because reviewers open these files from
+untrusted filings.
 """
 
 from __future__ import annotations
@@ -18,18 +18,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.ingest.issues import SUMMARY_COLUMNS
-from workbench.ingest.parse import NUMBER
 from workbench.ingest.validate import Checked
+from workbench.safe_cells import neutralise
 
 LEADING = ("source_file", "row_number", *SUMMARY_COLUMNS)
-_FORMULA = r"^[=+\-@\t\r]"
-
-
-def excel_safe(cells: pd.Series) -> pd.Series:
-    """Cells with an apostrophe before anything Excel would evaluate as a formula."""
-    text = cells.astype("string").fillna("")
-    risky = text.str.contains(_FORMULA, regex=True) & ~text.str.fullmatch(NUMBER)
-    return text.where(~risky, "'" + text)
 
 
 def _originals(checked: Checked, positions: np.ndarray) -> pd.DataFrame:
@@ -60,7 +52,7 @@ def write(path: Path, checked: Checked) -> int:
     originals.columns = [f"{c} (original)" if c in LEADING else c for c in originals.columns]
     out = pd.concat([out, originals], axis=1)
     for column in out.columns.drop("row_number"):
-        out[column] = excel_safe(out[column])
+        out[column] = out[column].astype("string").fillna("").map(neutralise)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, encoding="utf-8-sig")
     return len(out)

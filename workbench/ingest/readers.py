@@ -12,7 +12,16 @@ CSV text is decoded as UTF-8 (with or without BOM; UTF-16/32 with BOM), then
 with the configured fallbacks (GB18030, a superset of GBK).  The
 charset-normalizer detector is consulted only when all of these fail, and only
 a Chinese or UTF-16/32 encoding it proposes is tried; otherwise the file is
-reported as undecodable instead of being read as mojibake.
+reported as undecodable instead of being read as mojibake.  A file decoded
+with a fallback must not also hold lines that read as Chinese in UTF-8 (GBK rows
+followed by UTF-8 rows, which GB18030 would turn into mojibake): such a file is
+refused as mixed.
+
+Before anything is opened, :func:`check_file` refuses what is not a regular file
+(a FIFO or device would block or never end) and files above the size limit.  A
+CSV whose last record has an unterminated quote (which would fold every later
+line into one cell) and a file with more columns or longer header cells than
+:class:`Limits` allow are refused with the line or count that broke the rule.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ import codecs
 import csv
 import io
 import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -45,6 +56,34 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _DELIMITERS = (",", "\t", ";", "|")
+#: A UTF-8 line of a Chinese filing: ASCII, CJK ideographs, full-width forms, CJK and general
+#: punctuation only, with at least one ideograph.  GBK bytes that happen to be valid UTF-8
+#: (``路`` is the bytes of ``·``) practically never read like this.
+_PLAUSIBLE_UTF8 = re.compile("[\x00-\x7f\u2014-\u2026\u3000-\u303f\u3400-\u4dbf"
+                             "\u4e00-\u9fff\uff00-\uffef]*[\u4e00-\u9fff]"
+                             "[\x00-\x7f\u2014-\u2026\u3000-\u303f\u3400-\u4dbf"
+                             "\u4e00-\u9fff\uff00-\uffef]*")
+#: What a path that is not a regular file is: (test, zh, en).
+_KINDS = ((stat.S_ISDIR, "目录", "a directory"), (stat.S_ISFIFO, "命名管道", "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "字符设备", "a character device"),
+          (stat.S_ISBLK, "块设备", "a block device"), (stat.S_ISSOCK, "套接字", "a socket"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one input file (``[import]`` ``max_file_mb``, ``max_extra_columns``,
+    ``max_header_length``); a file beyond any of them is refused.
+    """
+
+    max_bytes: int
+    max_extra_columns: int
+    max_header_length: int
+
+    @classmethod
+    def from_config(cls, section: dict) -> Limits:
+        """The limits of an ``[import]`` config section."""
+        return cls(int(float(section["max_file_mb"]) * 1024 * 1024),
+                   int(section["max_extra_columns"]), int(section["max_header_length"]))
 
 
 @dataclass
@@ -111,8 +150,61 @@ def unknown_table(name: str) -> FileError:
                      aliases="、".join(schema.TABLE_ALIASES))
 
 
+def check_file(path: Path, limits: Limits) -> None:
+    """Refuse, without opening it, a path that is not a regular file or is too large.
+
+    Symbolic links are followed; raises :class:`FileError`.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise FileError("unreadable", detail=f"no such file: {path}") from exc
+    except OSError as exc:
+        raise FileError("unreadable", detail=f"{exc.strerror or exc}: {path}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        zh, en = next(((zh, en) for test, zh, en in _KINDS if test(info.st_mode)),
+                      ("特殊文件", "a special file"))
+        raise FileError("not_regular", kind=Bi(zh, en))
+    if info.st_size > limits.max_bytes:
+        raise FileError("too_large", size=f"{info.st_size / 1048576:,.1f}",
+                        limit=f"{limits.max_bytes / 1048576:,.1f}")
+
+
+def _mixed_lines(data: bytes, encoding: str) -> tuple[int, int] | None:
+    """First line that reads as Chinese in UTF-8 and first that is not UTF-8, if a file
+    decoded with the (ASCII-compatible) ``encoding`` has both; ``None`` otherwise.
+    """
+    if "\n".encode(encoding) != b"\n":
+        return None
+    utf8 = other = 0
+    for n, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or n
+        else:
+            if _PLAUSIBLE_UTF8.fullmatch(text):
+                utf8 = utf8 or n
+        if utf8 and other:
+            return utf8, other
+    return None
+
+
+def _accept(data: bytes, text: str, encoding: str) -> tuple[str, str]:
+    """``text`` decoded with a fallback ``encoding``, unless the bytes also read as UTF-8."""
+    mixed = _mixed_lines(data, encoding)
+    if mixed is not None:
+        raise FileError("mixed_encoding", encoding=encoding, utf8_line=mixed[0],
+                        other_line=mixed[1])
+    return text, encoding
+
+
 def decode(data: bytes, fallbacks: list[str]) -> tuple[str, str]:
-    """Text and encoding of a CSV's bytes; :class:`FileError` if no accepted encoding fits."""
+    """Text and encoding of a CSV's bytes; :class:`FileError` if no accepted encoding fits
+    or the bytes mix UTF-8 lines with lines of a fallback encoding.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -128,7 +220,7 @@ def decode(data: bytes, fallbacks: list[str]) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         if "\x00" not in text:
-            return text, encoding
+            return (text, encoding) if encoding == "utf-8" else _accept(data, text, encoding)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -139,7 +231,7 @@ def decode(data: bytes, fallbacks: list[str]) -> tuple[str, str]:
         except UnicodeDecodeError:
             text = "\x00"
         if "\x00" not in text:
-            return text, guess
+            return _accept(data, text, guess)
     hint = Bi(f"（检测器推测为 {guess}，但不采用）", f" (a detector suggests {guess}, not used)"
               ) if guess else Bi("", "")
     raise FileError("undecodable", encodings=", ".join(fallbacks) or "-", hint=hint)
@@ -188,11 +280,47 @@ def _grid_csv(text: str, sep: str) -> pd.DataFrame:
             previous = reader.line_num
     except csv.Error as exc:
         raise FileError("unreadable", detail=f"line {reader.line_num}: {exc}") from exc
+    if lines and lines[-1] < reader.line_num and _open_quote(text, lines[-1], sep):
+        raise FileError("unterminated_quote", line=lines[-1], last=reader.line_num)
     width = max((len(r) for r in rows), default=0)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str,
                         columns=range(width))
     grid.index = pd.Index(lines, dtype=np.int64)
     return grid
+
+
+def check_header(headers: list[str], limits: Limits) -> None:
+    """Refuse a header with a cell longer than ``max_header_length`` characters."""
+    longest = max(range(len(headers)), key=lambda i: len(headers[i]), default=None)
+    if longest is not None and len(headers[longest]) > limits.max_header_length:
+        raise FileError("header_too_long", column=longest + 1,
+                        length=f"{len(headers[longest]):,}", limit=limits.max_header_length,
+                        start=headers[longest][:40])
+
+
+def check_extras(extras: dict[int, str], limits: Limits) -> None:
+    """Refuse more unknown extra columns than ``max_extra_columns``, naming the first ones."""
+    if len(extras) > limits.max_extra_columns:
+        raise FileError("too_many_extras", count=f"{len(extras):,}",
+                        limit=limits.max_extra_columns,
+                        names=", ".join(list(extras.values())[:5]))
+
+
+def _open_quote(text: str, line: int, sep: str) -> bool:
+    """True when the record starting on physical ``line`` ends inside a quoted cell.
+
+    The lenient reader takes everything up to the end of the file into that cell;
+    the strict one says "unexpected end of data".
+    """
+    buf = io.StringIO(text, newline="")
+    for _ in range(line - 1):
+        buf.readline()
+    try:
+        for _ in csv.reader(io.StringIO(buf.read(), newline=""), delimiter=sep, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _cell_text(value: object) -> str:
@@ -275,33 +403,99 @@ def sheet_from_grid(grid: pd.DataFrame, source: Path, label: str, table: str) ->
     return make_sheet(header_cells, body, source, label, table)
 
 
-def _read_text(path: Path, table: str, fallbacks: list[str]) -> SourceRead:
+def _check_width(text: str, sep: str, table: str, limits: Limits) -> None:
+    """Refuse, before parsing the whole file, a header area wider than the limits allow
+    (the first 64 KiB are read; malformed text there is left to the full parse to report).
+    """
+    try:
+        head = list(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=sep))
+    except csv.Error:
+        return
+    widest = max((len(r) for r in head[:hdr.HEADER_SEARCH_ROWS]), default=0)
+    limit = len(schema.TABLES[table].columns) + limits.max_extra_columns
+    if widest > limit:
+        raise FileError("too_many_columns", count=f"{widest:,}", limit=limit)
+
+
+def _read_text(path: Path, table: str, fallbacks: list[str], limits: Limits) -> SourceRead:
     text, encoding = decode(path.read_bytes(), fallbacks)
     sep = _delimiter(text, table)
+    _check_width(text, sep, table, limits)
     grid = _grid_pandas(text, sep)
     if grid is None:
         grid = _grid_csv(text, sep)
     return SourceRead(path, [sheet_from_grid(grid, path, path.name, table)], [], encoding)
 
 
+#: Cells the native reader may lay out for one sheet (it allocates the dense rectangle
+#: from the first to the last filled cell; a sheet spanning more is refused).
+MAX_SHEET_CELLS = 20_000_000
+_CELL_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\b[^>]*?\sr=\"([A-Z]{0,3})([0-9]{1,7})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_extents(path: Path) -> list[tuple[str, int, int]]:
+    """Per worksheet of a workbook, its member name and the last row and column that a
+    cell or row names, streamed (the claimed ``<dimension>`` is ignored).
+    """
+    out = []
+    with zipfile.ZipFile(path) as book:
+        for member in book.namelist():
+            if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                continue
+            rows = cols = 0
+            tail = b""
+            with book.open(member) as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    block = tail + chunk
+                    for m in _CELL_REF.finditer(block):
+                        rows = max(rows, int(m.group(2)))
+                        if m.group(1):
+                            cols = max(cols, _column_number(m.group(1)))
+                    tail = block[-512:]
+            out.append((member, rows, cols))
+    return out
+
+
 def _read_xlsx(path: Path, table: str | None) -> SourceRead:
-    import openpyxl
+    """Read every sheet with the native (calamine) reader, after checking that no sheet's
+    filled cells span more than :data:`MAX_SHEET_CELLS`.
+    """
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        extents = _sheet_extents(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileError("unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
+    for member, rows, cols in extents:
+        if rows * max(cols, 1) > MAX_SHEET_CELLS:
+            raise FileError("sheet_too_big", member=member, rows=f"{rows:,}", cols=f"{cols:,}",
+                            limit=f"{MAX_SHEET_CELLS:,}")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
         raise FileError("unreadable", detail=f"{type(exc).__name__}: {exc}") from exc
     sheets, errors = [], []
     try:
-        for ws in book.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1,
-                                                                          values_only=True)]
+        for title in book.sheet_names:
+            try:
+                rows = [[_cell_text(v) for v in row]
+                        for row in book.get_sheet_by_name(title).iter_rows()]
+            except (CalamineError, ValueError) as exc:
+                errors.append(FileError("unreadable", detail=f"{path.name}[{title}]: {exc}"))
+                continue
             if not any(any(c.strip() for c in r) for r in rows):
                 continue
-            label = f"{path.name}[{ws.title}]"
-            name = table or resolve_table(ws.title)
+            label = f"{path.name}[{title}]"
+            name = table or resolve_table(title)
             if name is None:
-                errors.append(_relabel(unknown_table(ws.title), label))
+                errors.append(_relabel(unknown_table(title), label))
                 continue
             width = max(len(r) for r in rows)
             grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str,
@@ -347,14 +541,14 @@ def _read_parquet(path: Path, table: str) -> SourceRead:
     return SourceRead(path, [make_sheet(names, body, path, path.name, table)], [])
 
 
-def read_source(path: Path, table: str | None, fallbacks: list[str]) -> SourceRead:
-    """Read one file.  Problems that stop the whole file or one sheet become ``errors``
-    (labelled with the file or sheet), never exceptions.
+def read_source(path: Path, table: str | None, fallbacks: list[str], limits: Limits
+                ) -> SourceRead:
+    """Read one file (after :func:`check_file`).  Problems that stop the whole file or one
+    sheet become ``errors`` (labelled with the file or sheet), never exceptions.
     """
     suffix = path.suffix.lower()
     try:
-        if not path.is_file():
-            raise FileError("unreadable", detail=f"no such file: {path}")
+        check_file(path, limits)
         if suffix in XLSX_SUFFIXES:
             return _read_xlsx(path, table)
         name = table or resolve_table(path.stem)
@@ -364,7 +558,7 @@ def read_source(path: Path, table: str | None, fallbacks: list[str]) -> SourceRe
             raise unknown_table(path.stem)
         if suffix in PARQUET_SUFFIXES:
             return _read_parquet(path, name)
-        return _read_text(path, name, fallbacks)
+        return _read_text(path, name, fallbacks, limits)
     except FileError as exc:
         return SourceRead(path, [], [exc])
     except OSError as exc:

@@ -65,6 +65,10 @@ ROW: dict[str, tuple[str, str]] = {
                       "重复的各行均被隔离",
                       "key {column} = {value} occurs more than once in this import (also on "
                       "row {expected}); every copy is quarantined"),
+    "unknown_province": ("{column}：“{value}”不是省级行政区名称；可用：{expected}（也接受“省”"
+                         "“市”“自治区”等全称）",
+                         "{column}: '{value}' is not a provincial-level division of China; "
+                         "accepted: {expected} (full names such as 江苏省 are also accepted)"),
     "dangling": ("{column}：“{value}”在{expected}中不存在（本次导入和现有数据集中均没有）",
                  "{column}: '{value}' is not in {expected} (neither in this import nor in "
                  "the dataset)"),
@@ -99,6 +103,42 @@ FILE: dict[str, tuple[str, str]] = {
                        "required column {column} is missing; accepted headers: {accepted}"),
     "duplicate_column": ("多个表头对应同一列 {column}：{headers}",
                          "several headers map to the same column {column}: {headers}"),
+    "not_regular": ("不是普通文件（是{kind}），不读取",
+                    "not a regular file (it is {kind}); not read"),
+    "too_large": ("文件大小 {size} MB，超过上限 {limit} MB（配置 import.max_file_mb）",
+                  "the file is {size} MB, more than the limit of {limit} MB (config "
+                  "import.max_file_mb)"),
+    "mixed_encoding": ("文件混用了多种编码：第 {utf8_line} 行是 UTF-8，第 {other_line} 行不是；"
+                       "按 {encoding} 读取会把 UTF-8 行变成乱码；请统一另存为 UTF-8",
+                       "the file mixes encodings: line {utf8_line} is UTF-8 but line "
+                       "{other_line} is not; reading it as {encoding} would turn the UTF-8 lines "
+                       "into mojibake; save the whole file as UTF-8"),
+    "unterminated_quote": ("第 {line} 行开始的记录中有未闭合的引号：第 {line}–{last} 行会被并入"
+                           "同一行；请检查该行的引号",
+                           "the record starting on line {line} has an unterminated quote: lines "
+                           "{line}-{last} would be folded into one row; check the quotes on that "
+                           "line"),
+    "too_many_columns": ("表头区域至少有 {count} 列，超过上限 {limit} 列（已知列加配置 "
+                         "import.max_extra_columns）",
+                         "the header area has at least {count} columns, more than the limit of "
+                         "{limit} (the known columns plus config import.max_extra_columns)"),
+    "too_many_extras": ("有 {count} 个未知的额外列，超过上限 {limit}（配置 "
+                        "import.max_extra_columns）；前几个：{names}",
+                        "{count} unknown extra columns, more than the limit of {limit} (config "
+                        "import.max_extra_columns); the first: {names}"),
+    "header_too_long": ("第 {column} 列的表头长 {length} 个字符，超过上限 {limit}（配置 "
+                        "import.max_header_length）；开头为“{start}”",
+                        "the header of column {column} is {length} characters long, more than "
+                        "the limit of {limit} (config import.max_header_length); it starts "
+                        "'{start}'"),
+    "sheet_too_big": ("工作表 {member} 的单元格跨 {rows} 行 × {cols} 列，超过上限 {limit} 个"
+                      "单元格",
+                      "worksheet {member} spans {rows} rows x {cols} columns, more than the "
+                      "limit of {limit} cells"),
+    "dataset_locked": ("另一个导入正在写入数据集 {dataset}，等待 {timeout} 秒后仍未结束；"
+                       "请稍后重试",
+                       "another import is writing to the dataset {dataset} and did not finish "
+                       "within {timeout} s; try again later"),
     "header_unit": ("表头“{header}”中的单位“{unit}”无法换算为 {column} 的单位 {expected}",
                     "the unit '{unit}' in header '{header}' cannot be converted to {expected}, "
                     "the unit of {column}"),

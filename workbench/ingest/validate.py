@@ -8,7 +8,9 @@ and the labels :func:`schema.code_labels` declares for that column only; the
 frame holds the code, and :attr:`Checked.labels` which cells were labels);
 values outside a column's min/max (after converting unit-bearing headers);
 parameter-specific units, bounds and monthly hours (:mod:`.parameters`);
-invalid credit codes in ``enterprise_id``; text longer than the configured
+invalid credit codes in ``enterprise_id``; provinces that are not one of
+China's provincial-level divisions (:mod:`.divisions`; a full name is stored as
+the short one and recorded like a code label); text longer than the configured
 limit; cells beyond the header; duplicate keys within the import; and
 references to enterprises/units neither imported nor in the dataset.
 Unknown extra columns are carried along as strings and never cause rejection.
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import creditcode, schema
-from workbench.ingest import parse
+from workbench.ingest import divisions, parse
 from workbench.ingest.existing import Known
 from workbench.ingest.headers import INPUT_DEFAULTS, Mapping
 from workbench.ingest.issues import Issues, fmt_numbers
@@ -88,6 +90,8 @@ def label(table: str, column: str) -> Bi:
 
 @cache
 def _labels(table: str, column: str) -> dict[str, tuple[str, ...]]:
+    if (table, column) in divisions.COLUMNS:
+        return divisions.labels()
     return schema.code_labels(schema.TABLES[table].column(column))
 
 
@@ -104,7 +108,8 @@ def _accepted(table: str, column: str) -> Bi:
 def _parse(table: str, column: schema.Column, raw: pd.Series
            ) -> tuple[parse.Parsed, parse.Labels | None]:
     """Parse one column: codes and yes/no values through their labels, the rest by kind."""
-    if column.codes is None and column.kind != "bool":
+    if column.codes is None and column.kind != "bool" and (table, column.name) not in (
+            divisions.COLUMNS):
         parser = parse.credit_code if column.name == "enterprise_id" else None
         return parse.parse_column(raw, column, parser), None
     parsed, labels = parse.code_cells(raw, _code_lookup(table, column.name))
@@ -167,7 +172,10 @@ def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list
     parsed, labels = _parse(table, column, raw)
     if not column.nullable:
         issues.add(parsed.missing, "missing", name, raw, column=lab)
-    if column.kind != "str" or column.codes:
+    if (table, name) in divisions.COLUMNS:
+        issues.add(parsed.bad, "unknown_province", name, raw, column=lab,
+                   expected="、".join(divisions.PROVINCES))
+    elif column.kind != "str" or column.codes:
         expected = _accepted(table, name) if labels is not None else parse.YEARS_TEXT
         issues.add(parsed.bad, _BAD[column.kind], name, raw, column=lab, expected=expected)
     values, conversions = parsed.values, []
@@ -201,8 +209,13 @@ def _check_range(column: schema.Column, values: pd.Series, raw: pd.Series, lab: 
                    expected=fmt_numbers(np.full(len(v), float(bound)), mask, unit))
 
 
+#: Other rows of a duplicate key a reason names (the rest are counted), so a key repeated
+#: n times costs O(n), not O(n²).
+SHOWN_DUPLICATES = 5
+
+
 def _check_duplicates(checked: Checked) -> None:
-    """Reject every row of a key that occurs more than once, naming the other rows."""
+    """Reject every row of a key that occurs more than once, naming (some of) the other rows."""
     frame, key = checked.frame, list(schema.TABLES[checked.table].key)
     ids = group_ids([frame[c] for c in key])
     valid = ids >= 0
@@ -217,10 +230,12 @@ def _check_duplicates(checked: Checked) -> None:
         groups.setdefault(int(ids[i]), []).append(int(i))
     others = np.full(len(frame), "", dtype=object)
     for members in groups.values():
+        head, more = members[:SHOWN_DUPLICATES + 1], len(members) - 1 - SHOWN_DUPLICATES
         for i in members:
+            shown = [j for j in head if j != i][:SHOWN_DUPLICATES]
             others[i] = ", ".join(str(row_numbers[j]) if sources[j] == sources[i]
-                                  else f"{sources[j]}:{row_numbers[j]}"
-                                  for j in members if j != i)
+                                  else f"{sources[j]}:{row_numbers[j]}" for j in shown
+                                  ) + (f" … (+{more})" if more > 0 else "")
     key_label = ", ".join(key)
     checked.issues.add(dup, "duplicate_key", key_label, joined(frame, key), column=key_label,
                        expected=others)
