@@ -193,11 +193,11 @@ def _same_regime(v: pd.Series, profile: pd.Series, unit: pd.Series, factor: floa
 
 def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFrame
                      ) -> pd.DataFrame:
+    """The judged unit-months of one series with their baseline (:data:`BASELINE_COLUMNS`)."""
     keep = b["z"].notna()
-    return pd.DataFrame({"unit_id": m.loc[keep, "unit_id"], "period": m.loc[keep, "period"],
-                         "series": name, "value": values[keep], **{
-                             k: b.loc[keep, k] for k in ("expected", "log_ratio", "scale", "z",
-                                                         "peer_group", "basis")}})
+    out = b.loc[keep].assign(unit_id=m.loc[keep, "unit_id"], period=m.loc[keep, "period"],
+                             series=name, value=values[keep])
+    return out[list(BASELINE_COLUMNS)]
 
 
 @check(id="timeseries.unit_level_shift", family="timeseries", subject="monthly_value", severity="warning",
