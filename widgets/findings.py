@@ -7,14 +7,16 @@ says, in the reviewer's language.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
 
 from widgets.labels import label
-from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, STATUSES, TRANSITIONS
+from workbench.findings.codes import ACTIONS, CATEGORIES, NEXT_STEPS, SEVERITIES, STATUSES
 from workbench.findings.errors import FindingsError
 from workbench.i18n import pick
 from workbench.review import ReviewData
@@ -44,10 +46,38 @@ def findings_html(rows: list, locale: str) -> str:
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _digest(draft: dict) -> str:
+    """A fingerprint of a draft (its fields and evidence flags, as the form gives them)."""
+    text = json.dumps(draft, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def history_html(entries: list[dict], locale: str) -> str:
+    """An escaped HTML table of a finding's audit entries: when, who, what, status, reason."""
+    rows = []
+    for e in entries:
+        payload = json.loads(e["payload"])
+        before, after = payload.get("before") or {}, payload.get("after") or {}
+        status = pick(*STATUSES[after["status"]], locale) if after.get("status") else ""
+        if before.get("status") and before["status"] != after.get("status"):
+            status = f"{pick(*STATUSES[before['status']], locale)} → {status}"
+        cells = [e["at"][:19].replace("T", " "), e["actor"], e["action"], status,
+                 after.get("status_reason") or ""]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+                    + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("at (UTC)", "by", "action", "status", "reason"))
+    return (f"<b>{html.escape(label('finding_history', locale))}</b>"
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>")
+
+
 class FindingForm:
     """Create a finding for the enterprise on screen from the flags ticked in ``flags``.
 
     ``value`` is the last finding saved (or ``None``); ``message`` what the store said.
+    Saving the draft just saved again (a double click) stores nothing and says so; the
+    store refuses such a repeat too (``FindingsStore.create`` is idempotent).  A draft
+    citing exactly the evidence of a live finding of the enterprise is saved only when
+    save is clicked again after the warning.
     """
 
     def __init__(self, review: ReviewData, store, locale: str = "zh-CN"):
@@ -57,6 +87,9 @@ class FindingForm:
         self._enterprise: str | None = None
         self._flags = review.flags.iloc[:0]
         self.value = None
+        self._saved_digest: str | None = None
+        self._warned_digest: str | None = None
+        self._saving = False
         self._saved: list[Callable[[object], None]] = []
         self._w_title = w.Text()
         self._w_category = w.Dropdown()
@@ -95,6 +128,7 @@ class FindingForm:
             (f"{r.severity} · {r.unit_id} {r.period} · {getattr(r, msg)}"[:140], i)
             for i, r in enumerate(self._flags.itertuples())]
         self._w_message.value = ""
+        self._saved_digest = self._warned_digest = None
 
     def fill(self, **values) -> None:
         """Set form fields by name: title, category, severity, description, materiality_t,
@@ -149,12 +183,45 @@ class FindingForm:
         if pd.notna(worst):
             self._w_severity.value = ("critical", "warning", "info")[int(worst)]
 
+    def _same_evidence(self, draft: dict) -> list:
+        """Live (not dismissed) findings of the draft's enterprise that cite exactly the
+        draft's evidence flags (none when the draft cites none)."""
+        def keys(flags) -> frozenset:
+            return frozenset((f["check_id"], f["unit_id"], f["period"], f["parameter_code"])
+                             for f in flags)
+
+        wanted = keys(draft["flags"])
+        if not wanted or self._enterprise is None:
+            return []
+        return [f for f in self._store.list(enterprise_id=self._enterprise)
+                if f.status != "dismissed" and keys(r.__dict__ for r in f.flags) == wanted]
+
     def _save(self, _button=None) -> None:
+        if self._saving:
+            return
+        draft = self.draft()
+        digest = _digest(draft)
+        if digest == self._saved_digest and self.value is not None:
+            self._w_message.value = (
+                f"<b>{html.escape(label('finding_already_saved', self._locale))}</b> "
+                f"{html.escape(self.value.id)}")
+            return
+        twins = self._same_evidence(draft)
+        if twins and digest != self._warned_digest:
+            self._warned_digest = digest
+            text = label("finding_same_evidence", self._locale).format(
+                ids=", ".join(f.id[:8] for f in twins))
+            self._w_message.value = f"<b>{html.escape(text)}</b>"
+            return
+        self._saving, self._w_save.disabled = True, True
         try:
-            self.value = self._store.create(self.draft(), self._review.ds)
+            self.value = self._store.create(draft, self._review.ds)
         except FindingsError as exc:
             self._w_message.value = refusal_html(exc, self._locale)
             return
+        finally:
+            self._saving, self._w_save.disabled = False, self._store.readonly
+        self._saved_digest = digest
         self._w_message.value = (f"<b>{html.escape(label('finding_saved', self._locale))}</b> "
                                  f"{html.escape(self.value.id)}")
         for cb in self._saved:
@@ -162,24 +229,26 @@ class FindingForm:
 
 
 class FindingList:
-    """The enterprise's findings, and the workflow moves allowed from a chosen one."""
+    """The enterprise's findings, and for the chosen one its history and one button per
+    move the workflow allows from its current status (the forward step first; none for
+    a closed or dismissed finding), redrawn after every move."""
 
     def __init__(self, store, locale: str = "zh-CN"):
         self._store = store
         self._locale = locale
         self._enterprise: str | None = None
         self._rows: list = []
+        self._buttons: dict[str, w.Button] = {}
         self._w_table = w.HTML()
         self._w_pick = w.Dropdown()
-        self._w_to = w.Dropdown()
         self._w_reason = w.Text()
-        self._w_move = w.Button(icon="arrow-right", disabled=store.readonly)
+        self._w_steps = w.HBox()
+        self._w_history = w.HTML()
         self._w_message = w.HTML()
         self._w_pick.observe(self._picked, names="value")
-        self._w_move.on_click(self._move)
-        controls = [] if store.readonly else [w.HBox([self._w_pick, self._w_to]),
-                                              self._w_reason, self._w_move]
-        self.widget = w.VBox([self._w_table, *controls, self._w_message])
+        controls = [] if store.readonly else [self._w_reason, self._w_steps]
+        self.widget = w.VBox([self._w_table, self._w_pick, *controls, self._w_history,
+                              self._w_message])
         self.set_locale(locale)
 
     @property
@@ -192,46 +261,73 @@ class FindingList:
         """The store's last answer as plain text."""
         return html.unescape(self._w_message.value.replace("<br>", "\n"))
 
+    @property
+    def steps(self) -> list[str]:
+        """The target statuses offered for the chosen finding, in button order."""
+        return list(self._buttons)
+
+    def button(self, to_status: str) -> w.Button:
+        """The button that moves the chosen finding to ``to_status`` (KeyError if not offered)."""
+        return self._buttons[to_status]
+
     def show_enterprise(self, enterprise_id: str | None) -> None:
         """List another enterprise's findings."""
         self._enterprise = enterprise_id
         self.refresh()
 
     def refresh(self, _finding=None) -> None:
-        """Read the findings again from the store."""
+        """Read the findings again from the store, keeping the chosen one chosen."""
+        chosen = self._w_pick.value
         self._rows = self._store.list(enterprise_id=self._enterprise) if self._enterprise else []
         self._w_table.value = findings_html(self._rows, self._locale)
-        self._w_pick.options = [(f"{f.id[:8]} · {f.title}"[:80], f.id) for f in self._rows]
+        options = [(f"{f.id[:8]} · {f.title}"[:80], f.id) for f in self._rows]
+        self._w_pick.options = options
+        if any(fid == chosen for _, fid in options):
+            self._w_pick.value = chosen
+        self._picked()
 
-    def choose(self, finding_id: str, to_status: str, reason: str = "") -> None:
-        """Select a finding, a target status and a reason (then press the button)."""
+    def choose(self, finding_id: str, reason: str = "") -> None:
+        """Select a finding and type a reason (then press one of its step buttons)."""
         self._w_pick.value = finding_id
-        self._w_to.value = to_status
         self._w_reason.value = reason
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
-        self._w_move.description = label("finding_move", locale)
         self._w_reason.description = label("finding_reason", locale)
-        self._picked()
         self.refresh()
 
-    def _picked(self, _change=None) -> None:
-        chosen = next((f for f in self._rows if f.id == self._w_pick.value), None)
-        nxt = sorted(TRANSITIONS[chosen.status]) if chosen else []
-        self._w_to.options = [(pick(*STATUSES[s], self._locale), s) for s in nxt]
+    def _chosen(self):
+        return next((f for f in self._rows if f.id == self._w_pick.value), None)
 
-    def _move(self, _button=None) -> None:
-        chosen = next((f for f in self._rows if f.id == self._w_pick.value), None)
-        if chosen is None or not self._w_to.value:
+    def _picked(self, _change=None) -> None:
+        """Offer the moves allowed from the chosen finding's status as it is now."""
+        chosen = self._chosen()
+        self._buttons = {}
+        for i, status in enumerate(NEXT_STEPS[chosen.status] if chosen else ()):
+            button = w.Button(description=f"→ {pick(*STATUSES[status], self._locale)}",
+                              button_style="primary" if i == 0 else "",
+                              disabled=self._store.readonly)
+            button.on_click(lambda _b, to=status: self._move(to))
+            self._buttons[status] = button
+        if self._buttons:
+            caption = [w.Label(label("finding_move", self._locale))]
+        else:
+            caption = [w.Label(label("finding_final", self._locale))] if chosen else []
+        self._w_steps.children = [*caption, *self._buttons.values()]
+        self._w_history.value = (history_html(self._store.history(chosen.id), self._locale)
+                                 if chosen else "")
+
+    def _move(self, to_status: str) -> None:
+        chosen = self._chosen()
+        if chosen is None:
             return
         try:
-            self._store.transition(chosen.id, self._w_to.value, chosen.version,
+            self._store.transition(chosen.id, to_status, chosen.version,
                                    self._w_reason.value or None)
         except FindingsError as exc:
             self._w_message.value = refusal_html(exc, self._locale)
             return
         self._w_message.value = f"<b>{html.escape(label('finding_saved', self._locale))}</b>"
+        self._w_reason.value = ""
         self.refresh()
-

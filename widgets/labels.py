@@ -37,6 +37,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "finding_saved": ("已保存", "Saved"), "finding_refused": ("未保存", "Not saved"),
     "finding_move": ("变更状态", "Change status"), "finding_reason": ("原因", "Reason"),
     "finding_none": ("暂无问题记录", "No findings yet"), "finding_readonly": ("只读", "Read-only"),
+    "finding_already_saved": ("此问题已保存，未重复保存", "Already saved; not stored again"),
+    "finding_same_evidence": ("该企业已有问题引用完全相同的证据：{ids}。确需另存请再次点击保存",
+                              "A finding of this enterprise already cites exactly this "
+                              "evidence: {ids}. Click save again to store another one anyway"),
+    "finding_final": ("已是最终状态，无后续步骤", "Final status: no further steps"),
+    "finding_history": ("处理记录", "History"),
     # supervisor dashboard
     "dash_title": ("碳排放数据质量监管看板", "Carbon data quality — supervisor dashboard"),
     "dash_on_time": ("按时存证率", "On-time deposits"),

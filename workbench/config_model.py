@@ -597,6 +597,13 @@ class Findings(Table):
     max_text_length: Count = Field(
         description="Maximum length (characters) of a finding's description and any other "
                     "free text (dismissal reason); longer input is refused, not cut.")
+    duplicate_window_s: Count = Field(
+        description="Seconds within which a save repeating a reviewer's untouched finding "
+                    "(same enterprise, content and evidence flags) returns that finding "
+                    "instead of storing a duplicate.")
+    four_eyes_close: Annotated[bool, _expect("true or false", "true 或 false")] = Field(
+        description="Closing a finding needs a reviewer other than the one who marked it "
+                    "rectified (per the audit log); a reason is needed either way.")
 
 
 class WorkbenchConfig(Table):

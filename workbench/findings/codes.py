@@ -4,7 +4,9 @@ and the status workflow.
 Workflow: ``open → sent_for_rectification → rectified → closed``; a rectification
 judged inadequate goes back from ``rectified`` to ``sent_for_rectification``;
 ``dismissed`` is reachable from every state except ``closed`` and needs a reason.
-``closed`` and ``dismissed`` are final.
+Closing needs a reason too and, with config ``findings.four_eyes_close``, someone
+other than the reviewer who marked the finding rectified.  ``closed`` and
+``dismissed`` are final.
 """
 
 from __future__ import annotations
@@ -40,13 +42,16 @@ STATUSES: dict[str, tuple[str, str]] = {
     "dismissed": ("已撤销", "Dismissed"),
 }
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "open": frozenset({"sent_for_rectification", "dismissed"}),
-    "sent_for_rectification": frozenset({"rectified", "dismissed"}),
-    "rectified": frozenset({"closed", "sent_for_rectification", "dismissed"}),
-    "closed": frozenset(),
-    "dismissed": frozenset(),
+#: The moves allowed from each status, the forward step first (the order a form offers them).
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "open": ("sent_for_rectification", "dismissed"),
+    "sent_for_rectification": ("rectified", "dismissed"),
+    "rectified": ("closed", "sent_for_rectification", "dismissed"),
+    "closed": (),
+    "dismissed": (),
 }
+
+TRANSITIONS: dict[str, frozenset[str]] = {s: frozenset(nxt) for s, nxt in NEXT_STEPS.items()}
 
 #: States in which a finding can no longer be edited or moved.
 FINAL_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)

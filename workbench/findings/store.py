@@ -11,12 +11,13 @@ before the transaction starts.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from workbench.findings.engine import SQLITE_BUSY_TIMEOUT_S, create_engine
 from workbench.findings.errors import (
     IllegalTransition,
     NotFound,
+    PermissionDenied,
     Problem,
     ReadOnlyStore,
     StaleVersion,
@@ -86,11 +88,28 @@ def _one(conn: sa.Connection, finding_id: str) -> Finding:
     return found[0]
 
 
-def _editable(current: Finding) -> None:
+def _editable(_conn: sa.Connection, current: Finding) -> None:
     if current.status in FINAL_STATUSES:
         raise IllegalTransition(Problem(
             "status", f"问题已{STATUSES[current.status][0]}，不能再修改",
             f"the finding is {current.status}; it can no longer be edited"))
+
+
+def _same_content(found: Finding, content: Mapping[str, Any]) -> bool:
+    """Whether a stored finding holds exactly the normalised ``content`` (flags included)."""
+    return all(getattr(found, k) == content[k] for k in CONTENT_FIELDS) \
+        and found.flags == tuple(content["flags"])
+
+
+def _rectified_by(conn: sa.Connection, finding_id: str) -> str | None:
+    """Who last moved the finding to ``rectified``, from its audit entries (None: nobody)."""
+    query = (sa.select(audit_log.c.actor, audit_log.c.payload)
+             .where(audit_log.c.finding_id == finding_id, audit_log.c.action == "transition")
+             .order_by(audit_log.c.seq.desc()))
+    for actor, payload in conn.execute(query):
+        if (json.loads(payload).get("after") or {}).get("status") == "rectified":
+            return actor
+    return None
 
 
 def _write_flags(conn: sa.Connection, finding_id: str, flags: Iterable[FlagRef]) -> None:
@@ -104,7 +123,9 @@ class FindingsStore:
     """Findings in one database; open it with :func:`open_store`.
 
     ``actor`` is who writes (see ``workbench.findings.identity``); ``readonly``
-    stores refuse every write here and, below that, in the database itself.
+    stores refuse every write here and, below that, in the database itself.  Config
+    ``[findings]``: ``duplicate_window_s`` (a create repeating one by the same actor
+    within that many seconds returns the first) and ``four_eyes_close``.
     """
 
     def __init__(self, engine: sa.Engine, *, readonly: bool, actor: str,
@@ -114,6 +135,9 @@ class FindingsStore:
         self.actor = actor
         self.config = config
         self.limits = Limits.from_config(config)
+        section = config.get("findings", {})
+        self.duplicate_window = timedelta(seconds=section.get("duplicate_window_s", 60))
+        self.four_eyes_close = bool(section.get("four_eyes_close", True))
 
     def close(self) -> None:
         """Close the store's database connections."""
@@ -187,11 +211,29 @@ class FindingsStore:
         """
         return self._content(draft, enterprise_index(dataset))
 
+    def _repeated(self, conn: sa.Connection, content: Mapping[str, Any]) -> Finding | None:
+        """The finding this actor created with exactly ``content`` within the duplicate
+        window and left untouched since (a second click on save), else None."""
+        since = datetime.now(UTC) - self.duplicate_window
+        mine = _load(conn, sa.and_(findings.c.enterprise_id == content["enterprise_id"],
+                                   findings.c.created_by == self.actor,
+                                   findings.c.version == 1))
+        return next((f for f in reversed(mine)
+                     if f.created_at >= since and _same_content(f, content)), None)
+
     def create(self, draft: Mapping[str, Any], dataset: Any) -> Finding:
-        """Validate ``draft`` against ``dataset`` and store it as a new open finding."""
+        """Validate ``draft`` against ``dataset`` and store it as a new open finding.
+
+        Idempotent: when the same actor stored the very same content (evidence flags
+        included) within ``duplicate_window_s`` and nobody changed that finding since,
+        it is returned and nothing is written.
+        """
         index = enterprise_index(dataset)
         content = self._content(draft, index)
         with self._transaction() as (conn, head):
+            repeated = self._repeated(conn, content)
+            if repeated is not None:
+                return repeated
             fid = self._insert(conn, content, index.provinces[content["enterprise_id"]],
                                index.fingerprint)
             after = _one(conn, fid)
@@ -222,11 +264,12 @@ class FindingsStore:
         return out
 
     def _change(self, finding_id: str, expected_version: int, action: str, values: dict,
-                guard: Callable[[Finding], None], flags: Iterable[FlagRef] | None = None,
-                fingerprint: str | None = None) -> Finding:
+                guard: Callable[[sa.Connection, Finding], None],
+                flags: Iterable[FlagRef] | None = None, fingerprint: str | None = None) -> Finding:
         """Apply ``values`` to a finding at ``expected_version``, with its audit entry.
 
-        ``guard`` sees the finding as locked in the transaction and raises to refuse.
+        ``guard`` sees the transaction's connection and the finding as locked in it, and
+        raises to refuse.
         """
         with self._transaction() as (conn, head):
             before = _one(conn, finding_id)
@@ -237,7 +280,7 @@ class FindingsStore:
                                f"您的版本 {expected_version}），请刷新后重试",
                     f"the finding was changed by someone else (now version {before.version}, "
                     f"yours {expected_version}); reload and try again"))
-            guard(before)
+            guard(conn, before)
             conn.execute(findings.update().where(findings.c.id == finding_id).values(
                 **values, updated_by=self.actor, updated_at=datetime.now(UTC),
                 version=before.version + 1))
@@ -272,20 +315,28 @@ class FindingsStore:
                    reason: str | None = None) -> Finding:
         """Move a finding along the workflow (``codes.TRANSITIONS``).
 
-        ``dismissed`` needs a ``reason``; any other target keeps an optional one.
+        ``dismissed`` and ``closed`` need a ``reason``; any other target keeps an optional
+        one.  With ``four_eyes_close`` (config ``[findings]``), the reviewer who marked
+        the finding rectified (per the audit log) may not close it.
         """
         if to_status not in STATUSES:
             raise IllegalTransition(Problem("status", f"未知状态 {to_status!r}",
                                             f"unknown status {to_status!r}"))
-        if to_status == "dismissed":
+        if to_status in ("dismissed", "closed"):
             reason = validate_reason(reason, self.limits)
 
-        def legal(current: Finding) -> None:
+        def legal(conn: sa.Connection, current: Finding) -> None:
             if to_status not in TRANSITIONS[current.status]:
                 raise IllegalTransition(Problem(
                     "status",
                     f"不能从“{STATUSES[current.status][0]}”改为“{STATUSES[to_status][0]}”",
                     f"cannot go from {current.status} to {to_status}"))
+            if to_status == "closed" and self.four_eyes_close \
+                    and _rectified_by(conn, current.id) == self.actor:
+                raise PermissionDenied(Problem(
+                    "actor", f"{self.actor} 标记了整改完成，须由另一位审核人关闭（四眼原则）",
+                    f"{self.actor} marked the finding rectified; another reviewer must close "
+                    "it (four eyes)"))
 
         return self._change(finding_id, expected_version, "transition",
                             {"status": to_status, "status_reason": reason}, legal)

@@ -241,7 +241,7 @@ def validate(draft: Mapping[str, Any], index: EnterpriseIndex, limits: Limits) -
 
 
 def validate_reason(reason: Any, limits: Limits) -> str:
-    """A dismissal reason: required, at most ``max_text_length`` characters."""
+    """A dismissal or closing reason: required, at most ``max_text_length`` characters."""
     out: list[Problem] = []
     text = _text("reason", reason, limits.max_text_length, True, out)
     if out:
