@@ -43,6 +43,28 @@ def _url() -> str:
     return load_config()["general"]["database_url"]
 
 
+
+def _dashboard_store(monkeypatch) -> dict:
+    """Open the dashboard with its widget stood in by one that keeps the store it is given;
+    returns ``{"store": ...}``."""
+    from widgets import dashboard
+
+    seen = {}
+
+    class Captured:
+        """Stands in for the dashboard widget: keeps the store it is given."""
+
+        def __init__(self, _review, store, _locale):
+            seen["store"] = store
+
+        def follow_link(self, _query: str) -> None:
+            """No page, no link."""
+
+    monkeypatch.setattr(dashboard.ReviewData, "open", staticmethod(lambda *_a: None))
+    monkeypatch.setattr(dashboard, "SupervisorDashboard", Captured)
+    dashboard.open_dashboard(str(DEMO))
+    return seen
+
 def test_the_default_database_is_one_absolute_per_user_file(home, monkeypatch):
     expected = f"sqlite:///{(home / 'xdg' / 'carbon-audit-workbench').resolve()}/findings.sqlite"
     urls = set()
@@ -90,7 +112,6 @@ def test_absolute_memory_and_server_urls_are_left_alone(home, monkeypatch):
 
 
 def test_reviewer_cli_and_dashboard_open_the_same_file_from_two_folders(home, monkeypatch):
-    from widgets import dashboard
     from workbench.findings import open_store
 
     monkeypatch.chdir(_folder(home, "reviewer"))
@@ -110,20 +131,7 @@ def test_reviewer_cli_and_dashboard_open_the_same_file_from_two_folders(home, mo
     assert res.exit_code == 0, res.output
     assert enterprise in res.output
 
-    seen = {}
-
-    class Captured:
-        """Stands in for the dashboard widget: keeps the store it is given."""
-
-        def __init__(self, _review, store, _locale):
-            seen["store"] = store
-
-        def follow_link(self, _query: str) -> None:
-            """No page, no link."""
-
-    monkeypatch.setattr(dashboard.ReviewData, "open", staticmethod(lambda *_a: None))
-    monkeypatch.setattr(dashboard, "SupervisorDashboard", Captured)
-    dashboard.open_dashboard(str(DEMO))
+    seen = _dashboard_store(monkeypatch)
     assert seen["store"].readonly
     assert [f.enterprise_id for f in seen["store"].list()] == [enterprise]
     assert seen["store"].engine.url.database.endswith(
@@ -175,26 +183,12 @@ def test_an_unreachable_server_names_the_setting_to_fix(home, monkeypatch):
 
 
 def test_the_dashboard_logs_the_setting_and_shows_no_path(home, monkeypatch, capsys):
-    from widgets import dashboard
     from widgets.labels import label
 
     conf = home / "wb.toml"
     conf.write_text('[general]\ndatabase_url = "sqlite:///missing.sqlite"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(conf))
-    seen = {}
-
-    class Captured:
-        """Stands in for the dashboard widget: keeps the store it is given."""
-
-        def __init__(self, _review, store, _locale):
-            seen["store"] = store
-
-        def follow_link(self, _query: str) -> None:
-            """No page, no link."""
-
-    monkeypatch.setattr(dashboard.ReviewData, "open", staticmethod(lambda *_a: None))
-    monkeypatch.setattr(dashboard, "SupervisorDashboard", Captured)
-    dashboard.open_dashboard(str(DEMO))
+    seen = _dashboard_store(monkeypatch)
     assert seen["store"] is None                       # the page shows its "unavailable" note
     log = capsys.readouterr().err
     assert "findings database unavailable" in log and "general.database_url" in log

@@ -4,11 +4,10 @@ save transaction leaves the store consistent, with nothing half-written."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 import time
 from pathlib import Path
 
+from processes import kill_when_ready
 from sqlalchemy import event
 
 from workbench.dataset import Dataset
@@ -72,13 +71,7 @@ def test_a_process_killed_mid_save_leaves_the_store_consistent(db_url, cfg, draf
     child = multiprocessing.get_context("spawn").Process(
         target=_save_and_hang, args=(db_url, cfg, draft, str(marker)))
     child.start()
-    deadline = time.monotonic() + 120
-    while not marker.exists() and child.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the child never reached its commit"
-    os.kill(child.pid, signal.SIGKILL)
-    child.join(30)
-    assert child.exitcode == -signal.SIGKILL
+    kill_when_ready(child, marker, "its commit")
 
     reader = open_store(db_url, config=cfg, readonly=True)  # SQLite: a hot journal is left
     assert reader.list() == [kept] and reader.verify().ok

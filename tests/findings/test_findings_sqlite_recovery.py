@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from processes import kill_when_ready
 from sqlalchemy import event
 
 from workbench.cli import main
@@ -37,16 +37,6 @@ def _journal_mode(path: Path) -> str:
         return conn.execute("PRAGMA journal_mode").fetchone()[0]
     finally:
         conn.close()
-
-
-def _wait_and_kill(child, marker: Path) -> None:
-    deadline = time.monotonic() + 120
-    while not marker.exists() and child.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the child never got inside its transaction"
-    os.kill(child.pid, signal.SIGKILL)
-    child.join(30)
-    assert child.exitcode == -signal.SIGKILL
 
 
 def _save_spill_and_hang(url: str, cfg: dict, draft: dict, marker: str) -> None:
@@ -106,7 +96,7 @@ def test_a_writer_killed_mid_transaction_leaves_a_wal_database_readers_can_read(
     child = multiprocessing.get_context("spawn").Process(
         target=_save_spill_and_hang, args=(sqlite_url, cfg, draft, str(marker)))
     child.start()
-    _wait_and_kill(child, marker)
+    kill_when_ready(child, marker, "inside its transaction")
     wal = path.with_name(path.name + "-wal")
     assert wal.stat().st_size > SPILL_ROWS * 1000  # the killed transaction's frames
 
@@ -130,7 +120,7 @@ def test_a_hot_rollback_journal_is_recovered_when_opened_read_only(
     child = multiprocessing.get_context("spawn").Process(
         target=_legacy_write_and_hang, args=(str(path), str(marker)))
     child.start()
-    _wait_and_kill(child, marker)
+    kill_when_ready(child, marker, "inside its transaction")
     assert path.with_name(path.name + "-journal").stat().st_size > 0  # a hot journal
 
     _readers_see(sqlite_url, cfg, kept, tmp_path)
