@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench import checks, risk
+from workbench import checks, risk, schema
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS, Check
 from workbench.config import DEFAULTS_PATH
 from workbench.config_model import WorkbenchConfig, config_fields
@@ -101,12 +101,23 @@ def value_text(value: Any) -> str:
 
 def rule_text(spec: Check, locale: str) -> str:
     """What the check flags: its function's docstring, else its message template in
-    ``locale`` with the fields named (``{observed}``, not ``{observed:,.0f}``)."""
+    ``locale`` with each field named in words, as the flags table labels it
+    (``⟨实际值⟩`` / ``⟨Observed⟩``, not ``{observed:,.0f}``)."""
     doc = inspect.getdoc(spec.fn)
     if doc:
         return doc
     template = pick(spec.message_zh, spec.message_en, locale)
-    return re.sub(r"\{(\w+)[:!][^{}]*\}", r"{\1}", template)
+    return re.sub(r"\{(\w+)(?:[:!][^{}]*)?\}", lambda m: f"⟨{_field_word(m[1], locale)}⟩",
+                  template)
+
+
+def _field_word(name: str, locale: str) -> str:
+    """A flags-table column in words (``schema.FLAGS`` labels); an unknown name as written."""
+    try:
+        column = schema.FLAGS.column(name)
+    except KeyError:
+        return name
+    return pick(column.label_zh, column.label_en, locale)
 
 
 def severity_text(spec: Check, locale: str) -> str:
