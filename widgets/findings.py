@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 from collections.abc import Callable
+from datetime import date
 
 import ipywidgets as w
 import pandas as pd
@@ -61,8 +62,12 @@ def history_html(entries: list[dict], locale: str) -> str:
         status = pick(*STATUSES[after["status"]], locale) if after.get("status") else ""
         if before.get("status") and before["status"] != after.get("status"):
             status = f"{pick(*STATUSES[before['status']], locale)} → {status}"
-        cells = [e["at"][:19].replace("T", " "), e["actor"], e["action"], status,
-                 after.get("status_reason") or ""]
+        note = after.get("status_reason") or ""
+        if after.get("rectification_ref") and before.get("status") != after.get("status") \
+                and after.get("status") == "rectified":
+            evidence = f"{after['rectification_ref']} ({after.get('rectification_date')})"
+            note = f"{evidence}; {note}" if note else evidence
+        cells = [e["at"][:19].replace("T", " "), e["actor"], e["action"], status, note]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
                     + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("at (UTC)", "by", "action", "status", "reason"))
@@ -242,11 +247,15 @@ class FindingList:
         self._w_table = w.HTML()
         self._w_pick = w.Dropdown()
         self._w_reason = w.Text()
+        self._w_evidence_ref = w.Text()
+        self._w_evidence_date = w.DatePicker()
         self._w_steps = w.HBox()
         self._w_history = w.HTML()
         self._w_message = w.HTML()
         self._w_pick.observe(self._picked, names="value")
-        controls = [] if store.readonly else [self._w_reason, self._w_steps]
+        controls = [] if store.readonly else [
+            self._w_reason, w.HBox([self._w_evidence_ref, self._w_evidence_date]),
+            self._w_steps]
         self.widget = w.VBox([self._w_table, self._w_pick, *controls, self._w_history,
                               self._w_message])
         self.set_locale(locale)
@@ -286,15 +295,20 @@ class FindingList:
             self._w_pick.value = chosen
         self._picked()
 
-    def choose(self, finding_id: str, reason: str = "") -> None:
-        """Select a finding and type a reason (then press one of its step buttons)."""
+    def choose(self, finding_id: str, reason: str = "",
+               evidence: tuple[str, date] | None = None) -> None:
+        """Select a finding and type a reason and, for marking it rectified, the
+        rectification document's reference and date (then press one of its step buttons)."""
         self._w_pick.value = finding_id
         self._w_reason.value = reason
+        self._w_evidence_ref.value, self._w_evidence_date.value = evidence or ("", None)
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
         self._w_reason.description = label("finding_reason", locale)
+        self._w_evidence_ref.description = label("finding_evidence_ref", locale)
+        self._w_evidence_date.description = label("finding_evidence_date", locale)
         self.refresh()
 
     def _chosen(self):
@@ -323,11 +337,14 @@ class FindingList:
         if chosen is None:
             return
         try:
-            self._store.transition(chosen.id, to_status, chosen.version,
-                                   self._w_reason.value or None)
+            self._store.transition(
+                chosen.id, to_status, chosen.version, self._w_reason.value or None,
+                evidence={"ref": self._w_evidence_ref.value,
+                          "date": self._w_evidence_date.value})
         except FindingsError as exc:
             self._w_message.value = refusal_html(exc, self._locale)
             return
         self._w_message.value = f"<b>{html.escape(label('finding_saved', self._locale))}</b>"
-        self._w_reason.value = ""
+        self._w_reason.value = self._w_evidence_ref.value = ""
+        self._w_evidence_date.value = None
         self.refresh()

@@ -36,6 +36,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "finding_save": ("保存问题", "Save finding"),
     "finding_saved": ("已保存", "Saved"), "finding_refused": ("未保存", "Not saved"),
     "finding_move": ("变更状态", "Change status"), "finding_reason": ("原因", "Reason"),
+    "finding_evidence_ref": ("整改证明文件", "Rectification document"),
+    "finding_evidence_date": ("整改日期", "Rectification date"),
     "finding_none": ("暂无问题记录", "No findings yet"), "finding_readonly": ("只读", "Read-only"),
     "finding_already_saved": ("此问题已保存，未重复保存", "Already saved; not stored again"),
     "finding_same_evidence": ("该企业已有问题引用完全相同的证据：{ids}。确需另存请再次点击保存",

@@ -95,6 +95,44 @@ def test_a_finding_changed_outside_the_log_is_named(store, draft, dataset):
     assert verdict.bad_seq == 3 and made[2].id in verdict.reason_en
 
 
+def test_a_finding_deleted_outside_the_log_is_named(store, draft, dataset):
+    made = _filled(store, draft, dataset)
+    _sql(store, "DELETE FROM finding_flags WHERE finding_id = :id", id=made[1].id)
+    _sql(store, "DELETE FROM findings WHERE id = :id", id=made[1].id)
+    verdict = store.verify()
+    assert verdict.bad_seq == 5 and made[1].id in verdict.reason_en
+    assert "deleted outside the log" in verdict.reason_en and "删除" in verdict.reason_zh
+
+
+def test_a_finding_inserted_outside_the_log_is_named(store, draft, dataset):
+    made = _filled(store, draft, dataset)
+    _sql(store, "INSERT INTO findings SELECT 'forged-0000', enterprise_id, province, unit_id, "
+                "periods, title, category, severity, description, materiality_t, "
+                "recommended_action, due_date, status, status_reason, dataset_fingerprint, "
+                "created_by, created_at, updated_by, updated_at, version, rectification_ref, "
+                "rectification_date FROM findings WHERE id = :id", id=made[0].id)
+    verdict = store.verify()
+    assert verdict.bad_seq == 6 and "forged-0000" in verdict.reason_en
+    assert "inserted outside the log" in verdict.reason_en
+
+
+def test_an_entry_whose_before_is_not_the_previous_after_is_named(store, draft, dataset):
+    """A forged entry may hash correctly, but its state before must be the state the
+    finding's previous entry left."""
+    made = _filled(store, draft, dataset)
+    entries = store.history()
+    payload = json.loads(entries[4]["payload"])
+    payload["before"]["title"] = "另一个标题"
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    forged = {**entries[4], "payload": text}
+    digest = entry_hash(entries[3]["hash"], forged)
+    _sql(store, "UPDATE audit_log SET payload = :p, hash = :h WHERE seq = 5", p=text, h=digest)
+    _sql(store, "UPDATE audit_head SET hash = :h", h=digest)
+    verdict = store.verify()
+    assert verdict.bad_seq == 5 and "does not match the finding's previous entry (2)" in \
+        verdict.reason_en, (made, verdict)
+
+
 def _rewrite_from(store, seq: int, actor: str) -> None:
     """Forge the log as an insider with database access would: change entry ``seq``'s
     actor, recompute every hash from there on and move the head along."""

@@ -81,7 +81,7 @@ def test_reopening_is_a_no_op_and_the_schema_is_at_head(db_url, cfg):
     store = open_store(db_url, config=cfg, actor="alice")
     with store.engine.connect() as conn:
         rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert rev == head_revision() == "0001"
+    assert rev == head_revision() == "0002"
 
 
 def test_an_unknown_newer_revision_is_refused(db_url, cfg):
@@ -101,3 +101,31 @@ def test_read_only_open_needs_a_migrated_database(db_url, cfg, tmp_path):
         sa.create_engine(db_url).connect().close()  # an empty SQLite file
     with pytest.raises(StoreOpenError, match="open it once in reviewer mode"):
         open_store(db_url, config=cfg, readonly=True)
+
+
+def test_findings_stored_before_the_evidence_columns_verify_after_the_upgrade(db_url, cfg,
+                                                                               draft, dataset):
+    """A database an older workbench left at revision 0001, its entries without the
+    rectification fields, upgrades to head and its chain still verifies."""
+    from alembic import command
+
+    from workbench.findings import audit
+    from workbench.findings.migrate import _config
+    from workbench.findings.model import ADDED_FIELDS, audit_head, audit_log
+
+    store = open_store(db_url, config=cfg, actor="alice")
+    f = store.create(draft, dataset)
+    with store.engine.connect().execution_options(workbench_write=True) as conn, conn.begin():
+        alembic_cfg = _config()
+        alembic_cfg.attributes["connection"] = conn
+        command.downgrade(alembic_cfg, "0001")
+        conn.execute(audit_log.delete())
+        conn.execute(audit_head.update().values(seq=0, hash=audit.GENESIS))
+        old = {k: v for k, v in f.to_json().items() if k not in ADDED_FIELDS}
+        audit.append(conn, (0, audit.GENESIS), actor="alice", action="create",
+                     finding_id=f.id, payload={"before": None, "after": old},
+                     dataset_fingerprint=f.dataset_fingerprint)
+    store.close()
+    upgraded = open_store(db_url, config=cfg, actor="alice")
+    assert upgraded.get(f.id).rectification_ref is None
+    assert upgraded.verify().ok

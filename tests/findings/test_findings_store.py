@@ -4,6 +4,7 @@ permissions, and refusals that leave nothing written."""
 from __future__ import annotations
 
 import pytest
+from steps import move
 
 from workbench.findings import (
     IllegalTransition,
@@ -63,9 +64,8 @@ def test_update_may_not_move_a_finding_to_another_enterprise(store, draft, datas
 def _walk(store, closer, f, path):
     """Move ``f`` along ``path`` (reasons given where needed; ``closer`` closes)."""
     for status in path:
-        f = (closer if status == "closed" else store).transition(
-            f.id, status, f.version,
-            reason="重复问题" if status in ("dismissed", "closed") else None)
+        f = move(closer if status == "closed" else store, f, status,
+                 reason="重复问题" if status in ("dismissed", "closed") else None)
     return f
 
 
@@ -96,7 +96,7 @@ def test_illegal_transitions_are_refused(store, db_url, cfg, draft, dataset, pat
     f = _walk(store, closer, f, path)
     closer.close()
     with pytest.raises(IllegalTransition) as info:
-        store.transition(f.id, illegal, f.version, reason="r")
+        move(store, f, illegal, reason="r")
     assert info.value.messages("zh-CN") and info.value.messages("en")
     assert store.get(f.id) == f
 

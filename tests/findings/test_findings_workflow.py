@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from steps import move
 
 from workbench.findings import PermissionDenied, ValidationError, open_store
 from workbench.findings.codes import FINAL_STATUSES, NEXT_STEPS, TRANSITIONS
@@ -56,7 +57,7 @@ def test_same_draft_after_the_window_is_new(store, draft, dataset):
 def _rectified(store, draft, dataset):
     f = store.create(draft, dataset)
     f = store.transition(f.id, "sent_for_rectification", f.version)
-    return store.transition(f.id, "rectified", f.version)
+    return move(store, f, "rectified")
 
 
 def test_closing_needs_a_reason_and_another_reviewer(store, db_url, cfg, draft, dataset):
@@ -83,7 +84,7 @@ def test_the_reviewer_who_rectified_last_may_not_close(store, db_url, cfg, draft
     nat = open_store(db_url, config=cfg, actor="nat")
     f = _rectified(store, draft, dataset)
     f = store.transition(f.id, "sent_for_rectification", f.version)
-    f = nat.transition(f.id, "rectified", f.version)
+    f = move(nat, f, "rectified")
     with pytest.raises(PermissionDenied):
         nat.transition(f.id, "closed", f.version, reason="r")
     nat.close()

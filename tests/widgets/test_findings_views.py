@@ -94,6 +94,11 @@ def test_only_valid_next_steps_are_offered_after_every_move(review, tmp_path):
     assert lst.steps == ["sent_for_rectification", "dismissed"]
     for to, offered in (("sent_for_rectification", ["rectified", "dismissed"]),
                         ("rectified", ["closed", "sent_for_rectification", "dismissed"])):
+        if to == "rectified":
+            lst.button(to).click()                   # no rectification document: refused
+            assert store.get(fid).status == "sent_for_rectification"
+            assert "整改证明" in lst.message
+            lst.choose(fid, evidence=("苏环整改〔2025〕12号", dt.date(2025, 7, 1)))
         lst.button(to).click()
         assert store.get(fid).status == to, lst.message
         assert lst.steps == offered                  # refreshed, forward step first

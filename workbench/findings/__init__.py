@@ -11,7 +11,8 @@ from importlib import import_module
 from typing import Any
 
 _ERRORS = ("FindingsError", "IllegalTransition", "NotFound", "PermissionDenied", "Problem",
-           "ReadOnlyStore", "SheetError", "StaleVersion", "StoreOpenError", "ValidationError")
+           "ReadOnlyStore", "SheetError", "StaleVersion", "StoreOpenError", "StoreUnavailable",
+           "ValidationError")
 _HOMES = {**dict.fromkeys(_ERRORS, "errors"), "Finding": "model", "FlagRef": "model",
           "FindingsStore": "store", "open_store": "store"}
 __all__ = sorted(_HOMES)

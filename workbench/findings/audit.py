@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from workbench import __version__
-from workbench.findings.model import audit_head, audit_log
+from workbench.findings.model import ADDED_FIELDS, audit_head, audit_log
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "at", "actor", "action", "finding_id", "payload",
@@ -48,22 +48,37 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
 
 
-def lock_head(conn: sa.Connection) -> tuple[int, str]:
+def lock_head(conn: sa.Connection, in_database: bool = False) -> tuple[int, str]:
     """Lock the chain head for this transaction; return the last (seq, hash).
 
-    PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row.  SQLite: the store's
-    write transactions begin with ``BEGIN IMMEDIATE``, which already holds the
+    PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row (through ``wb_lock_head()``
+    when ``in_database``: reviewers may not lock the head themselves).  SQLite: the
+    store's write transactions begin with ``BEGIN IMMEDIATE``, which already holds the
     database's write lock.
     """
-    row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)
-                       .where(audit_head.c.id == 1).with_for_update()).one()
+    if in_database:
+        row = conn.execute(sa.text("SELECT seq, hash FROM wb_lock_head()")).one()
+    else:
+        row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)
+                           .where(audit_head.c.id == 1).with_for_update()).one()
     return int(row.seq), row.hash
 
 
 def append(conn: sa.Connection, head: tuple[int, str], *, actor: str, action: str,
            finding_id: str | None, payload: dict[str, Any],
-           dataset_fingerprint: str | None) -> tuple[int, str]:
-    """Write the entry after ``head`` (from :func:`lock_head`) and move the head; return it."""
+           dataset_fingerprint: str | None, in_database: bool = False) -> tuple[int, str]:
+    """Write the entry after ``head`` (from :func:`lock_head`) and move the head; return it.
+
+    ``in_database``: the database writes the entry (``wb_append``, see
+    ``workbench.findings.pg_security``), stamping its own time and ``session_user`` as
+    the actor and hashing it exactly as :func:`entry_hash` does; ``actor`` and ``head``
+    are not used.
+    """
+    if in_database:
+        row = conn.execute(sa.text("SELECT seq, hash FROM wb_append(:a, :f, :p, :d, :v)"), {
+            "a": action, "f": finding_id, "p": canonical_json(payload),
+            "d": dataset_fingerprint, "v": __version__}).one()
+        return int(row.seq), row.hash
     seq, prev = head[0] + 1, head[1]
     entry = {"seq": seq, "at": datetime.now(UTC).isoformat(timespec="microseconds"),
              "actor": actor, "action": action, "finding_id": finding_id,
@@ -91,9 +106,16 @@ class Verdict:
         return self.bad_seq is None
 
 
-def _first_break(conn: sa.Connection) -> tuple[int, str, Verdict | None, dict]:
+def _state(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A finding's state as compared here: fields added by later migrations that an older
+    entry does not carry count as empty."""
+    return None if value is None else {**dict.fromkeys(ADDED_FIELDS), **value}
+
+
+def _first_break(conn: sa.Connection, known_actors: frozenset[str] | None
+                 ) -> tuple[int, str, Verdict | None, dict]:
     """Walk the log in seq order: (entries, last hash, verdict on the first break, last
-    ``after`` state and seq per finding)."""
+    ``(seq, after)`` per finding)."""
     prev, expected, last_after = GENESIS, 1, {}
     for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq)).mappings():
         seq, n = row["seq"], expected - 1
@@ -109,10 +131,43 @@ def _first_break(conn: sa.Connection) -> tuple[int, str, Verdict | None, dict]:
             return n, prev, Verdict(n, prev, seq, f"第 {seq} 条记录内容被修改",
                                     f"entry {seq} was edited (its hash does not match its "
                                     "content)"), last_after
+        if known_actors is not None and row["actor"] not in known_actors:
+            return n, prev, Verdict(
+                n, prev, seq, f"第 {seq} 条记录的操作人 {row['actor']} 不是已登记的数据库角色",
+                f"entry {seq} was written by {row['actor']}, who is not a known role"), \
+                last_after
         if row["finding_id"]:
-            last_after[row["finding_id"]] = (seq, json.loads(row["payload"]).get("after"))
+            payload = json.loads(row["payload"])
+            prior = last_after.get(row["finding_id"], (None, None))
+            if "before" in payload and _state(payload["before"]) != _state(prior[1]):
+                since = f"第 {prior[0]} 条" if prior[0] else "此前没有记录"
+                return n, prev, Verdict(
+                    n, prev, seq, f"第 {seq} 条记录的修改前状态与该问题上一条记录（{since}）不符",
+                    f"entry {seq}'s state before does not match the finding's previous entry "
+                    f"({prior[0] or 'none'})"), last_after
+            last_after[row["finding_id"]] = (seq, payload.get("after"))
         prev, expected = row["hash"], expected + 1
     return expected - 1, prev, None, last_after
+
+
+def _outside_the_log(current: dict[str, dict[str, Any]], last_after: dict, n: int
+                     ) -> tuple[int, str, str] | None:
+    """The first finding inserted, changed or deleted without its audit entry:
+    (seq to report, zh, en), or None."""
+    for fid, state in sorted(current.items()):
+        if fid not in last_after:
+            return (n + 1, f"问题 {fid} 没有任何审计记录（绕过日志插入）",
+                    f"finding {fid} has no audit entry (inserted outside the log)")
+        seq, after = last_after[fid]
+        if _state(after) != _state(state):
+            return (seq, f"问题 {fid} 与第 {seq} 条记录不符（绕过日志被修改）",
+                    f"finding {fid} differs from audit entry {seq} (changed outside the log)")
+    for fid, (seq, after) in sorted(last_after.items()):
+        if fid not in current and after is not None:
+            return (seq, f"问题 {fid} 已不存在，但第 {seq} 条记录记载了它（绕过日志被删除）",
+                    f"finding {fid} is gone although entry {seq} records it (deleted outside "
+                    "the log)")
+    return None
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
@@ -126,16 +181,20 @@ def parse_anchor(text: str) -> tuple[int, str]:
 
 
 def verify(conn: sa.Connection, current: dict[str, dict[str, Any]],
-           anchors: Mapping[int, str] | None = None) -> Verdict:
+           anchors: Mapping[int, str] | None = None,
+           known_actors: frozenset[str] | None = None) -> Verdict:
     """Recompute the chain and report the first bad entry.
 
-    ``current`` maps finding id to its stored state (``Finding.to_json()``); a
-    finding whose state differs from the ``after`` of its last entry was changed
-    outside the log and is reported against that entry.  ``anchors`` (seq -> hash,
-    recorded outside the database earlier) must still be in the chain: a chain
-    rewritten wholesale, head included, verifies by itself but not against them.
+    ``current`` maps finding id to its stored state (``Finding.to_json()``): a finding
+    whose state differs from the ``after`` of its last entry, one with no entry, or one
+    an entry records that is gone was changed, inserted or deleted outside the log.
+    Each entry's ``before`` must be the ``after`` of the finding's previous entry.
+    ``anchors`` (seq -> hash, recorded outside the log earlier) must still be in the
+    chain: a chain rewritten wholesale, head included, verifies by itself but not against
+    them.  ``known_actors`` (the database's registered roles), when given, must include
+    every entry's actor.
     """
-    n, last_hash, broken, last_after = _first_break(conn)
+    n, last_hash, broken, last_after = _first_break(conn, known_actors)
     if broken:
         return broken
     for seq, digest in sorted((anchors or {}).items()):
@@ -151,11 +210,7 @@ def verify(conn: sa.Connection, current: dict[str, dict[str, Any]],
     if head_seq != n or head_hash != last_hash:
         return Verdict(n, last_hash, n + 1, f"第 {n + 1} 条及之后的记录缺失",
                        f"entry {n + 1} and later are missing (the head names entry {head_seq})")
-    for fid, state in sorted(current.items()):
-        seq, after = last_after.get(fid, (n + 1, None))
-        if after != state:
-            return Verdict(n, last_hash, seq,
-                           f"问题 {fid} 与第 {seq} 条记录不符（绕过日志被修改）",
-                           f"finding {fid} differs from audit entry {seq} (changed outside "
-                           "the log)")
+    outside = _outside_the_log(current, last_after, n)
+    if outside:
+        return Verdict(n, last_hash, *outside)
     return Verdict(n, last_hash)

@@ -66,5 +66,10 @@ class StoreOpenError(FindingsError):
     """The database cannot be opened: missing file, unsupported URL, or unknown revision."""
 
 
+class StoreUnavailable(FindingsError):
+    """The database went away during a write (restart, network): the save may not have
+    completed and can be retried."""
+
+
 class SheetError(FindingsError):
     """A findings sheet cannot be read (unreadable file, missing columns)."""

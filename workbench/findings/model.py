@@ -5,6 +5,8 @@ Tables:
 - ``findings``: one row per finding, its current state; ``version`` increases by
   one on every change (optimistic locking).  ``province`` is copied from the
   dataset at creation so permissions and dashboards need no dataset to filter.
+  ``rectification_ref`` / ``rectification_date`` name the document showing the
+  rectification and its date, recorded when the finding is marked rectified.
 - ``finding_flags``: the screening flags a finding cites as evidence, with the
   fingerprint of the dataset they were computed from.
 - ``audit_log``: append-only, hash-chained history of every change.
@@ -46,6 +48,8 @@ findings = sa.Table(
     sa.Column("updated_by", sa.String(128), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("rectification_ref", sa.Text),
+    sa.Column("rectification_date", sa.Date),
 )
 
 finding_flags = sa.Table(
@@ -81,6 +85,9 @@ audit_head = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
+#: Fields added to ``findings`` after its first schema: audit entries written before a
+#: migration added them do not carry them, which means they were empty (None).
+ADDED_FIELDS = ("rectification_ref", "rectification_date")
 #: Fields of a finding a reviewer writes (everything else is kept by the store).
 CONTENT_FIELDS = ("enterprise_id", "unit_id", "periods", "title", "category", "severity",
                   "description", "materiality_t", "recommended_action", "due_date")
@@ -126,6 +133,8 @@ class Finding:
     updated_by: str
     updated_at: datetime
     version: int
+    rectification_ref: str | None = None
+    rectification_date: date | None = None
     flags: tuple[FlagRef, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
@@ -134,6 +143,8 @@ class Finding:
         out["periods"] = list(self.periods)
         out["flags"] = [asdict(f) for f in self.flags]
         out["due_date"] = self.due_date.isoformat() if self.due_date else None
+        out["rectification_date"] = (self.rectification_date.isoformat()
+                                     if self.rectification_date else None)
         out["created_at"] = self.created_at.isoformat()
         out["updated_at"] = self.updated_at.isoformat()
         return out

@@ -29,6 +29,8 @@ FIELD_LABELS: dict[str, Label] = {
     "due_date": ("整改期限", "Due date"),
     "status": ("状态", "Status"),
     "status_reason": ("状态原因", "Status reason"),
+    "rectification_ref": ("整改证明文件", "Rectification document"),
+    "rectification_date": ("整改日期", "Rectification date"),
     "dataset_fingerprint": ("数据集指纹", "Dataset fingerprint"),
     "created_by": ("创建人", "Created by"),
     "created_at": ("创建时间 (UTC)", "Created at (UTC)"),
@@ -62,7 +64,8 @@ REPORT_TITLE: Label = ("碳排放数据质量审核问题清单", "Findings of t
 SOURCE_LABEL: Label = ("来源文件", "Source file")
 NONE_LABEL: Label = ("无", "none")
 #: Fields whose change an audit entry shows as before → after.
-TRACKED_FIELDS = (*EDITABLE_FIELDS, "status", "status_reason")
+TRACKED_FIELDS = (*EDITABLE_FIELDS, "status", "status_reason", "rectification_ref",
+                  "rectification_date")
 
 
 def _with_label_columns(labels: Mapping[str, Label], coded: Mapping[str, Codes]

@@ -329,7 +329,8 @@ table.history td:last-child { white-space: pre-wrap; }
 """
 #: Facts shown at the top of a finding's section, in order.
 SECTION_FACTS = ("enterprise_id", "province", "unit_id", "periods", "category", "severity",
-                 "status", "status_reason", "materiality_t", "recommended_action", "due_date",
+                 "status", "status_reason", "rectification_ref", "rectification_date",
+                 "materiality_t", "recommended_action", "due_date",
                  "created_by", "created_at", "updated_by", "updated_at", "version", "id",
                  "dataset_fingerprint")
 SUMMARY_COLUMNS = ("title", "enterprise_id", "periods", "severity", "status", "materiality_t")

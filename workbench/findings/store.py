@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from workbench.findings import audit, identity, migrate
+from workbench.findings import audit, identity, migrate, pg_security
 from workbench.findings.codes import FINAL_STATUSES, STATUSES, TRANSITIONS
 from workbench.findings.engine import SQLITE_BUSY_TIMEOUT_S, create_engine
 from workbench.findings.errors import (
@@ -35,6 +35,7 @@ from workbench.findings.errors import (
     ReadOnlyStore,
     StaleVersion,
     StoreOpenError,
+    StoreUnavailable,
     ValidationError,
 )
 from workbench.findings.model import (
@@ -52,6 +53,7 @@ from workbench.findings.validation import (
     Limits,
     enterprise_index,
     validate,
+    validate_evidence,
     validate_reason,
 )
 
@@ -119,25 +121,61 @@ def _write_flags(conn: sa.Connection, finding_id: str, flags: Iterable[FlagRef])
         conn.execute(finding_flags.insert(), rows)
 
 
+#: SQLSTATEs of the refusals ``workbench.findings.pg_security`` raises, and 42501 (a
+#: privilege or row-level-security refusal of the database itself).
+_REFUSALS = {"WB403": PermissionDenied, "WB409": StaleVersion, "WB422": IllegalTransition,
+             "42501": PermissionDenied}
+
+
+def _refusal(exc: sa.exc.DBAPIError) -> Exception:
+    """The store error for what the database said: a refusal by the trust boundary or the
+    privilege system (zh/en), a lost connection (the save did not complete), else the
+    database error itself."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _REFUSALS:
+        text = _reason(exc)
+        zh, _, en = text.partition(" / ")
+        if not en:
+            zh, en = f"数据库拒绝了此操作（{text}）", f"the database refused this ({text})"
+        return _REFUSALS[code](Problem("database", zh, en))
+    if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated:
+        return StoreUnavailable(Problem(
+            "database", f"与问题库的连接中断，本次保存可能未完成（{_reason(exc)}）；请刷新后重试，"
+                        "重复保存不会存成两条",
+            f"the connection to the findings database was lost, so this save may not have "
+            f"completed ({_reason(exc)}); reload and try again (saving again does not store "
+            "it twice)"))
+    return exc
+
+
 class FindingsStore:
     """Findings in one database; open it with :func:`open_store`.
 
-    ``actor`` is who writes (see ``workbench.findings.identity``); ``readonly``
-    stores refuse every write here and, below that, in the database itself.  Config
-    ``[findings]``: ``duplicate_window_s`` (a create repeating one by the same actor
-    within that many seconds returns the first) and ``four_eyes_close``.
+    ``authority`` says who writes and for which provinces (see
+    ``workbench.findings.identity``).  ``secured``: the database carries the trust
+    boundary of ``workbench.findings.pg_security`` and decides identity, permissions and
+    the audit log itself; the checks here then only give early, friendly refusals.
+    ``readonly`` stores refuse every write here and, below that, in the database itself.
+    Config ``[findings]``: ``duplicate_window_s`` (a create repeating one by the same
+    actor within that many seconds returns the first) and ``four_eyes_close``.
     """
 
-    def __init__(self, engine: sa.Engine, *, readonly: bool, actor: str,
-                 config: Mapping[str, Any]):
+    def __init__(self, engine: sa.Engine, *, readonly: bool, authority: identity.Authority,
+                 config: Mapping[str, Any], secured: bool = False):
         self.engine = engine
         self.readonly = readonly
-        self.actor = actor
+        self.authority = authority
+        self.secured = secured
         self.config = config
         self.limits = Limits.from_config(config)
         section = config.get("findings", {})
         self.duplicate_window = timedelta(seconds=section.get("duplicate_window_s", 60))
         self.four_eyes_close = bool(section.get("four_eyes_close", True))
+
+    @property
+    def actor(self) -> str:
+        """Who writes (in a secured database: the connected role)."""
+        return self.authority.actor
 
     def close(self) -> None:
         """Close the store's database connections."""
@@ -170,28 +208,70 @@ class FindingsStore:
 
     def verify(self, anchors: Mapping[int, str] | None = None) -> audit.Verdict:
         """Recompute the audit chain, checking ``anchors`` (seq -> hash recorded earlier)
-        too (see ``workbench.findings.audit.verify``)."""
+        too (see ``workbench.findings.audit.verify``).  In a secured database the anchors
+        the admin recorded in ``wb_anchors`` are checked as well, and every entry's actor
+        must be a role registered in ``wb_members``."""
         with self.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 current = {f.id: f.to_json() for f in _load(conn)}
-                return audit.verify(conn, current, anchors)
+                known = None
+                if self.secured:
+                    anchors = {**dict(conn.execute(sa.text("SELECT seq, hash FROM wb_anchors"))
+                                      .tuples()), **(anchors or {})}
+                    known = frozenset(conn.execute(
+                        sa.text("SELECT role_name FROM wb_members")).scalars())
+                return audit.verify(conn, current, anchors, known)
+
+    def record_anchor(self) -> tuple[int, str]:
+        """Record the chain head (seq, hash) in ``wb_anchors`` (a secured database; only its
+        admin may write there) after verifying the chain; return it.  Refused with
+        :class:`PermissionDenied` for anyone else, :class:`ValidationError` when the chain
+        is broken (an anchor must vouch for an intact log)."""
+        verdict = self.verify()
+        if not verdict.ok:
+            raise ValidationError(Problem(
+                "audit_log", f"审计日志损坏（第 {verdict.bad_seq} 条），不能留存锚点：{verdict.reason_zh}",
+                f"the audit log is broken at entry {verdict.bad_seq}; no anchor recorded: "
+                f"{verdict.reason_en}"))
+        if not self.secured:
+            raise StoreOpenError(Problem(
+                "database", "该数据库没有锚点表（未执行 workbench db init）；请用 --out 写入文件",
+                "this database has no anchor table (workbench db init was not run); use "
+                "--out to write a file"))
+        with self._database_refusals(), self.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO wb_anchors (seq, hash) VALUES (:s, :h) "
+                                 "ON CONFLICT (seq) DO NOTHING"),
+                         {"s": verdict.entries, "h": verdict.head_hash})
+        return verdict.entries, verdict.head_hash
 
     # -- writing --------------------------------------------------------------------
+    @contextmanager
+    def _database_refusals(self):
+        """Turn what the database refused into the store's own errors (zh/en)."""
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            raise _refusal(exc) from exc
+
     @contextmanager
     def _transaction(self):
         if self.readonly:
             raise ReadOnlyStore(Problem("database", "只读模式，不能写入",
                                         "the store is read-only (supervisor mode)"))
-        with self.engine.connect().execution_options(workbench_write=True) as conn, \
+        with self._database_refusals(), \
+                self.engine.connect().execution_options(workbench_write=True) as conn, \
                 conn.begin():
-            yield conn, audit.lock_head(conn)
+            yield conn, audit.lock_head(conn, self.secured)
+
+    def _append(self, conn: sa.Connection, head: tuple[int, str], **entry: Any
+                ) -> tuple[int, str]:
+        return audit.append(conn, head, actor=self.actor, in_database=self.secured, **entry)
 
     def _content(self, draft: Mapping[str, Any], index: EnterpriseIndex) -> dict[str, Any]:
         content = validate(draft, index, self.limits)
-        identity.check_may_write(self.actor, index.provinces[content["enterprise_id"]],
-                                 self.config)
+        self.authority.check(index.provinces[content["enterprise_id"]])
         return content
 
     def _insert(self, conn: sa.Connection, content: dict[str, Any], province: str,
@@ -237,7 +317,7 @@ class FindingsStore:
             fid = self._insert(conn, content, index.provinces[content["enterprise_id"]],
                                index.fingerprint)
             after = _one(conn, fid)
-            audit.append(conn, head, actor=self.actor, action="create", finding_id=fid,
+            self._append(conn, head, action="create", finding_id=fid,
                          payload={"before": None, "after": after.to_json()},
                          dataset_fingerprint=index.fingerprint)
         return after
@@ -257,8 +337,8 @@ class FindingsStore:
                 fid = self._insert(conn, content, index.provinces[content["enterprise_id"]],
                                    index.fingerprint)
                 out.append(_one(conn, fid))
-                head = audit.append(conn, head, actor=self.actor, action="import",
-                                    finding_id=fid, dataset_fingerprint=index.fingerprint,
+                head = self._append(conn, head, action="import", finding_id=fid,
+                                    dataset_fingerprint=index.fingerprint,
                                     payload={"before": None, "after": out[-1].to_json(),
                                              "source": source})
         return out
@@ -273,7 +353,7 @@ class FindingsStore:
         """
         with self._transaction() as (conn, head):
             before = _one(conn, finding_id)
-            identity.check_may_write(self.actor, before.province, self.config)
+            self.authority.check(before.province)
             if before.version != expected_version:
                 raise StaleVersion(Problem(
                     "version", f"问题已被他人修改（当前版本 {before.version}，"
@@ -287,7 +367,7 @@ class FindingsStore:
             if flags is not None:
                 _write_flags(conn, finding_id, flags)
             after = _one(conn, finding_id)
-            audit.append(conn, head, actor=self.actor, action=action, finding_id=finding_id,
+            self._append(conn, head, action=action, finding_id=finding_id,
                          payload={"before": before.to_json(), "after": after.to_json()},
                          dataset_fingerprint=fingerprint or before.dataset_fingerprint)
         return after
@@ -312,11 +392,14 @@ class FindingsStore:
                             _editable, content["flags"], index.fingerprint)
 
     def transition(self, finding_id: str, to_status: str, expected_version: int,
-                   reason: str | None = None) -> Finding:
+                   reason: str | None = None, evidence: Mapping[str, Any] | None = None
+                   ) -> Finding:
         """Move a finding along the workflow (``codes.TRANSITIONS``).
 
         ``dismissed`` and ``closed`` need a ``reason``; any other target keeps an optional
-        one.  With ``four_eyes_close`` (config ``[findings]``), the reviewer who marked
+        one.  ``rectified`` needs the rectification ``evidence``: ``{"ref": document
+        reference, "date": its date (YYYY-MM-DD, not after today)}``, stored on the
+        finding.  With ``four_eyes_close`` (config ``[findings]``), the reviewer who marked
         the finding rectified (per the audit log) may not close it.
         """
         if to_status not in STATUSES:
@@ -324,6 +407,10 @@ class FindingsStore:
                                             f"unknown status {to_status!r}"))
         if to_status in ("dismissed", "closed"):
             reason = validate_reason(reason, self.limits)
+        values: dict[str, Any] = {"status": to_status, "status_reason": reason}
+        if to_status == "rectified":
+            ref, when = validate_evidence(evidence, self.limits, datetime.now(UTC).date())
+            values |= {"rectification_ref": ref, "rectification_date": when}
 
         def legal(conn: sa.Connection, current: Finding) -> None:
             if to_status not in TRANSITIONS[current.status]:
@@ -338,8 +425,7 @@ class FindingsStore:
                     f"{self.actor} marked the finding rectified; another reviewer must close "
                     "it (four eyes)"))
 
-        return self._change(finding_id, expected_version, "transition",
-                            {"status": to_status, "status_reason": reason}, legal)
+        return self._change(finding_id, expected_version, "transition", values, legal)
 
 
 def _use_wal(engine: sa.Engine) -> None:
@@ -444,12 +530,24 @@ def open_store(url: str | None = None, readonly: bool = False,
             with engine.connect().execution_options(workbench_write=True) as conn, \
                     conn.begin():
                 migrate.upgrade(conn)
+        secured, authority = _authority(engine, cfg, actor)
     except (StoreOpenError, sa.exc.SQLAlchemyError, sqlite3.Error, ImportError) as exc:
         problems = exc.problems if isinstance(exc, StoreOpenError) else [Problem(
             "database", f"无法打开问题库（{_reason(exc)}）",
             f"cannot open the findings database ({_reason(exc)})")]
         raise StoreOpenError([*problems, Problem(
             "database", f"请检查设置 {where}", f"fix the setting {where}")]) from exc
-    return FindingsStore(engine, readonly=readonly,
-                         actor=identity.current_actor(cfg) if actor is None else actor,
-                         config=cfg)
+    return FindingsStore(engine, readonly=readonly, authority=authority, config=cfg,
+                         secured=secured)
+
+
+def _authority(engine: sa.Engine, cfg: Mapping[str, Any], actor: str | None
+               ) -> tuple[bool, identity.Authority]:
+    """Whether the database carries the trust boundary, and who writes: the connected
+    role and its provinces from the database when it does (``actor`` and the config are
+    then ignored), else ``actor`` / the configured identity with its configured
+    provinces."""
+    with engine.connect() as conn:
+        if pg_security.is_installed(conn):
+            return True, identity.Authority.from_database(conn)
+    return False, identity.Authority.from_config(cfg, actor)

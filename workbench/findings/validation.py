@@ -240,6 +240,29 @@ def validate(draft: Mapping[str, Any], index: EnterpriseIndex, limits: Limits) -
     return content
 
 
+def validate_evidence(evidence: Mapping[str, Any] | None, limits: Limits,
+                      today: date) -> tuple[str, date]:
+    """Rectification evidence ``{"ref": ..., "date": ...}``: the reference of the document
+    showing the rectification (required, at most ``max_title_length`` characters) and its
+    date (required, YYYY-MM-DD, not after ``today``)."""
+    evidence = evidence or {}
+    out: list[Problem] = []
+    ref = _text("rectification_ref", evidence.get("ref"), limits.max_title_length, False, out)
+    if ref is None:
+        out.append(Problem("rectification_ref", "需填写整改证明文件（编号或名称）",
+                           "the rectification document (its reference or name) is needed"))
+    when = _date("rectification_date", evidence.get("date"), out)
+    if _blank(evidence.get("date")):
+        out.append(Problem("rectification_date", "需填写整改证明文件的日期",
+                           "the date of the rectification document is needed"))
+    elif when is not None and when > today:
+        out.append(Problem("rectification_date", f"日期 {when.isoformat()} 晚于今天",
+                           f"date {when.isoformat()} is after today"))
+    if out:
+        raise ValidationError(out)
+    return ref or "", when
+
+
 def validate_reason(reason: Any, limits: Limits) -> str:
     """A dismissal or closing reason: required, at most ``max_text_length`` characters."""
     out: list[Problem] = []
