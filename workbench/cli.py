@@ -287,7 +287,10 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
     files served but images, only the widget and plotly front-end extensions loaded.
     ``settings`` is the config's ``[dashboard]`` table: ``pool_size`` kernels kept
     preheated (0: a kernel per viewer), replaced ``refill_delay_s`` after use, idle
-    kernels culled after ``cull_idle_s``.  Requests whose ``Host`` header is neither
+    kernels culled after ``cull_idle_s`` (connected or not).  Voilà runs as
+    ``workbench.dashboard_server``: at most ``pool_size + max_extra_kernels`` kernels
+    live at once (a viewer beyond gets a busy page that retries), and the kernel of a
+    page closed for ``cull_closed_s`` is shut down.  Requests whose ``Host`` header is neither
     localhost, a loopback address nor one of ``allowed_hosts`` are refused with 403
     (against DNS rebinding): Voilà turns Jupyter Server's host check off
     (``allow_remote_access``), its ``tornado_settings`` turn it back on.
@@ -297,14 +300,21 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
              "local_hostnames": ["localhost", *settings["allowed_hosts"]]}
     # A whole dict (traitlets warns this form is deprecated, but it is the one that gives
     # tornado_settings typed values: key=value items arrive as strings, and "False" is true).
-    cmd = [sys.executable, "-m", "voila", str(root / DASHBOARD_NOTEBOOK), f"--port={port}",
+    max_kernels = max(pool_size + int(settings["max_extra_kernels"]), 1)
+    cmd = [sys.executable, "-m", "workbench.dashboard_server", str(root / DASHBOARD_NOTEBOOK),
+           f"--port={port}",
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
            f"--VoilaKernelManager.fill_delay={settings['refill_delay_s']}",
+           "--VoilaConfiguration.multi_kernel_manager_class="
+           "workbench.dashboard_server.CappedKernelManager",
+           f"--CappedKernelManager.max_kernels={max_kernels}",
+           f"--CappedKernelManager.cull_closed_s={settings['cull_closed_s']}",
            "--MappingKernelManager.cull_interval=60",
            f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}",
+           "--MappingKernelManager.cull_connected=True",
            f"--Voila.tornado_settings={hosts!r}"]
     if no_browser:
         cmd.append("--no-browser")
@@ -395,7 +405,9 @@ def _demo_config(folder: Path) -> Path:
 
 from workbench.cli_investigate import investigate  # noqa: E402 - workbench investigate
 from workbench.findings.cli import findings  # noqa: E402 - the findings subcommands
+from workbench.findings.db_cli import db  # noqa: E402 - the admin subcommands
 
+main.add_command(db)
 main.add_command(findings)
 main.add_command(investigate)
 

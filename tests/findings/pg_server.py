@@ -1,9 +1,11 @@
 """A throw-away PostgreSQL server for the findings tests (Debian's ``postgresql`` package).
 
 The server refuses to run as root, so as root ``initdb`` and ``pg_ctl`` run as
-the ``postgres`` user on a temporary folder it owns.  It listens on loopback
-(and a socket in its own folder) with trust authentication, and is stopped and
-removed when the test session ends.
+the ``postgres`` user on a temporary folder it owns.  It listens on loopback with
+trust authentication (any role name is accepted: the tests connect as each
+reviewer's own role) and on a Unix socket in its own folder with **peer**
+authentication (the role must be the connecting process's OS user, as in a
+JupyterHub deployment), and is stopped and removed when the test session ends.
 """
 
 from __future__ import annotations
@@ -39,11 +41,25 @@ class Server:
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.dir / "data"), "-A", "trust", "-U", "postgres",
-                  "--no-sync")
+        self.dir.chmod(0o755)   # the socket is reachable by other OS users (peer auth)
+        self._run("initdb", "-D", str(self.dir / "data"), "--auth-host=trust",
+                  "--auth-local=peer", "-U", "postgres", "--no-sync")
+        self._pg_ctl("start")
+
+    def _pg_ctl(self, action: str) -> None:
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-w", "-l", str(self.dir / "log"),
-                  "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
-                        "-c fsync=off -c max_connections=100", "start")
+                  "-m", "fast", "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 "
+                  f"-k {self.dir} -c fsync=off -c max_connections=100", action)
+
+    def restart(self) -> None:
+        """Restart the server (fast shutdown: open sessions are cut off)."""
+        self._pg_ctl("restart")
+
+    def socket_url(self, db: str, user: str | None = None) -> str:
+        """SQLAlchemy URL of ``db`` over the Unix socket (peer authentication); without
+        ``user`` the driver sends the OS user's name, as a deployment would."""
+        who = f"{user}@" if user else ""
+        return f"postgresql+psycopg://{who}/{db}?host={self.dir}&port={self.port}"
 
     def _run(self, tool: str, *args: str) -> None:
         cmd = [str(self.bindir / tool), *args]

@@ -41,7 +41,7 @@ def run(*args: str):
 
 
 def test_findings_commands_have_bilingual_help():
-    for cmd in ([], ["verify"], ["import"], ["export"], ["list"]):
+    for cmd in ([], ["verify"], ["anchor"], ["import"], ["export"], ["list"]):
         res = run(*cmd, "--help")
         assert res.exit_code == 0, cmd
         assert any("\u4e00" <= ch <= "\u9fff" for ch in res.output), cmd
@@ -113,3 +113,37 @@ def test_read_only_mode_and_missing_database_exit_2(env, sheet, tmp_path, datase
     assert "1 findings" in run("list", "--db", sqlite_url).output
     res = run("import", str(sheet), "--dataset", str(tmp_path), "--db", sqlite_url)
     assert res.exit_code == 2 and "not a workbench dataset" in res.output
+
+
+def test_an_anchor_file_exposes_a_wholesale_rewrite(env, sqlite_url, tmp_path, dataset, draft):
+    """SQLite has no anchor table: the anchor goes to a file, and verify reads it back."""
+    from workbench.config import load_config
+    from workbench.findings import audit, open_store
+
+    store = open_store(sqlite_url, config=load_config())
+    store.create(draft, dataset)
+    store.create({**draft, "title": "第二个"}, dataset)
+    assert run("anchor", "--db", sqlite_url).exit_code == 2        # no table: says use --out
+    anchors = tmp_path / "anchors.txt"
+    res = run("anchor", "--db", sqlite_url, "--out", str(anchors))
+    assert res.exit_code == 0, res.output
+    assert anchors.read_text(encoding="utf-8").startswith("2:")
+    assert run("verify", "--db", sqlite_url, "--anchor-file", str(anchors)).exit_code == 0
+    with store.engine.begin() as conn:                             # rewrite everything
+        rows = [dict(r) for r in conn.execute(sa.text("SELECT * FROM audit_log ORDER BY seq"))
+                .mappings()]
+        prev = audit.GENESIS
+        for row in rows:
+            row["actor"] = "mallory"
+            row["hash"] = audit.entry_hash(prev, row)
+            conn.execute(sa.text("UPDATE audit_log SET actor = :a, prev_hash = :p, hash = :h "
+                                 "WHERE seq = :s"),
+                         {"a": row["actor"], "p": prev, "h": row["hash"], "s": row["seq"]})
+            prev = row["hash"]
+        conn.execute(sa.text("UPDATE audit_head SET hash = :h"), {"h": prev})
+    assert run("verify", "--db", sqlite_url).exit_code == 0        # the database alone
+    res = run("verify", "--db", sqlite_url, "--anchor-file", str(anchors))
+    assert res.exit_code == 1 and "rewritten" in res.output
+    anchors.write_text("12:nothex\n", encoding="utf-8")
+    res = run("verify", "--db", sqlite_url, "--anchor-file", str(anchors))
+    assert res.exit_code == 2 and "line 1" in res.output

@@ -73,6 +73,7 @@ def findings() -> None:
 
     \b
     workbench findings verify   核验审计日志 / verify the hash-chained audit log
+    workbench findings anchor   留存日志锚点 / record the log's head outside the log
     workbench findings import   从表格导入问题 / import findings from a CSV/XLSX sheet
     workbench findings export   导出问题 / export findings (xlsx, csv, json, html, pdf)
     workbench findings list     列出问题 / list findings
@@ -89,12 +90,34 @@ def _anchors(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
         raise click.BadParameter(str(exc)) from exc
 
 
+def read_anchor_file(path: Path) -> dict[int, str]:
+    """Anchors from a file ``workbench findings anchor --out`` wrote: one ``SEQ:HASH`` per
+    line (then anything: when, where); blank lines and ``#`` comments skipped.  A bad line
+    raises click.BadParameter naming file and line."""
+    from workbench.findings.audit import parse_anchor
+
+    out = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = line.strip()
+        if text and not text.startswith("#"):
+            try:
+                seq, digest = parse_anchor(text.split()[0])
+            except ValueError as exc:
+                raise click.BadParameter(f"{path}, line {number}: {exc}") from exc
+            out[seq] = digest
+    return out
+
+
 @findings.command()
 @db_option
 @click.option("--anchor", "anchors", multiple=True, metavar="SEQ:HASH", callback=_anchors,
               help="之前留存的锚点（可多次）/ an anchor recorded earlier (repeatable): that "
                    "entry must still carry that hash.")
-def verify(db: str | None, anchors: dict[int, str]) -> None:
+@click.option("--anchor-file", "anchor_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="锚点文件（findings anchor --out 所写）/ a file of anchors written by "
+                   "`workbench findings anchor --out`.")
+def verify(db: str | None, anchors: dict[int, str], anchor_file: Path | None) -> None:
     """核验审计日志（哈希链）/ Recompute the audit log's hash chain.
 
     \b
@@ -105,6 +128,8 @@ def verify(db: str | None, anchors: dict[int, str]) -> None:
     signed mail): passed back with --anchor it also exposes a log rewritten
     wholesale together with its head, which the database alone cannot show.
     """
+    if anchor_file is not None:
+        anchors = {**read_anchor_file(anchor_file), **anchors}
     store = _open(db, readonly=True)
     with _reading("未能核验", "nothing verified"):
         verdict = store.verify(anchors)
@@ -116,6 +141,53 @@ def verify(db: str | None, anchors: dict[int, str]) -> None:
     click.echo(f"审计日志损坏 / audit log broken at entry {verdict.bad_seq}: "
                f"{verdict.reason_zh} / {verdict.reason_en}")
     sys.exit(1)
+
+
+@findings.command()
+@db_option
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="追加到此文件（应放在审核人不能写的位置）/ append the anchor to this file (keep "
+                   "it where reviewers cannot write). Default: the database's anchor table.")
+def anchor(db: str | None, out: Path | None) -> None:
+    """留存审计日志锚点 / Record the audit log's head as an anchor, after verifying it.
+
+    
+    不加 --out：写入数据库锚点表 wb_anchors（仅管理员可写，verify 自动核对）。
+    加 --out：追加一行 SEQ:HASH 到文件（verify --anchor-file 核对）。
+    Without --out the anchor goes into the database's wb_anchors table (secured
+    PostgreSQL; only the admin may write it; verify checks it by itself).  With
+    --out one line SEQ:HASH (then the time and database) is appended to the file;
+    pass it back with verify --anchor-file.  Exit 0 recorded; 1 the log is broken
+    (no anchor recorded); 2 the database or file could not be used or written.
+    """
+    from datetime import UTC, datetime
+
+    from workbench.findings import FindingsError
+
+    store = _open(db, readonly=out is not None)
+    with _reading("未留存锚点", "no anchor recorded"):
+        verdict = store.verify()
+    if not verdict.ok:
+        click.echo(f"审计日志损坏，未留存锚点 / audit log broken at entry {verdict.bad_seq}, no "
+                   f"anchor recorded: {verdict.reason_zh} / {verdict.reason_en}")
+        sys.exit(1)
+    if out is None:
+        try:
+            seq, digest = store.record_anchor()
+        except FindingsError as exc:
+            _fail(exc)
+        where = "wb_anchors"
+    else:
+        seq, digest = verdict.entries, verdict.head_hash
+        database = store.engine.url.render_as_string(hide_password=True)
+        try:
+            with out.open("a", encoding="utf-8") as fh:
+                fh.write(f"{seq}:{digest}  {datetime.now(UTC).isoformat(timespec='seconds')}  "
+                         f"{database}\n")
+        except OSError as exc:
+            _fail(f"{out}: 无法写入 / cannot write ({exc})")
+        where = str(out)
+    click.echo(f"已留存锚点 / anchor recorded in {where}: {seq}:{digest}")
 
 
 @findings.command(name="import")

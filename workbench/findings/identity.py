@@ -84,7 +84,7 @@ class Authority:
                 "actor", f"审核人身份过长（上限 {MAX_ACTOR_LENGTH} 个字符）",
                 f"reviewer identity too long (the limit is {MAX_ACTOR_LENGTH} characters)"))
         if WILDCARD not in self.provinces and province not in self.provinces:
-            where = "数据库中" if self.source == "database" else ""
+            where = "在数据库中" if self.source == "database" else ""
             where_en = " in the database" if self.source == "database" else ""
             raise PermissionDenied(Problem(
                 "enterprise_id", f"审核人 {self.actor} {where}未被分配省份 {province}",

@@ -60,9 +60,24 @@ def upgrade(conn: sa.Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
     if _current(conn) == head_revision():
         return
+    _require_admin_where_secured(conn)
     cfg = _config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, "head")
+
+
+def _require_admin_where_secured(conn: sa.Connection) -> None:
+    """In a database secured by ``workbench db init`` only its admin migrates: anyone else
+    is told so instead of meeting a permission error half-way."""
+    secured = conn.dialect.name == "postgresql" and conn.execute(
+        sa.text("SELECT to_regclass('wb_members') IS NOT NULL")).scalar_one()
+    if secured and not conn.execute(sa.text(
+            "SELECT EXISTS (SELECT 1 FROM wb_members WHERE role_name = session_user::text "
+            "AND kind = 'admin' AND active)")).scalar_one():
+        raise StoreOpenError(Problem(
+            "database", f"数据库需升级到版本 {head_revision()}，须由管理员运行 workbench db init",
+            f"the database must be upgraded to revision {head_revision()}; the admin runs "
+            "workbench db init"))
 
 
 def require_head(conn: sa.Connection) -> None:

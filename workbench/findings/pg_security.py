@@ -380,18 +380,16 @@ def install(conn: sa.Connection, four_eyes_close: bool) -> None:
         exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                               {"r": group}).first()
         if not exists:
-            conn.exec_driver_sql(f"CREATE ROLE {group} NOLOGIN")
+            run_script(conn, f"CREATE ROLE {group} NOLOGIN")
     schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
     database = conn.execute(sa.text("SELECT current_database()")).scalar_one()
-    conn.exec_driver_sql(TABLES_SQL)
-    conn.exec_driver_sql(functions_sql(_quote_ident(schema)))
-    conn.exec_driver_sql(grants_sql())
-    conn.exec_driver_sql(f"REVOKE CONNECT, TEMPORARY ON DATABASE {_quote_ident(database)} "
-                         "FROM PUBLIC")
-    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(database)} TO "
-                         f"{REVIEWER_GROUP}, {SUPERVISOR_GROUP}")
-    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_quote_ident(schema)} TO "
-                         f"{REVIEWER_GROUP}, {SUPERVISOR_GROUP}")
+    run_script(conn, TABLES_SQL)
+    run_script(conn, functions_sql(_quote_ident(schema)))
+    run_script(conn, grants_sql())
+    run_script(conn, f"REVOKE CONNECT, TEMPORARY ON DATABASE {_quote_ident(database)} FROM "
+                     f"PUBLIC; GRANT CONNECT ON DATABASE {_quote_ident(database)} TO "
+                     f"{REVIEWER_GROUP}, {SUPERVISOR_GROUP}; GRANT USAGE ON SCHEMA "
+                     f"{_quote_ident(schema)} TO {REVIEWER_GROUP}, {SUPERVISOR_GROUP}")
     conn.execute(sa.text(
         "INSERT INTO wb_policy (id, four_eyes_close) VALUES (1, :v) "
         "ON CONFLICT (id) DO UPDATE SET four_eyes_close = EXCLUDED.four_eyes_close"),
@@ -399,6 +397,12 @@ def install(conn: sa.Connection, four_eyes_close: bool) -> None:
     conn.execute(sa.text(
         "INSERT INTO wb_members (role_name, kind) VALUES (session_user, 'admin') "
         "ON CONFLICT (role_name) DO NOTHING"))
+
+
+def run_script(conn: sa.Connection, script: str) -> None:
+    """Run ``script`` (several statements, no parameters) in ``conn``'s transaction, through
+    the driver as written (no placeholder parsing: the SQL uses ``%``)."""
+    conn.connection.driver_connection.execute(script)
 
 
 def _quote_ident(name: str) -> str:

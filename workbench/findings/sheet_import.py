@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.findings.errors import FindingsError, Problem, SheetError
+from workbench.findings.errors import FindingsError, Problem, ReadOnlyStore, SheetError
 from workbench.findings.model import CONTENT_FIELDS, Finding
 from workbench.findings.sheet_columns import (
     FINDING_COLUMNS,
@@ -151,6 +151,8 @@ def import_sheet(store: FindingsStore, path: str | Path, dataset: Any,
             draft["periods"] = default_periods
         try:
             store.check(draft, dataset)
+        except ReadOnlyStore:
+            raise
         except FindingsError as exc:
             report.rejected.append((number, exc.problems))
         else:

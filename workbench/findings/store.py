@@ -218,8 +218,8 @@ class FindingsStore:
                 current = {f.id: f.to_json() for f in _load(conn)}
                 known = None
                 if self.secured:
-                    anchors = {**dict(conn.execute(sa.text("SELECT seq, hash FROM wb_anchors"))
-                                      .tuples()), **(anchors or {})}
+                    recorded = conn.execute(sa.text("SELECT seq, hash FROM wb_anchors"))
+                    anchors = {**{int(q): h for q, h in recorded}, **(anchors or {})}
                     known = frozenset(conn.execute(
                         sa.text("SELECT role_name FROM wb_members")).scalars())
                 return audit.verify(conn, current, anchors, known)
@@ -255,11 +255,14 @@ class FindingsStore:
         except sa.exc.DBAPIError as exc:
             raise _refusal(exc) from exc
 
-    @contextmanager
-    def _transaction(self):
+    def _require_writable(self) -> None:
         if self.readonly:
             raise ReadOnlyStore(Problem("database", "只读模式，不能写入",
                                         "the store is read-only (supervisor mode)"))
+
+    @contextmanager
+    def _transaction(self):
+        self._require_writable()
         with self._database_refusals(), \
                 self.engine.connect().execution_options(workbench_write=True) as conn, \
                 conn.begin():
@@ -270,6 +273,7 @@ class FindingsStore:
         return audit.append(conn, head, actor=self.actor, in_database=self.secured, **entry)
 
     def _content(self, draft: Mapping[str, Any], index: EnterpriseIndex) -> dict[str, Any]:
+        self._require_writable()
         content = validate(draft, index, self.limits)
         self.authority.check(index.provinces[content["enterprise_id"]])
         return content
