@@ -82,3 +82,38 @@ def test_a_process_killed_mid_save_leaves_the_store_consistent(db_url, cfg, draf
     again = after.create({**draft, "title": "after the crash"}, dataset)
     assert len(after.list()) == 2 and after.get(again.id).title == "after the crash"
     assert after.verify().ok
+
+
+def _update_at_version_1(url: str, cfg: dict, finding_id: str, tag: str, go, results) -> None:
+    """Child: wait for the start signal, then update the finding as read at version 1."""
+    from workbench.findings import StaleVersion
+
+    store = open_store(url, config=cfg, actor="alice")
+    go.wait(60)
+    try:
+        store.update(finding_id, {"title": tag}, 1, Dataset(DEMO))
+        results.put(("won", tag))
+    except StaleVersion:
+        results.put(("stale", tag))
+
+
+def test_of_eight_racing_updates_exactly_one_wins(db_url, cfg, draft, dataset):
+    store = open_store(db_url, config=cfg, actor="alice")
+    f = store.create(draft, dataset)
+    ctx = multiprocessing.get_context("spawn")
+    go, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_update_at_version_1,
+                         args=(db_url, cfg, f.id, f"racer-{k}", go, results)) for k in range(8)]
+    for p in procs:
+        p.start()
+    time.sleep(3)                      # let every child open its store before the start
+    go.set()
+    for p in procs:
+        p.join(120)
+    outcomes = sorted(results.get(timeout=10) for _ in procs)
+    assert [p.exitcode for p in procs] == [0] * 8
+    assert [o for o, _ in outcomes].count("won") == 1 and len(outcomes) == 8
+    winner = next(tag for o, tag in outcomes if o == "won")
+    final = store.get(f.id)
+    assert (final.title, final.version) == (winner, 2)
+    assert len(store.history(f.id)) == 2 and store.verify().ok

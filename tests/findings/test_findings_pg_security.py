@@ -415,3 +415,81 @@ def test_db_and_anchor_commands(secured, sqlite_url, tmp_path):
     assert res.exit_code == 0 and "wb_anchors" in res.output, res.output
     res = run("findings", "verify", "--db", secured.url("sup"))
     assert res.exit_code == 0 and "intact" in res.output
+
+
+# -- many writers, and a server that goes away -----------------------------------------
+WRITERS, EACH = 8, 30
+
+
+def _write_as(url: str, cfg: dict, draft: dict, tag: str, go) -> None:
+    """Child: as its own role, save EACH findings, sending every 5th for rectification."""
+    store = open_store(url, config=cfg)
+    dataset = Dataset(Path(__file__).resolve().parents[2] / "data_samples" / "demo")
+    go.wait(60)
+    for i in range(EACH):
+        f = store.create({**draft, "title": f"{tag}-{i}"}, dataset)
+        if i % 5 == 0:
+            move(store, f, "sent_for_rectification")
+
+
+def test_eight_reviewer_roles_writing_at_once_lose_nothing(secured, plain_cfg, draft):
+    import multiprocessing
+
+    roles = [f"writer{k}" for k in range(WRITERS)]
+    for role in roles:
+        db_admin.add_member(secured.url(), role, "reviewer", ["江苏"])
+    ctx = multiprocessing.get_context("spawn")
+    go = ctx.Event()
+    procs = [ctx.Process(target=_write_as, args=(secured.url(r), plain_cfg, draft, r, go))
+             for r in roles]
+    for p in procs:
+        p.start()
+    go.set()
+    for p in procs:
+        p.join(300)
+    assert [p.exitcode for p in procs] == [0] * WRITERS
+    store = open_store(secured.url("sup"), config=plain_cfg, readonly=True)
+    found = store.list()
+    assert len(found) == WRITERS * EACH
+    assert {(f.title, f.created_by) for f in found} == {
+        (f"{r}-{i}", r) for r in roles for i in range(EACH)}
+    assert len(store.list(status="sent_for_rectification")) == WRITERS * EACH // 5
+    finding_entries = [e for e in store.history() if e["finding_id"]]
+    assert len(finding_entries) == WRITERS * EACH * 6 // 5
+    assert store.verify().ok
+
+
+def test_a_server_restart_during_a_save_fails_clearly_and_the_retry_stores_one(
+        pg_server, plain_cfg, draft, dataset):
+    from pg_server import Server, binaries
+    from sqlalchemy import event
+
+    from workbench.findings import StoreUnavailable
+
+    server = Server(binaries())          # its own server: this test restarts it
+    try:
+        engine = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE DATABASE r"))
+        engine.dispose()
+        db_admin.init(server.url("r"), True)
+        db_admin.add_member(server.url("r"), "jsu", "reviewer", ["江苏"])
+        db_admin.load_enterprises(server.url("r"), dataset)
+        store = open_store(server.url("r", "jsu"), config=plain_cfg)
+        restarts = []
+
+        @event.listens_for(store.engine, "commit")
+        def _restart_once(_conn) -> None:
+            if not restarts:
+                restarts.append(1)
+                server.restart()
+
+        with pytest.raises(StoreUnavailable) as info:
+            store.create(draft, dataset)
+        assert "连接中断" in info.value.messages("zh-CN")[0]
+        assert "try again" in info.value.messages("en")[0]
+        assert store.list() == []                        # nothing half-written
+        f = store.create(draft, dataset)                 # the retry goes through
+        assert store.list() == [f] and store.verify().ok
+    finally:
+        server.stop()
