@@ -493,3 +493,25 @@ def test_a_server_restart_during_a_save_fails_clearly_and_the_retry_stores_one(
         assert store.list() == [f] and store.verify().ok
     finally:
         server.stop()
+
+
+def test_an_owner_with_createrole_not_a_superuser_can_administer(pg_server, plain_cfg, draft,
+                                                                 dataset):
+    """docs/deployment.md's setup: the admin owns the database and may create roles, and is
+    no superuser."""
+    engine = sa.create_engine(pg_server.url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("DO $$ BEGIN CREATE ROLE wbadmin LOGIN CREATEROLE; "
+                             "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
+        conn.execute(sa.text("CREATE DATABASE owned OWNER wbadmin"))
+    engine.dispose()
+    admin = pg_server.url("owned", "wbadmin")
+    db_admin.init(admin, True)
+    db_admin.add_member(admin, "own1", "reviewer", ["江苏"])
+    db_admin.add_member(admin, "own2", "supervisor")
+    db_admin.load_enterprises(admin, dataset)
+    store = open_store(pg_server.url("owned", "own1"), config=plain_cfg)
+    f = store.create(draft, dataset)
+    assert f.created_by == "own1"
+    reader = open_store(pg_server.url("owned", "own2"), config=plain_cfg, readonly=True)
+    assert reader.list() == [f] and reader.verify().ok
