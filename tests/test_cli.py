@@ -121,3 +121,7 @@ def test_dashboard_serving_settings_come_from_the_config():
     assert "--strip_sources=True" in cmd and "--show_tracebacks=False" in cmd
     cold = voila_command(Path("/repo"), 9999, False, {**settings, "pool_size": 0})
     assert "--preheat_kernel=False" in cold and "--no-browser" not in cold
+    assert not [a for a in cold if a.startswith("--Voila.base_url")]
+    proxied = voila_command(Path("/repo"), 9999, True,
+                            {**settings, "base_url": "/services/dashboard/"})
+    assert "--Voila.base_url=/services/dashboard/" in proxied

@@ -316,6 +316,8 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
            f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}",
            "--MappingKernelManager.cull_connected=True",
            f"--Voila.tornado_settings={hosts!r}"]
+    if settings.get("base_url"):
+        cmd.append(f"--Voila.base_url={settings['base_url']}")
     if no_browser:
         cmd.append("--no-browser")
     return cmd
@@ -331,9 +333,13 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
               help="预热内核数（每个内核载入整个数据集；默认取配置 dashboard.pool_size）/ "
                    "kernels kept preheated, each holding the dataset in memory (0: start "
                    "one per viewer; default: config dashboard.pool_size).")
+@click.option("--base-url", default=None, metavar="/PREFIX/",
+              help="URL 前缀（置于代理之后时，如 JupyterHub 服务 /services/dashboard/）/ URL "
+                   "prefix when served behind a proxy (e.g. the JupyterHub service "
+                   "/services/dashboard/).")
 @click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
 def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | None,
-              no_browser: bool) -> None:
+              base_url: str | None, no_browser: bool) -> None:
     """只读监管看板 / Serve the read-only supervisor dashboard with Voilà.
 
     \b
@@ -360,6 +366,8 @@ def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | N
     settings = dict(cfg["dashboard"])
     if pool_size is not None:
         settings["pool_size"] = pool_size
+    if base_url:
+        settings["base_url"] = "/" + base_url.strip("/") + "/"
     cmd = voila_command(root, port, no_browser, settings)
     os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with Voila
 

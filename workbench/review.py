@@ -48,6 +48,8 @@ def results_folder(ds: Dataset, cfg: dict) -> Path:
     """Where cached screening results for this dataset, config and check code live."""
     name = f"{ds.fingerprint[:16]}-{config_hash(cfg)}-{checks_fingerprint()}"
     folder = ds.path / ".screen" / name
+    if (folder / MANIFEST).is_file():   # cached already (readable even if not writable)
+        return folder
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         probe = folder.parent / ".write-test"

@@ -137,6 +137,31 @@ def test_cached_results_are_keyed_by_data_config_and_check_code(demo_dir):
     assert results_folder(Dataset(demo_dir), cfg) != folder
 
 
+def test_cached_results_in_a_read_only_dataset_are_used(demo_dir, tmp_path, monkeypatch):
+    """A dataset installed read-only for every user, screened by its admin: its cache is
+    found without writing (no fallback to another folder that would screen again)."""
+    import shutil
+    from pathlib import Path
+
+    from workbench.config import load_config
+    from workbench.dataset import Dataset
+    from workbench.results import MANIFEST
+    from workbench.review import results_folder
+
+    copy = tmp_path / "dataset"
+    shutil.copytree(demo_dir, copy, ignore=shutil.ignore_patterns(".screen"))
+    cfg = load_config()
+    cached = results_folder(Dataset(copy), cfg)
+    cached.mkdir(parents=True)
+    (cached / MANIFEST).write_text("{}", encoding="utf-8")
+
+    def read_only(self, *args, **kwargs):      # this user may not write in the dataset
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "touch", read_only)
+    assert results_folder(Dataset(copy), cfg) == cached
+
+
 def test_app_draws_a_hidden_tab_when_it_is_opened(review):
     app = ReviewerApp(review)                         # the flags tab is open
     first = app.value
