@@ -74,7 +74,20 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 1
 
 @contextmanager
 def deployment(artifacts: Path):
-    """Install, configure and start everything; yield the Hub's public URL."""
+    """Install, configure and start everything; yield the Hub's public URL.  Test runs on
+    one machine take turns (the prefix and the OS users are shared): an exclusive lock
+    on ``PREFIX``.lock is held throughout."""
+    import fcntl
+
+    PREFIX.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{PREFIX}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with _deployment(artifacts) as url:
+            yield url
+
+
+@contextmanager
+def _deployment(artifacts: Path):
     env = dict(os.environ, WB_PREFIX=str(PREFIX), WB_DASHBOARD_USER=DASHBOARD_USER)
     _run("bash", str(ROOT / "deploy" / "setup-host.sh"), env=env, cwd=ROOT)
     for name, group in ((REVIEWER_JS, "workbench-reviewers"), (REVIEWER_ZJ, "workbench-reviewers"),

@@ -14,7 +14,7 @@ from workbench.dataset import Dataset
 from workbench.findings import open_store
 
 DEMO = Path(__file__).resolve().parents[2] / "data_samples" / "demo"
-PROCESSES, EACH = 4, 25
+PROCESSES, EACH = 8, 30
 
 
 def _save_many(url: str, cfg: dict, draft: dict, tag: str, go) -> None:
