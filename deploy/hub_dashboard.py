@@ -67,24 +67,10 @@ class DashboardProxy(HubOAuthenticated, websocket.WebSocketHandler):
         return await self._forward()
 
     @web.authenticated
-    async def head(self, *args, **kwargs):
+    async def _proxied(self, *args, **kwargs):
         return await self._forward()
 
-    @web.authenticated
-    async def post(self, *args, **kwargs):
-        return await self._forward()
-
-    @web.authenticated
-    async def put(self, *args, **kwargs):
-        return await self._forward()
-
-    @web.authenticated
-    async def patch(self, *args, **kwargs):
-        return await self._forward()
-
-    @web.authenticated
-    async def delete(self, *args, **kwargs):
-        return await self._forward()
+    head = post = put = patch = delete = _proxied
 
     def check_xsrf_cookie(self) -> None:
         """Voilà behind checks its own XSRF token; this hop adds no form of its own."""

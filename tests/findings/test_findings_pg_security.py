@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from steps import move
 
 from workbench.config import load_config
@@ -27,10 +29,12 @@ from workbench.findings import (
     ReadOnlyStore,
     StaleVersion,
     StoreOpenError,
+    ValidationError,
     open_store,
 )
 from workbench.findings import audit, db_admin
 from workbench.findings.identity import Authority
+from workbench.findings.validation import CONTROL_CHARS
 
 pytestmark = pytest.mark.xdist_group("pg_security")
 
@@ -362,8 +366,6 @@ def test_per_user_credentials_are_set_by_the_admin(secured):
 
 
 def test_admin_refusals_name_what_to_fix(secured, sqlite_url):
-    from workbench.findings.errors import ValidationError
-
     with pytest.raises(ValidationError, match="PostgreSQL only"):
         db_admin.init(sqlite_url, True)
     with pytest.raises(ValidationError, match="unknown provinces: 江南"):
@@ -515,3 +517,27 @@ def test_an_owner_with_createrole_not_a_superuser_can_administer(pg_server, plai
     assert f.created_by == "own1"
     reader = open_store(pg_server.url("owned", "own2"), config=plain_cfg, readonly=True)
     assert reader.list() == [f] and reader.verify().ok
+
+
+#: What a reviewer might type: any character, and often the ones JSON and SQL escape.
+TYPED = st.one_of(st.characters(exclude_categories=("Cs",)),
+                  st.sampled_from(["\x00", "\x1f", "\x7f", "'", '"', "\\", "\n", "\u2028", "中"]))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(TYPED, min_size=1, max_size=40).filter(str.strip),
+       description=st.text(TYPED, max_size=80))
+def test_entries_the_database_hashes_verify_in_python_for_any_text(secured, plain_cfg, draft,
+                                                                   dataset, title,
+                                                                   description):
+    """The database spells the hashed JSON itself (``wb_chain_append``); whatever a reviewer
+    types — quotes, backslashes, control characters, any script — Python's verify agrees."""
+    store = open_store(secured.url("jsu"), config=plain_cfg)
+    if CONTROL_CHARS.search(title.strip() + description.strip()):
+        with pytest.raises(ValidationError, match="control character"):
+            store.create({**draft, "title": title, "description": description}, dataset)
+        return
+    f = store.create({**draft, "title": title, "description": description}, dataset)
+    assert store.get(f.id).title == title.strip()
+    assert store.verify().ok

@@ -20,6 +20,9 @@ from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, code_from_
 from workbench.findings.errors import Problem, ValidationError
 from workbench.findings.model import CONTENT_FIELDS, FlagRef
 
+#: Control characters no title, description or reason holds (tab and line breaks are
+#: text); PostgreSQL cannot even store U+0000.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00:00)?$")
@@ -83,6 +86,12 @@ def _text(name: str, value: Any, limit: int, required: bool, out: list[Problem])
     if len(text) > limit:
         out.append(Problem(name, f"过长：{len(text)} 个字符，上限 {limit}",
                            f"too long: {len(text)} characters, the limit is {limit}"))
+    bad = CONTROL_CHARS.search(text)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        out.append(Problem(name, f"含有控制字符 {code}（第 {bad.start() + 1} 个字符）",
+                           f"contains the control character {code} (character "
+                           f"{bad.start() + 1})"))
     return text
 
 
