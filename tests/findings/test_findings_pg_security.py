@@ -541,3 +541,20 @@ def test_entries_the_database_hashes_verify_in_python_for_any_text(secured, plai
     f = store.create({**draft, "title": title, "description": description}, dataset)
     assert store.get(f.id).title == title.strip()
     assert store.verify().ok
+
+
+def test_securing_a_store_already_in_use_keeps_its_log_verifiable(pg_url, cfg, draft,
+                                                                   dataset):
+    """A PostgreSQL store used before `db init` (identity from the config): its actors
+    are registered as legacy members, listed in the init entry, and the chain verifies;
+    from then on only registered roles write."""
+    before = open_store(pg_url, config=cfg, actor="alice")
+    f = before.create(draft, dataset)
+    before.close()
+    done = db_admin.init(pg_url, four_eyes_close=True)
+    assert done["legacy_actors"] == ["alice"]
+    assert db_admin.init(pg_url, four_eyes_close=True)["legacy_actors"] == []   # idempotent
+    admin = open_store(pg_url, config=cfg)
+    assert admin.secured and admin.get(f.id) == f and admin.verify().ok
+    entry = next(e for e in admin.history() if e["action"] == "db_init")
+    assert json.loads(entry["payload"])["legacy_actors"] == ["alice"]

@@ -6,7 +6,8 @@ log (an entry without a finding, written by the database as the admin):
 
 - :func:`init`: schema migrated to head, the trust boundary of
   ``workbench.findings.pg_security`` installed (idempotent: run it again after an
-  upgrade), the connected role registered as admin.
+  upgrade), the connected role registered as admin; over a store already in use, the
+  actors of its log are registered as ``legacy`` members (listed in the entry).
 - :func:`add_member`: a reviewer (with provinces) or a supervisor: their own login
   role, a member of the reviewer or supervisor group; supervisors' sessions default
   to read-only.  Without a password the role logs in by peer authentication over the
@@ -61,13 +62,14 @@ def init(url: str, four_eyes_close: bool) -> dict[str, Any]:
     try:
         with engine.begin() as conn:
             migrate.upgrade(conn)
-            pg_security.install(conn, four_eyes_close)
+            legacy = pg_security.install(conn, four_eyes_close)
             admin = conn.execute(sa.text("SELECT session_user")).scalar_one()
             _log(conn, "db_init", {"admin": admin, "revision": migrate.head_revision(),
-                                   "four_eyes_close": four_eyes_close})
+                                   "four_eyes_close": four_eyes_close,
+                                   "legacy_actors": legacy})
     finally:
         engine.dispose()
-    return {"admin": admin, "revision": migrate.head_revision()}
+    return {"admin": admin, "revision": migrate.head_revision(), "legacy_actors": legacy}
 
 
 def check_role_name(name: str) -> str:

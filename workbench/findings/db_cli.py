@@ -77,6 +77,9 @@ def init(db: str, four_eyes: bool | None) -> None:
     done = _run(db_admin.init, db, four_eyes)
     click.echo(f"已初始化 / initialised: schema {done['revision']}, admin {done['admin']}, "
                f"four eyes {'on' if four_eyes else 'off'}")
+    if done["legacy_actors"]:
+        click.echo("此前日志中的操作人登记为历史角色（无登录、无权限）/ actors of the existing log "
+                   f"registered as legacy (no login, no rights): {', '.join(done['legacy_actors'])}")
 
 
 @db.command("add-reviewer")

@@ -44,8 +44,9 @@ from workbench.findings.codes import FINAL_STATUSES, NEXT_STEPS
 #: Group roles every reviewer / supervisor login role is a member of.
 REVIEWER_GROUP = "workbench_reviewer"
 SUPERVISOR_GROUP = "workbench_supervisor"
-#: Kinds of ``wb_members`` rows.
-KINDS = ("reviewer", "supervisor", "admin")
+#: Kinds of ``wb_members`` rows; ``legacy`` names an actor of entries written before the
+#: database decided identity (no login, no rights; kept so those entries verify).
+KINDS = ("reviewer", "supervisor", "admin", "legacy")
 #: Role names the admin commands accept: what an OS login name looks like.  Kept plain so
 #: the JSON of an audit entry spells the actor the same in SQL and in Python.
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
@@ -71,7 +72,7 @@ def _moves() -> str:
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS wb_members (
     role_name text PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('reviewer', 'supervisor', 'admin')),
+    kind text NOT NULL CHECK (kind IN ('reviewer', 'supervisor', 'admin', 'legacy')),
     active boolean NOT NULL DEFAULT true,
     added_by text NOT NULL DEFAULT session_user,
     added_at timestamptz NOT NULL DEFAULT now());
@@ -372,10 +373,15 @@ CREATE POLICY wb_write ON finding_flags FOR ALL TO {REVIEWER_GROUP}
 """
 
 
-def install(conn: sa.Connection, four_eyes_close: bool) -> None:
+def install(conn: sa.Connection, four_eyes_close: bool) -> list[str]:
     """Create the group roles (when missing), the master-data tables, the functions,
     triggers, privileges and policies on ``conn`` (inside the admin's transaction), and
-    register the connected role as an admin."""
+    register the connected role as an admin.
+
+    On the first install over a store already in use, the actors its log names are
+    registered as ``legacy`` members (their entries were attributed by the workbench,
+    not the database) and returned, so the admin's ``db_init`` entry lists them."""
+    first = not is_installed(conn)
     for group in (REVIEWER_GROUP, SUPERVISOR_GROUP):
         exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                               {"r": group}).first()
@@ -397,6 +403,13 @@ def install(conn: sa.Connection, four_eyes_close: bool) -> None:
     conn.execute(sa.text(
         "INSERT INTO wb_members (role_name, kind) VALUES (session_user, 'admin') "
         "ON CONFLICT (role_name) DO NOTHING"))
+    if not first:
+        return []
+    legacy = list(conn.execute(sa.text(
+        "INSERT INTO wb_members (role_name, kind, active) SELECT DISTINCT actor, 'legacy', "
+        "false FROM audit_log ON CONFLICT (role_name) DO NOTHING RETURNING role_name"))
+        .scalars())
+    return sorted(legacy)
 
 
 def run_script(conn: sa.Connection, script: str) -> None:
