@@ -279,8 +279,10 @@ class SupervisorDashboard:
                            & m["period"].between(first, last)).sum())
         findings = [] if self._store is None else [
             f for f in self._store.list() if f.enterprise_id in ents]
+        disposed = [] if self._store is None else [
+            d for d in self._store.dispositions() if d.enterprise_id in ents]
         health = check_health(flags, checks.registry(), unit_months, findings,
-                              self._review.cfg).sort_values(
+                              self._review.cfg, disposed).sort_values(
             ["needs_tuning", "flags_per_1000", "check_id"], ascending=[False, False, True])
         columns = list(HEALTH_FLAG_COLUMNS)
         if self._store is None:

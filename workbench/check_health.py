@@ -1,12 +1,16 @@
 """Check health: how often each check flags, and how often reviewers threw its flags out.
 
 A finding that cites a check's flags and is then *dismissed* is a labelled false alarm;
-one that goes on to rectification (or closes) is a confirmed one.  Per check:
+one that goes on to rectification (or closes) is a confirmed one.  A flag disposition
+(``FindingsStore.dispose``) is a decision on one flag: 误报 (false positive) counts as
+dismissed, 已核实 and 已解释 as reviewed and kept; 已关联问题 counts through its finding.
+Per check:
 
 * ``flags``, ``critical``, ``enterprises`` flagged, and ``flags_per_1000`` unit-months
   screened (how loud the check is);
 * ``cited`` (findings citing its flags), ``reviewed`` (of those, decided: anything but
-  ``open``), ``dismissed`` and ``dismissal_share`` = dismissed / reviewed;
+  ``open``, plus its disposed flags), ``dismissed`` (dismissed findings plus flags marked
+  误报) and ``dismissal_share`` = dismissed / reviewed;
 * ``needs_tuning``: at least ``check_health.min_reviewed`` decided findings and a dismissal
   share above ``check_health.max_dismissal_share`` (config): a check reviewers keep
   overruling should have its thresholds looked at.
@@ -24,11 +28,12 @@ HEALTH_COLUMNS = ("check_id", "flags", "critical", "enterprises", "flags_per_100
 
 
 def check_health(flags: pd.DataFrame, check_ids: Iterable[str], unit_months: int,
-                 findings: Iterable, cfg: dict) -> pd.DataFrame:
+                 findings: Iterable, cfg: dict, dispositions: Iterable = ()) -> pd.DataFrame:
     """One row per check (see the module docstring).
 
     ``findings`` are :class:`~workbench.findings.model.Finding` objects (``status`` and the
-    ``flags`` they cite); pass none when there is no findings store (reviews then read 0).
+    ``flags`` they cite), ``dispositions`` :class:`~workbench.findings.model.Disposition`
+    objects; pass none when there is no findings store (reviews then read 0).
     """
     ids = list(check_ids)
     by_check = flags.groupby("check_id")
@@ -41,7 +46,11 @@ def check_health(flags: pd.DataFrame, check_ids: Iterable[str], unit_months: int
     out["flags_per_1000"] = (1000.0 * out["flags"] / max(unit_months, 1)).round(2)
     cites = pd.DataFrame([(ref.check_id, f.id, f.status) for f in findings for ref in f.flags],
                          columns=["check_id", "finding_id", "status"]).drop_duplicates()
-    decided = cites[cites["status"] != "open"]
+    decided = pd.concat([
+        cites[cites["status"] != "open"][["check_id", "status"]],
+        pd.DataFrame([(d.check_id, "dismissed" if d.disposition == "false_positive" else "kept")
+                      for d in dispositions if d.disposition != "linked"],
+                     columns=["check_id", "status"])])
     out["cited"] = cites.groupby("check_id").size().reindex(ids).fillna(0).astype(int)
     out["reviewed"] = decided.groupby("check_id").size().reindex(ids).fillna(0).astype(int)
     out["dismissed"] = decided[decided["status"] == "dismissed"].groupby("check_id").size()\
@@ -54,17 +63,18 @@ def check_health(flags: pd.DataFrame, check_ids: Iterable[str], unit_months: int
     return out.reset_index()[list(HEALTH_COLUMNS)]
 
 
-def read_findings(cfg: dict) -> tuple[list, str]:
-    """Every finding of the configured store, opened read-only, and a note on where they came
-    from ("" when read; otherwise why the store could not be read — then no findings)."""
+def read_findings(cfg: dict) -> tuple[list, list, str]:
+    """Every finding and flag disposition of the configured store, opened read-only, and a
+    note on where they came from ("" when read; otherwise why the store could not be read —
+    then none)."""
     from workbench.findings import FindingsError, open_store
 
     try:
         store = open_store(readonly=True, config=cfg)
     except FindingsError as exc:
-        return [], f"findings store not read / 未读取问题库: {exc}"
+        return [], [], f"findings store not read / 未读取问题库: {exc}"
     try:
-        return store.list(), ""
+        return store.list(), store.dispositions(), ""
     finally:
         store.close()
 

@@ -220,9 +220,10 @@ def _check_health(out: Path, manifest: dict):
     from workbench.config import load_config
 
     cfg = load_config()
-    findings, note = read_findings(cfg)
+    findings, dispositions, note = read_findings(cfg)
     flags = pd.read_parquet(out / "flags.parquet")
-    return check_health(flags, manifest["checks"], manifest["unit_months"], findings, cfg), note
+    return check_health(flags, manifest["checks"], manifest["unit_months"], findings, cfg,
+                        dispositions), note
 
 
 def _echo_database() -> None:

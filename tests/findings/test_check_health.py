@@ -65,3 +65,23 @@ def test_screen_json_reports_flag_rates_and_dismissals(tmp_path, cfg, draft, dat
     total = sum(r["flags"] for r in rows.values())
     assert total == out["flags"]
     assert all(r["flags_per_1000"] >= 0 for r in rows.values())
+
+
+def test_flag_dispositions_count_as_reviews(tmp_path, cfg, draft, dataset, enterprises):
+    """误报 counts as dismissed, 已核实 / 已解释 as kept; a link counts through its finding."""
+    cfg["check_health"] = {"max_dismissal_share": 0.5, "min_reviewed": 3}
+    store = open_store(f"sqlite:///{tmp_path / 'f.sqlite'}", config=cfg, actor="alice")
+    check = "timeseries.unit_level_shift"
+    for i, (disposition, note) in enumerate((("false_positive", "正常检修"),
+                                             ("false_positive", "煤种切换"),
+                                             ("explained", "新机组投运"), ("verified", None))):
+        store.dispose({"check_id": check, "enterprise_id": enterprises[i],
+                       "period": "2024-03"}, disposition, dataset, note=note)
+    f = _finding(store, draft, dataset, check, None)
+    store.dispose({"check_id": check, "enterprise_id": draft["enterprise_id"],
+                   "period": "2024-04"}, "linked", dataset, finding_id=f.id)
+    h = check_health(empty_flags(), [check], 1000, store.list(), cfg,
+                     store.dispositions()).set_index("check_id").loc[check]
+    assert (h["cited"], h["reviewed"], h["dismissed"]) == (1, 4, 2)
+    assert h["dismissal_share"] == 0.5 and not h["needs_tuning"]
+    store.close()

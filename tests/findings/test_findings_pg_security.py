@@ -558,3 +558,25 @@ def test_securing_a_store_already_in_use_keeps_its_log_verifiable(pg_url, cfg, d
     assert admin.secured and admin.get(f.id) == f and admin.verify().ok
     entry = next(e for e in admin.history() if e["action"] == "db_init")
     assert json.loads(entry["payload"])["legacy_actors"] == ["alice"]
+
+
+def test_flag_dispositions_are_held_like_findings(secured, plain_cfg, draft, dataset):
+    flag = {"check_id": "evidence.date_order", "enterprise_id": draft["enterprise_id"],
+            "period": "2024-03"}
+    jsu = open_store(secured.url("jsu"), config=plain_cfg)
+    jsu.authority = Authority("bob", frozenset({"*"}), "config")
+    d = jsu.dispose(flag, "false_positive", dataset, note="批次号录入错误")
+    assert d.created_by == d.updated_by == "jsu"
+    alice = open_store(secured.url("alice"), config=plain_cfg)
+    alice.authority = Authority("alice", frozenset({"*"}), "config")
+    with pytest.raises(PermissionDenied, match="not assigned to province 江苏"):
+        alice.dispose(flag, "verified", dataset, expected_version=1)
+    url = secured.url("jsu")
+    _refused(url, "UPDATE flag_dispositions SET note = 'x', version = version + 1",
+             "without its audit entry")
+    _refused(url, "UPDATE flag_dispositions SET note = 'x'", "changed by someone")
+    _refused(url, "UPDATE flag_dispositions SET created_by = 'bob'", "permission denied")
+    _refused(url, "DELETE FROM flag_dispositions", "permission denied")
+    _refused(url, "UPDATE flag_dispositions SET disposition = 'explained', note = NULL, "
+                  "version = version + 1", "needs a note")
+    assert jsu.dispositions() == [d] and jsu.verify().ok

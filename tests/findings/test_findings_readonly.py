@@ -81,7 +81,7 @@ def test_reopening_is_a_no_op_and_the_schema_is_at_head(db_url, cfg):
     store = open_store(db_url, config=cfg, actor="alice")
     with store.engine.connect() as conn:
         rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert rev == head_revision() == "0002"
+    assert rev == head_revision() == "0003"
 
 
 def test_an_unknown_newer_revision_is_refused(db_url, cfg):

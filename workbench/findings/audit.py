@@ -136,36 +136,44 @@ def _first_break(conn: sa.Connection, known_actors: frozenset[str] | None
                 n, prev, seq, f"第 {seq} 条记录的操作人 {row['actor']} 不是已登记的数据库角色",
                 f"entry {seq} was written by {row['actor']}, who is not a known role"), \
                 last_after
-        if row["finding_id"]:
-            payload = json.loads(row["payload"])
-            prior = last_after.get(row["finding_id"], (None, None))
+        payload = json.loads(row["payload"])
+        subject = row["finding_id"] or payload.get("disposition_id")
+        if subject:
+            prior = last_after.get(subject, (None, None))
             if "before" in payload and _state(payload["before"]) != _state(prior[1]):
                 since = f"第 {prior[0]} 条" if prior[0] else "此前没有记录"
                 return n, prev, Verdict(
                     n, prev, seq, f"第 {seq} 条记录的修改前状态与该问题上一条记录（{since}）不符",
                     f"entry {seq}'s state before does not match the finding's previous entry "
                     f"({prior[0] or 'none'})"), last_after
-            last_after[row["finding_id"]] = (seq, payload.get("after"))
+            last_after[subject] = (seq, payload.get("after"))
         prev, expected = row["hash"], expected + 1
     return expected - 1, prev, None, last_after
 
 
+def _kind(state: dict[str, Any]) -> tuple[str, str]:
+    """What a logged state describes (zh, en): a flag disposition or a finding."""
+    return ("预警处理", "flag disposition") if "disposition" in state else ("问题", "finding")
+
+
 def _outside_the_log(current: dict[str, dict[str, Any]], last_after: dict, n: int
                      ) -> tuple[int, str, str] | None:
-    """The first finding inserted, changed or deleted without its audit entry:
-    (seq to report, zh, en), or None."""
-    for fid, state in sorted(current.items()):
-        if fid not in last_after:
-            return (n + 1, f"问题 {fid} 没有任何审计记录（绕过日志插入）",
-                    f"finding {fid} has no audit entry (inserted outside the log)")
-        seq, after = last_after[fid]
+    """The first finding or flag disposition inserted, changed or deleted without its
+    audit entry: (seq to report, zh, en), or None."""
+    for sid, state in sorted(current.items()):
+        zh, en = _kind(state)
+        if sid not in last_after:
+            return (n + 1, f"{zh} {sid} 没有任何审计记录（绕过日志插入）",
+                    f"{en} {sid} has no audit entry (inserted outside the log)")
+        seq, after = last_after[sid]
         if _state(after) != _state(state):
-            return (seq, f"问题 {fid} 与第 {seq} 条记录不符（绕过日志被修改）",
-                    f"finding {fid} differs from audit entry {seq} (changed outside the log)")
-    for fid, (seq, after) in sorted(last_after.items()):
-        if fid not in current and after is not None:
-            return (seq, f"问题 {fid} 已不存在，但第 {seq} 条记录记载了它（绕过日志被删除）",
-                    f"finding {fid} is gone although entry {seq} records it (deleted outside "
+            return (seq, f"{zh} {sid} 与第 {seq} 条记录不符（绕过日志被修改）",
+                    f"{en} {sid} differs from audit entry {seq} (changed outside the log)")
+    for sid, (seq, after) in sorted(last_after.items()):
+        if sid not in current and after is not None:
+            zh, en = _kind(after)
+            return (seq, f"{zh} {sid} 已不存在，但第 {seq} 条记录记载了它（绕过日志被删除）",
+                    f"{en} {sid} is gone although entry {seq} records it (deleted outside "
                     "the log)")
     return None
 

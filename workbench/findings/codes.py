@@ -42,6 +42,17 @@ STATUSES: dict[str, tuple[str, str]] = {
     "dismissed": ("已撤销", "Dismissed"),
 }
 
+#: What a reviewer concluded about one screening flag (``FindingsStore.dispose``).
+DISPOSITIONS: dict[str, tuple[str, str]] = {
+    "verified": ("已核实", "Verified"),
+    "explained": ("已解释", "Explained"),
+    "false_positive": ("误报", "False positive"),
+    "linked": ("已关联问题", "Linked to a finding"),
+}
+#: Dispositions that need a note saying why (a verification needs none; a link names its
+#: finding).
+NOTE_REQUIRED = frozenset({"explained", "false_positive"})
+
 #: The moves allowed from each status, the forward step first (the order a form offers them).
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "open": ("sent_for_rectification", "dismissed"),

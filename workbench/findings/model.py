@@ -9,6 +9,9 @@ Tables:
   rectification and its date, recorded when the finding is marked rectified.
 - ``finding_flags``: the screening flags a finding cites as evidence, with the
   fingerprint of the dataset they were computed from.
+- ``flag_dispositions``: what a reviewer concluded about one screening flag (verified,
+  explained, false positive, linked to a finding), one current row per flag key, changed
+  with a version like a finding; its audit entries carry ``disposition_id`` in the payload.
 - ``audit_log``: append-only, hash-chained history of every change.
 - ``audit_head``: one row holding the last entry's seq and hash; writers lock it
   to append, and ``verify`` compares it with the log so a removed last entry shows.
@@ -85,6 +88,27 @@ audit_head = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
+flag_dispositions = sa.Table(
+    "flag_dispositions", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("flag_key", sa.Text, nullable=False, unique=True),
+    sa.Column("enterprise_id", sa.String(32), nullable=False, index=True),
+    sa.Column("province", sa.String(64), nullable=False),
+    sa.Column("check_id", sa.String(64), nullable=False),
+    sa.Column("unit_id", sa.String(64)),
+    sa.Column("period", sa.String(7)),
+    sa.Column("parameter_code", sa.String(64)),
+    sa.Column("dataset_fingerprint", sa.String(64)),
+    sa.Column("disposition", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("finding_id", sa.String(36), sa.ForeignKey("findings.id")),
+    sa.Column("created_by", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(128), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 #: Fields added to ``findings`` after its first schema: audit entries written before a
 #: migration added them do not carry them, which means they were empty (None).
 ADDED_FIELDS = ("rectification_ref", "rectification_date")
@@ -145,6 +169,42 @@ class Finding:
         out["due_date"] = self.due_date.isoformat() if self.due_date else None
         out["rectification_date"] = (self.rectification_date.isoformat()
                                      if self.rectification_date else None)
+        out["created_at"] = self.created_at.isoformat()
+        out["updated_at"] = self.updated_at.isoformat()
+        return out
+
+
+def flag_key(check_id: str, enterprise_id: str, unit_id: str | None, period: str | None,
+             parameter_code: str | None) -> str:
+    """The key of one screening flag: its check, enterprise, unit, period and parameter."""
+    return "|".join(v or "" for v in (check_id, enterprise_id, unit_id, period, parameter_code))
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """A reviewer's conclusion about one flag (see ``flag_dispositions`` above)."""
+
+    id: str
+    flag_key: str
+    enterprise_id: str
+    province: str
+    check_id: str
+    unit_id: str | None
+    period: str | None
+    parameter_code: str | None
+    dataset_fingerprint: str | None
+    disposition: str
+    note: str | None
+    finding_id: str | None
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON types (times as ISO text); the state its audit entries record."""
+        out = asdict(self)
         out["created_at"] = self.created_at.isoformat()
         out["updated_at"] = self.updated_at.isoformat()
         return out

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from workbench.findings.codes import FINAL_STATUSES, NEXT_STEPS
+from workbench.findings.codes import DISPOSITIONS, FINAL_STATUSES, NEXT_STEPS, NOTE_REQUIRED
 
 #: Group roles every reviewer / supervisor login role is a member of.
 REVIEWER_GROUP = "workbench_reviewer"
@@ -51,7 +51,8 @@ KINDS = ("reviewer", "supervisor", "admin", "legacy")
 #: the JSON of an audit entry spells the actor the same in SQL and in Python.
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 #: Tables the layer reads and writes (the store's own plus the master data).
-STORE_TABLES = ("findings", "finding_flags", "audit_log", "audit_head", "alembic_version")
+STORE_TABLES = ("findings", "finding_flags", "flag_dispositions", "audit_log", "audit_head",
+                "alembic_version")
 MASTER_TABLES = ("wb_members", "wb_reviewer_provinces", "wb_enterprises", "wb_anchors",
                  "wb_policy")
 #: Columns of ``findings`` a reviewer's UPDATE may name (everything else is fixed).
@@ -59,6 +60,9 @@ UPDATABLE_COLUMNS = ("unit_id", "periods", "title", "category", "severity", "des
                      "materiality_t", "recommended_action", "due_date", "status",
                      "status_reason", "rectification_ref", "rectification_date",
                      "updated_by", "updated_at", "version")
+#: Columns of ``flag_dispositions`` a reviewer's UPDATE may name.
+DISPOSITION_COLUMNS = ("disposition", "note", "finding_id", "updated_by", "updated_at",
+                       "version")
 
 
 def _literals(values: Iterable[str]) -> str:
@@ -116,14 +120,46 @@ LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
           AND (p.province = p_province OR p.province = '*'))
 $$;
 
-CREATE OR REPLACE FUNCTION wb_written_here(p_finding_id text) RETURNS boolean
+CREATE OR REPLACE FUNCTION wb_written_here(p_table text, p_id text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    -- the finding's row version was written by this very transaction
-    SELECT EXISTS (
-        SELECT 1 FROM findings
-        WHERE id = p_finding_id
-          AND xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text)
+    -- the row's current version was written by this very transaction
+    SELECT CASE p_table
+        WHEN 'findings' THEN EXISTS (SELECT 1 FROM findings WHERE id = p_id
+            AND xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text)
+        ELSE EXISTS (SELECT 1 FROM flag_dispositions WHERE id = p_id
+            AND xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text)
+    END
 $$;
+
+CREATE OR REPLACE FUNCTION wb_check_enterprise(p_enterprise text, p_province text)
+RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+DECLARE
+    v_province text;
+BEGIN
+    SELECT province INTO v_province FROM wb_enterprises WHERE enterprise_id = p_enterprise;
+    IF v_province IS NULL THEN
+        PERFORM wb_refuse('WB403',
+            '企业 ' || p_enterprise || ' 不在数据库的企业主数据中（由管理员载入）',
+            'enterprise ' || p_enterprise || ' is not in the master data held in '
+            'the database (loaded by the admin)');
+    END IF;
+    IF p_province IS DISTINCT FROM v_province THEN
+        PERFORM wb_refuse('WB403',
+            '企业 ' || p_enterprise || ' 属于' || v_province || '，不是' || coalesce(p_province, '空'),
+            'enterprise ' || p_enterprise || ' belongs to ' || v_province
+            || ' in the master data, not ' || coalesce(p_province, 'nothing'));
+    END IF;
+    PERFORM wb_check_may_write(v_province);
+END $$;
+
+CREATE OR REPLACE FUNCTION wb_check_may_write(p_province text)
+RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+BEGIN
+    IF NOT wb_may_write(p_province) THEN
+        PERFORM wb_refuse('WB403', session_user || ' 未被分配省份 ' || p_province,
+            'role ' || session_user || ' is not assigned to province ' || p_province);
+    END IF;
+END $$;
 
 CREATE OR REPLACE FUNCTION wb_chain_append(p_action text, p_finding_id text, p_payload text,
                                            p_fingerprint text, p_check_version text)
@@ -165,69 +201,64 @@ CREATE OR REPLACE FUNCTION wb_append(p_action text, p_finding_id text, p_payload
 RETURNS TABLE (seq bigint, hash text)
 LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
 DECLARE
-    f record; v_after jsonb;
+    v_table text; v_id text; v_province text; v_version integer; v_key text;
+    v_value text; v_after jsonb := p_payload::jsonb -> 'after';
 BEGIN
-    IF p_action NOT IN ('create', 'import', 'update', 'transition') THEN
+    IF p_action IN ('create', 'import', 'update', 'transition') AND p_finding_id IS NOT NULL
+    THEN
+        v_table := 'findings'; v_id := p_finding_id; v_key := 'status';
+        SELECT province, version, status INTO v_province, v_version, v_value
+        FROM findings WHERE id = v_id;
+    ELSIF p_action = 'dispose' AND p_finding_id IS NULL THEN
+        v_table := 'flag_dispositions'; v_id := p_payload::jsonb ->> 'disposition_id';
+        v_key := 'disposition';
+        SELECT province, version, disposition INTO v_province, v_version, v_value
+        FROM flag_dispositions WHERE id = v_id;
+    ELSE
         PERFORM wb_refuse('WB422', '未知的操作 ' || coalesce(p_action, ''),
                           'unknown action ' || coalesce(p_action, ''));
     END IF;
-    SELECT * INTO f FROM findings WHERE id = p_finding_id;
-    IF NOT FOUND THEN
-        PERFORM wb_refuse('WB422', '没有该问题，不能记日志',
-                          'no such finding to log an entry for');
+    IF v_version IS NULL THEN
+        PERFORM wb_refuse('WB422', '没有该记录，不能记日志', 'no such record to log an entry for');
     END IF;
-    IF NOT wb_may_write(f.province) THEN
-        PERFORM wb_refuse('WB403', session_user || ' 未被分配省份 ' || f.province,
-                          'role ' || session_user || ' is not assigned to province '
-                          || f.province);
-    END IF;
-    IF NOT wb_written_here(f.id) THEN
-        PERFORM wb_refuse('WB422', '日志条目须与问题的修改在同一事务中写入',
+    PERFORM wb_check_may_write(v_province);
+    IF NOT wb_written_here(v_table, v_id) THEN
+        PERFORM wb_refuse('WB422', '日志条目须与所记录的修改在同一事务中写入',
                           'an audit entry must be written in the transaction that changed '
-                          'the finding');
+                          'the record');
     END IF;
-    v_after := p_payload::jsonb -> 'after';
-    IF v_after IS NULL OR v_after ->> 'id' IS DISTINCT FROM f.id
-            OR (v_after ->> 'version')::int IS DISTINCT FROM f.version
-            OR v_after ->> 'status' IS DISTINCT FROM f.status
+    IF v_after IS NULL OR v_after ->> 'id' IS DISTINCT FROM v_id
+            OR (v_after ->> 'version')::int IS DISTINCT FROM v_version
+            OR v_after ->> v_key IS DISTINCT FROM v_value
             OR v_after ->> 'updated_by' IS DISTINCT FROM session_user::text THEN
-        PERFORM wb_refuse('WB422', '日志内容与问题当前状态不符',
-                          'the entry does not describe the finding as stored');
+        PERFORM wb_refuse('WB422', '日志内容与记录当前状态不符',
+                          'the entry does not describe the record as stored');
     END IF;
-    IF EXISTS (SELECT 1 FROM audit_log a WHERE a.finding_id = f.id
-               AND (a.payload::jsonb #>> '{{after,version}}')::int = f.version) THEN
-        PERFORM wb_refuse('WB422', '该版本已有日志条目',
-                          'this version of the finding is already logged');
+    IF wb_logged(v_table, v_id, v_version) THEN
+        PERFORM wb_refuse('WB422', '该版本已有日志条目', 'this version is already logged');
     END IF;
     RETURN QUERY SELECT * FROM wb_chain_append(p_action, p_finding_id, p_payload,
                                                p_fingerprint, p_check_version);
 END $$;
 
+CREATE OR REPLACE FUNCTION wb_logged(p_table text, p_id text, p_version integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
+    SELECT CASE p_table
+        WHEN 'findings' THEN EXISTS (SELECT 1 FROM audit_log a WHERE a.finding_id = p_id
+            AND (a.payload::jsonb #>> '{{after,version}}')::int = p_version)
+        ELSE EXISTS (SELECT 1 FROM audit_log a
+            WHERE (a.payload::jsonb ->> 'disposition_id') = p_id
+            AND (a.payload::jsonb #>> '{{after,version}}')::int = p_version)
+    END
+$$;
+
 CREATE OR REPLACE FUNCTION wb_findings_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
 DECLARE
-    v_province text; v_rectifier text;
+    v_rectifier text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT province INTO v_province FROM wb_enterprises
-        WHERE enterprise_id = NEW.enterprise_id;
-        IF v_province IS NULL THEN
-            PERFORM wb_refuse('WB403',
-                '企业 ' || NEW.enterprise_id || ' 不在数据库的企业主数据中（由管理员载入）',
-                'enterprise ' || NEW.enterprise_id || ' is not in the master data held in '
-                'the database (loaded by the admin)');
-        END IF;
-        IF NEW.province IS DISTINCT FROM v_province THEN
-            PERFORM wb_refuse('WB403',
-                '企业 ' || NEW.enterprise_id || ' 属于' || v_province || '，不是'
-                || coalesce(NEW.province, '空'),
-                'enterprise ' || NEW.enterprise_id || ' belongs to ' || v_province
-                || ' in the master data, not ' || coalesce(NEW.province, 'nothing'));
-        END IF;
-        IF NOT wb_may_write(v_province) THEN
-            PERFORM wb_refuse('WB403', session_user || ' 未被分配省份 ' || v_province,
-                'role ' || session_user || ' is not assigned to province ' || v_province);
-        END IF;
+        PERFORM wb_check_enterprise(NEW.enterprise_id, NEW.province);
         IF NEW.version <> 1 OR NEW.status <> 'open' THEN
             PERFORM wb_refuse('WB422', '新问题须为待处理、版本 1',
                               'a new finding must be open at version 1');
@@ -242,10 +273,7 @@ BEGIN
             PERFORM wb_refuse('WB422', '问题的编号、企业、省份和创建信息不可修改',
                 'the id, enterprise, province and creation of a finding cannot change');
         END IF;
-        IF NOT wb_may_write(OLD.province) THEN
-            PERFORM wb_refuse('WB403', session_user || ' 未被分配省份 ' || OLD.province,
-                'role ' || session_user || ' is not assigned to province ' || OLD.province);
-        END IF;
+        PERFORM wb_check_may_write(OLD.province);
         IF NEW.version <> OLD.version + 1 THEN
             PERFORM wb_refuse('WB409',
                 '问题已被他人修改（当前版本 ' || OLD.version || '），请刷新后重试',
@@ -296,14 +324,74 @@ LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
 DECLARE
     v_version integer;
 BEGIN
-    SELECT version INTO v_version FROM findings WHERE id = NEW.id;
-    IF NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.finding_id = NEW.id
-                   AND (a.payload::jsonb #>> '{{after,version}}')::int = v_version) THEN
+    IF TG_TABLE_NAME = 'findings' THEN
+        SELECT version INTO v_version FROM findings WHERE id = NEW.id;
+    ELSE
+        SELECT version INTO v_version FROM flag_dispositions WHERE id = NEW.id;
+    END IF;
+    IF NOT wb_logged(TG_TABLE_NAME, NEW.id, v_version) THEN
         PERFORM wb_refuse('WB422',
-            '问题 ' || NEW.id || ' 的修改没有审计日志条目，已拒绝',
-            'finding ' || NEW.id || ' was changed without its audit entry; refused');
+            '记录 ' || NEW.id || ' 的修改没有审计日志条目，已拒绝',
+            TG_TABLE_NAME || ' row ' || NEW.id || ' was changed without its audit entry; '
+            'refused');
     END IF;
     RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION wb_dispositions_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
+DECLARE
+    v_enterprise text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM wb_check_enterprise(NEW.enterprise_id, NEW.province);
+        IF NEW.version <> 1 THEN
+            PERFORM wb_refuse('WB422', '新的预警处理须为版本 1',
+                              'a new flag disposition must be at version 1');
+        END IF;
+        NEW.created_by := session_user;
+        NEW.created_at := now();
+    ELSE
+        IF (NEW.id, NEW.flag_key, NEW.enterprise_id, NEW.province, NEW.check_id,
+            NEW.created_by, NEW.created_at)
+                IS DISTINCT FROM (OLD.id, OLD.flag_key, OLD.enterprise_id, OLD.province,
+                                  OLD.check_id, OLD.created_by, OLD.created_at)
+                OR (NEW.unit_id, NEW.period, NEW.parameter_code, NEW.dataset_fingerprint)
+                IS DISTINCT FROM (OLD.unit_id, OLD.period, OLD.parameter_code,
+                                  OLD.dataset_fingerprint) THEN
+            PERFORM wb_refuse('WB422', '预警处理所指的预警和创建信息不可修改',
+                'the flag a disposition is about and its creation cannot change');
+        END IF;
+        PERFORM wb_check_may_write(OLD.province);
+        IF NEW.version <> OLD.version + 1 THEN
+            PERFORM wb_refuse('WB409',
+                '预警处理已被他人修改（当前版本 ' || OLD.version || '），请刷新后重试',
+                'the flag disposition was changed by someone else (now version '
+                || OLD.version || '); reload and try again');
+        END IF;
+    END IF;
+    IF NEW.disposition NOT IN ({_literals(DISPOSITIONS)}) THEN
+        PERFORM wb_refuse('WB422', '未知的处理结论 ' || NEW.disposition,
+                          'unknown disposition ' || NEW.disposition);
+    END IF;
+    IF NEW.disposition IN ({_literals(sorted(NOTE_REQUIRED))})
+            AND coalesce(btrim(NEW.note), '') = '' THEN
+        PERFORM wb_refuse('WB422', '该处理结论需要说明', 'this disposition needs a note');
+    END IF;
+    IF (NEW.disposition = 'linked') <> (NEW.finding_id IS NOT NULL) THEN
+        PERFORM wb_refuse('WB422', '“已关联问题”须且只有它须指明问题',
+                          'a linked disposition, and only that, names a finding');
+    END IF;
+    IF NEW.finding_id IS NOT NULL THEN
+        SELECT enterprise_id INTO v_enterprise FROM findings WHERE id = NEW.finding_id;
+        IF v_enterprise IS DISTINCT FROM NEW.enterprise_id THEN
+            PERFORM wb_refuse('WB422', '关联的问题属于另一家企业',
+                              'the linked finding belongs to another enterprise');
+        END IF;
+    END IF;
+    NEW.updated_by := session_user;
+    NEW.updated_at := now();
+    RETURN NEW;
 END $$;
 
 CREATE OR REPLACE FUNCTION wb_flags_guard() RETURNS trigger
@@ -311,7 +399,8 @@ LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
 DECLARE
     v_id text := CASE WHEN TG_OP = 'DELETE' THEN OLD.finding_id ELSE NEW.finding_id END;
 BEGIN
-    IF EXISTS (SELECT 1 FROM findings WHERE id = v_id) AND NOT wb_written_here(v_id) THEN
+    IF EXISTS (SELECT 1 FROM findings WHERE id = v_id)
+            AND NOT wb_written_here('findings', v_id) THEN
         PERFORM wb_refuse('WB422', '证据预警只能随问题一起修改',
                           'evidence flags can change only together with their finding');
     END IF;
@@ -324,6 +413,14 @@ CREATE TRIGGER wb_findings_guard BEFORE INSERT OR UPDATE ON findings
 DROP TRIGGER IF EXISTS wb_require_logged ON findings;
 CREATE CONSTRAINT TRIGGER wb_require_logged AFTER INSERT OR UPDATE ON findings
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION wb_require_logged();
+DROP TRIGGER IF EXISTS wb_dispositions_guard ON flag_dispositions;
+CREATE TRIGGER wb_dispositions_guard BEFORE INSERT OR UPDATE ON flag_dispositions
+    FOR EACH ROW EXECUTE FUNCTION wb_dispositions_guard();
+DROP TRIGGER IF EXISTS wb_require_logged ON flag_dispositions;
+CREATE CONSTRAINT TRIGGER wb_require_logged AFTER INSERT OR UPDATE ON flag_dispositions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION wb_require_logged();
+CREATE INDEX IF NOT EXISTS wb_audit_disposition ON audit_log
+    ((payload::jsonb ->> 'disposition_id'));
 DROP TRIGGER IF EXISTS wb_flags_guard ON finding_flags;
 CREATE CONSTRAINT TRIGGER wb_flags_guard AFTER INSERT OR UPDATE OR DELETE ON finding_flags
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION wb_flags_guard();
@@ -335,10 +432,12 @@ def grants_sql() -> str:
     store = ", ".join(STORE_TABLES)
     master = ", ".join(MASTER_TABLES)
     groups = f"{REVIEWER_GROUP}, {SUPERVISOR_GROUP}"
-    funcs = ("wb_refuse(text, text, text)", "wb_may_write(text)", "wb_written_here(text)",
+    funcs = ("wb_refuse(text, text, text)", "wb_may_write(text)",
+             "wb_written_here(text, text)", "wb_check_enterprise(text, text)",
+             "wb_check_may_write(text)", "wb_logged(text, text, integer)",
              "wb_chain_append(text, text, text, text, text)", "wb_lock_head()",
              "wb_append(text, text, text, text, text)", "wb_findings_guard()",
-             "wb_require_logged()", "wb_flags_guard()")
+             "wb_require_logged()", "wb_flags_guard()", "wb_dispositions_guard()")
     revoke = "\n".join(f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC;" for f in funcs)
     return f"""
 REVOKE ALL ON {store}, {master} FROM PUBLIC;
@@ -348,8 +447,11 @@ GRANT SELECT ON {store}, {master} TO {groups};
 GRANT INSERT ON findings TO {REVIEWER_GROUP};
 GRANT UPDATE ({", ".join(UPDATABLE_COLUMNS)}) ON findings TO {REVIEWER_GROUP};
 GRANT INSERT, DELETE ON finding_flags TO {REVIEWER_GROUP};
+GRANT INSERT ON flag_dispositions TO {REVIEWER_GROUP};
+GRANT UPDATE ({", ".join(DISPOSITION_COLUMNS)}) ON flag_dispositions TO {REVIEWER_GROUP};
 GRANT EXECUTE ON FUNCTION wb_append(text, text, text, text, text), wb_lock_head(),
-    wb_may_write(text), wb_written_here(text), wb_refuse(text, text, text)
+    wb_may_write(text), wb_written_here(text, text), wb_refuse(text, text, text),
+    wb_check_enterprise(text, text), wb_check_may_write(text), wb_logged(text, text, integer)
     TO {REVIEWER_GROUP};
 ALTER TABLE findings ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS wb_read ON findings;
@@ -360,6 +462,16 @@ CREATE POLICY wb_insert ON findings FOR INSERT TO {REVIEWER_GROUP}
                 (SELECT e.province FROM wb_enterprises e WHERE e.enterprise_id = findings.enterprise_id));
 DROP POLICY IF EXISTS wb_update ON findings;
 CREATE POLICY wb_update ON findings FOR UPDATE TO {REVIEWER_GROUP}
+    USING (wb_may_write(province)) WITH CHECK (wb_may_write(province));
+ALTER TABLE flag_dispositions ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS wb_read ON flag_dispositions;
+CREATE POLICY wb_read ON flag_dispositions FOR SELECT USING (true);
+DROP POLICY IF EXISTS wb_insert ON flag_dispositions;
+CREATE POLICY wb_insert ON flag_dispositions FOR INSERT TO {REVIEWER_GROUP}
+    WITH CHECK (wb_may_write(province) AND province = (SELECT e.province FROM wb_enterprises e
+                WHERE e.enterprise_id = flag_dispositions.enterprise_id));
+DROP POLICY IF EXISTS wb_update ON flag_dispositions;
+CREATE POLICY wb_update ON flag_dispositions FOR UPDATE TO {REVIEWER_GROUP}
     USING (wb_may_write(province)) WITH CHECK (wb_may_write(province));
 ALTER TABLE finding_flags ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS wb_read ON finding_flags;

@@ -42,17 +42,21 @@ from workbench.findings.model import (
     CONTENT_FIELDS,
     EDITABLE_FIELDS,
     FLAG_FIELDS,
+    Disposition,
     Finding,
     FlagRef,
     audit_log,
     finding_flags,
     findings,
+    flag_dispositions,
+    flag_key,
 )
 from workbench.findings.validation import (
     EnterpriseIndex,
     Limits,
     enterprise_index,
     validate,
+    validate_disposition,
     validate_evidence,
     validate_reason,
 )
@@ -88,6 +92,14 @@ def _one(conn: sa.Connection, finding_id: str) -> Finding:
         raise NotFound(Problem("id", f"没有编号为 {finding_id} 的问题",
                                f"no finding with id {finding_id}"))
     return found[0]
+
+
+def _dispositions(conn: sa.Connection, where: Any = None) -> list[Disposition]:
+    query = sa.select(flag_dispositions).order_by(flag_dispositions.c.created_at,
+                                                  flag_dispositions.c.id)
+    rows = conn.execute(query if where is None else query.where(where)).mappings()
+    return [Disposition(**{**r, "created_at": _utc(r["created_at"]),
+                           "updated_at": _utc(r["updated_at"])}) for r in rows]
 
 
 def _editable(_conn: sa.Connection, current: Finding) -> None:
@@ -198,6 +210,13 @@ class FindingsStore:
         with self.engine.connect() as conn:
             return _load(conn, where)
 
+    def dispositions(self, enterprise_id: str | None = None) -> list[Disposition]:
+        """Flag dispositions, oldest first, optionally of one enterprise only."""
+        where = None if enterprise_id is None else \
+            flag_dispositions.c.enterprise_id == enterprise_id
+        with self.engine.connect() as conn:
+            return _dispositions(conn, where)
+
     def history(self, finding_id: str | None = None) -> list[dict[str, Any]]:
         """Audit entries in order (all, or those of one finding)."""
         query = sa.select(audit_log).order_by(audit_log.c.seq)
@@ -215,7 +234,8 @@ class FindingsStore:
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                current = {f.id: f.to_json() for f in _load(conn)}
+                current = {f.id: f.to_json() for f in _load(conn)} | {
+                    d.id: d.to_json() for d in _dispositions(conn)}
                 known = None
                 if self.secured:
                     recorded = conn.execute(sa.text("SELECT seq, hash FROM wb_anchors"))
@@ -374,6 +394,63 @@ class FindingsStore:
             self._append(conn, head, action=action, finding_id=finding_id,
                          payload={"before": before.to_json(), "after": after.to_json()},
                          dataset_fingerprint=fingerprint or before.dataset_fingerprint)
+        return after
+
+    def dispose(self, flag: Mapping[str, Any] | FlagRef, disposition: str, dataset: Any,
+                note: str | None = None, finding_id: str | None = None,
+                expected_version: int | None = None) -> Disposition:
+        """Record what the reviewer concluded about one screening flag.
+
+        ``disposition``: ``verified`` 已核实, ``explained`` 已解释 or ``false_positive``
+        误报 (both with a ``note``), or ``linked`` 已关联问题 with the ``finding_id`` of a
+        finding of the same enterprise.  A flag has one current disposition: changing it
+        passes the ``expected_version`` last read (None: there is none yet); a stale or
+        missing version is refused, never overwritten.  Each change is one transaction
+        with its audit entry (action ``dispose``, the payload naming ``disposition_id``).
+        """
+        index = enterprise_index(dataset)
+        self._require_writable()
+        content = validate_disposition(flag, disposition, note, finding_id, index,
+                                       self.limits)
+        province = index.provinces[content["enterprise_id"]]
+        self.authority.check(province)
+        key = flag_key(*(content[k] for k in ("check_id", "enterprise_id", "unit_id",
+                                                "period", "parameter_code")))
+        with self._transaction() as (conn, head):
+            if content["finding_id"] and \
+                    _one(conn, content["finding_id"]).enterprise_id != content["enterprise_id"]:
+                raise ValidationError(Problem(
+                    "finding_id", "关联的问题属于另一家企业",
+                    "the linked finding belongs to another enterprise"))
+            found = _dispositions(conn, flag_dispositions.c.flag_key == key)
+            before = found[0] if found else None
+            if (before.version if before else None) != expected_version:
+                raise StaleVersion(Problem(
+                    "version", f"该预警的处理已被{before.updated_by if before else '他人'}修改，请刷新后重试",
+                    f"this flag's disposition was changed by "
+                    f"{before.updated_by if before else 'someone else'}; reload and try again"))
+            now = datetime.now(UTC)
+            values = {"disposition": content["disposition"], "note": content["note"],
+                      "finding_id": content["finding_id"], "updated_by": self.actor,
+                      "updated_at": now}
+            if before is None:
+                did = str(uuid.uuid4())
+                conn.execute(flag_dispositions.insert().values(
+                    id=did, flag_key=key, province=province, created_by=self.actor,
+                    created_at=now, version=1, **values,
+                    **{k: content[k] for k in ("enterprise_id", "check_id", "unit_id",
+                                               "period", "parameter_code",
+                                               "dataset_fingerprint")}))
+            else:
+                did = before.id
+                conn.execute(flag_dispositions.update().where(flag_dispositions.c.id == did)
+                             .values(**values, version=before.version + 1))
+            after = _dispositions(conn, flag_dispositions.c.id == did)[0]
+            self._append(conn, head, action="dispose", finding_id=None,
+                         payload={"disposition_id": did,
+                                  "before": before.to_json() if before else None,
+                                  "after": after.to_json()},
+                         dataset_fingerprint=index.fingerprint)
         return after
 
     def update(self, finding_id: str, changes: Mapping[str, Any], expected_version: int,

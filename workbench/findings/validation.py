@@ -16,7 +16,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, code_from_label
+from workbench.findings.codes import (
+    ACTIONS,
+    CATEGORIES,
+    DISPOSITIONS,
+    NOTE_REQUIRED,
+    SEVERITIES,
+    code_from_label,
+)
 from workbench.findings.errors import Problem, ValidationError
 from workbench.findings.model import CONTENT_FIELDS, FlagRef
 
@@ -247,6 +254,35 @@ def validate(draft: Mapping[str, Any], index: EnterpriseIndex, limits: Limits) -
     if out:
         raise ValidationError(out)
     return content
+
+
+def validate_disposition(flag: Mapping[str, Any] | FlagRef, disposition: Any, note: Any,
+                         finding_id: Any, index: EnterpriseIndex, limits: Limits
+                         ) -> dict[str, Any]:
+    """Normalised content of a flag disposition or ValidationError: the flag (a known
+    check, an enterprise of the dataset, a unit of that enterprise, YYYY-MM period), a
+    disposition code (code or zh/en label), the note (required for ``explained`` and
+    ``false_positive``) and, for ``linked``, the finding it is linked to."""
+    out: list[Problem] = []
+    item = flag.__dict__ if isinstance(flag, FlagRef) else dict(flag)
+    ent = _text("enterprise_id", item.get("enterprise_id"), KEY_LENGTH, True, out)
+    if ent and ent not in index.provinces:
+        out.append(Problem("enterprise_id", f"数据集中没有企业 {ent}",
+                           f"enterprise {ent} is not in the dataset"))
+    ref = _flag("flag", item, item.get("enterprise_id"), index.fingerprint, out)
+    if ref and ref.unit_id and ent in index.provinces \
+            and ref.unit_id not in index.units.get(ent, frozenset()):
+        out.append(Problem("flag.unit_id", f"机组 {ref.unit_id} 不属于企业 {ent}",
+                           f"unit {ref.unit_id} does not belong to enterprise {ent}"))
+    code = _code("disposition", disposition, DISPOSITIONS, True, out)
+    text = _text("note", note, limits.max_text_length, code in NOTE_REQUIRED, out)
+    linked = _text("finding_id", finding_id, KEY_LENGTH, code == "linked", out)
+    if linked and code != "linked":
+        out.append(Problem("finding_id", "只有“已关联问题”才关联问题记录",
+                           "only a 'linked' disposition names a finding"))
+    if out:
+        raise ValidationError(out)
+    return {**ref.__dict__, "disposition": code, "note": text, "finding_id": linked}
 
 
 def validate_evidence(evidence: Mapping[str, Any] | None, limits: Limits,
