@@ -22,6 +22,10 @@ this makes the database, not the reviewer's kernel, decide who may write what:
   change only together with their finding.
 - **The workflow** (legal moves, reasons, four eyes, nothing editable once final, version
   +1 per change, fixed enterprise and province) is checked by the same trigger.
+- **Flag dispositions** (``flag_dispositions``) are held the same way: master-data
+  province, assigned reviewer, ``session_user``, version +1, a note where the conclusion
+  needs one, a link only to a finding of the same enterprise, an audit entry (payload
+  ``disposition_id``) required at commit.
 - **Supervisors** hold SELECT only and their sessions default to read-only.
 - **Anchors** (``wb_anchors``) are written by the admin (``workbench findings anchor``)
   and read by ``verify``.
