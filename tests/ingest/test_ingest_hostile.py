@@ -117,6 +117,7 @@ def test_province_full_names_map_to_the_short_name_and_unknown_are_quarantined(t
     frame = pd.concat([enterprises()] * 2, ignore_index=True)
     frame["enterprise_id"] = [credit_code(n) for n in range(1, 5)]
     frame["province"] = ["江苏省", "广西壮族自治区", "姹熻嫃", "北京"]
+    frame["city"] = ["南京", "南宁市", "南京", "朝阳区"]  # each a division of its province
     report = import_files([write_csv(tmp_path / "enterprises.csv", frame)], tmp_path / "ds")
     assert report.exit_code == 1
     stored = Dataset(tmp_path / "ds").read("enterprises")

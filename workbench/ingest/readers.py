@@ -20,8 +20,10 @@ refused as mixed.
 Before anything is opened, :func:`check_file` refuses what is not a regular file
 (a FIFO or device would block or never end) and files above the size limit.  A
 CSV whose last record has an unterminated quote (which would fold every later
-line into one cell) and a file with more columns or longer header cells than
-:class:`Limits` allow are refused with the line or count that broke the rule.
+line into one cell), a CSV with a quoted cell whose embedded lines read like
+records of the file (a stray quote closed some rows later, :func:`check_folded`)
+and a file with more columns or longer header cells than :class:`Limits` allow
+are refused with the line or count that broke the rule.
 """
 
 from __future__ import annotations
@@ -269,14 +271,18 @@ def _grid_pandas(text: str, sep: str) -> pd.DataFrame | None:
     return grid
 
 
-def _grid_csv(text: str, sep: str) -> pd.DataFrame:
-    """All cells with each record's first physical line (ragged rows padded with "")."""
+def _grid_csv(text: str, sep: str) -> tuple[pd.DataFrame, dict[int, int]]:
+    """All cells with each record's first physical line (ragged rows padded with ""), and
+    the last physical line of every record that spans several (first line -> last line).
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    rows, lines, previous = [], [], 0
+    rows, lines, spans, previous = [], [], {}, 0
     try:
         for row in reader:
             rows.append(row)
             lines.append(previous + 1)
+            if reader.line_num > previous + 1:
+                spans[previous + 1] = reader.line_num
             previous = reader.line_num
     except csv.Error as exc:
         raise FileError("unreadable", detail=f"line {reader.line_num}: {exc}") from exc
@@ -286,7 +292,73 @@ def _grid_csv(text: str, sep: str) -> pd.DataFrame:
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str,
                         columns=range(width))
     grid.index = pd.Index(lines, dtype=np.int64)
-    return grid
+    return grid, spans
+
+
+#: Line breaks inside a quoted cell (CRLF, LF or CR, as :func:`_physical_lines` counts them).
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def _line_runs(lines: list[int], shown: int = 5) -> list[str]:
+    """Ascending line numbers as runs (``46-59``), the first ``shown`` runs and a count."""
+    runs: list[list[int]] = []
+    for n in lines:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    out = [f"{a}-{b}" if b > a else str(a) for a, b in runs[:shown]]
+    return out + ([f"… (+{len(runs) - shown})"] if len(runs) > shown else [])
+
+
+def _record_like(segment: str, sep: str, width: int) -> bool:
+    """True when one embedded line of a cell splits, on its own, into ``width`` or more
+    cells: the shape of a record of the file, not of text in a cell.
+    """
+    if segment.count(sep) < width - 1:
+        return False
+    try:
+        return len(next(csv.reader([segment], delimiter=sep), [])) >= width
+    except csv.Error:
+        return True
+
+
+def check_folded(headers: list[str], body: pd.DataFrame, spans: dict[int, int], sep: str
+                 ) -> None:
+    """Refuse a CSV in which a quoted cell holds lines that read like records of the file.
+
+    A stray quote opened in one row and closed some rows later turns every line between
+    into one cell of the first row; those lines still carry the header's number of
+    delimiters, which the text of a legitimate multi-line cell (an address, a note)
+    does not.  ``body`` holds the data records (index = first physical line), ``spans``
+    the last physical line of every record that spans several.  Raises
+    :class:`FileError` naming the physical lines, the column and the lines that look
+    like records.
+    """
+    width = len(headers)
+    if width < 2 or not spans:
+        return
+    starts = np.fromiter(spans, dtype=np.int64, count=len(spans))
+    at = body.index.get_indexer(starts)
+    values = body.to_numpy()
+    for first, i in zip(starts[at >= 0].tolist(), at[at >= 0].tolist(), strict=True):
+        offset = 0
+        for pos, cell in enumerate(values[i]):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            segments = _LINE_BREAK.split(cell)
+            # segment k of the cell is on physical line first + (breaks in earlier cells) + k
+            like = [first + offset + k for k, seg in enumerate(segments)
+                    if k and _record_like(seg, sep, width)]
+            offset += len(segments) - 1
+            if like:
+                shown = _line_runs(like)
+                name = (headers[pos].strip() if pos < width else "") or f"column_{pos + 1}"
+                raise FileError("folded_rows", line=first, last=spans[first],
+                                number=pos + 1, column=name, lines=Bi("、".join(shown),
+                                                                       ", ".join(shown)),
+                                count=len(like),
+                                width=width)
 
 
 def check_header(headers: list[str], limits: Limits) -> None:
@@ -422,9 +494,14 @@ def _read_text(path: Path, table: str, fallbacks: list[str], limits: Limits) -> 
     sep = _delimiter(text, table)
     _check_width(text, sep, table, limits)
     grid = _grid_pandas(text, sep)
-    if grid is None:
-        grid = _grid_csv(text, sep)
-    return SourceRead(path, [sheet_from_grid(grid, path, path.name, table)], [], encoding)
+    if grid is not None:
+        return SourceRead(path, [sheet_from_grid(grid, path, path.name, table)], [], encoding)
+    grid, spans = _grid_csv(text, sep)
+    header_cells, body = split_header(grid, table)
+    width = max((i + 1 for i, c in enumerate(header_cells) if c.strip()), default=0)
+    check_folded(header_cells[:width], body, spans, sep)
+    return SourceRead(path, [make_sheet(header_cells, body, path, path.name, table)], [],
+                      encoding)
 
 
 #: Cells the native reader may lay out for one sheet (it allocates the dense rectangle

@@ -69,6 +69,14 @@ ROW: dict[str, tuple[str, str]] = {
                          "“市”“自治区”等全称）",
                          "{column}: '{value}' is not a provincial-level division of China; "
                          "accepted: {expected} (full names such as 江苏省 are also accepted)"),
+    "unknown_city": ("{column}：“{value}”不是{province}的地级行政区（也接受县级市，直辖市"
+                     "接受其区、县）{elsewhere}；{province}的地级行政区：{expected}（也接受不带“市”“地区”“盟”"
+                     "“自治州”的简称和拼音）",
+                     "{column}: '{value}' is not a prefecture-level division of {province} "
+                     "(county-level cities are also accepted, and for a municipality its "
+                     "districts and counties){elsewhere}; the prefecture-level divisions of "
+                     "{province}: {expected} (short forms without 市/地区/盟/自治州 and pinyin "
+                     "are also accepted)"),
     "dangling": ("{column}：“{value}”在{expected}中不存在（本次导入和现有数据集中均没有）",
                  "{column}: '{value}' is not in {expected} (neither in this import nor in "
                  "the dataset)"),
@@ -118,6 +126,16 @@ FILE: dict[str, tuple[str, str]] = {
                            "the record starting on line {line} has an unterminated quote: lines "
                            "{line}-{last} would be folded into one row; check the quotes on that "
                            "line"),
+    "folded_rows": ("第 {line} 行开始的记录中，第 {number} 列（{column}）的引号内容跨第 "
+                    "{line}–{last} 行，其中第 {lines} 行（共 {count} 行）各自像一条完整记录"
+                    "（可拆成 {width} 列）："
+                    "可能是多余的引号把这些行并入了同一行；文件未导入，请检查第 {line} 行和第 "
+                    "{last} 行的引号",
+                    "the quoted cell in column {number} ({column}) of the record starting on "
+                    "line {line} spans lines {line}-{last}, and lines {lines} inside it "
+                    "({count} in all) read like records of this file ({width} or more cells "
+                    "each): a stray quote would fold those rows into one; the file is not "
+                    "imported, check the quotes on lines {line} and {last}"),
     "too_many_columns": ("表头区域至少有 {count} 列，超过上限 {limit} 列（已知列加配置 "
                          "import.max_extra_columns）",
                          "the header area has at least {count} columns, more than the limit of "

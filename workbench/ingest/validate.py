@@ -10,8 +10,9 @@ values outside a column's min/max (after converting unit-bearing headers);
 parameter-specific units, bounds and monthly hours (:mod:`.parameters`);
 invalid credit codes in ``enterprise_id``; provinces that are not one of
 China's provincial-level divisions (:mod:`.divisions`; a full name is stored as
-the short one and recorded like a code label); text longer than the configured
-limit; cells beyond the header; duplicate keys within the import; and
+the short one and recorded like a code label); cities that are not a division of
+the row's province (:func:`.divisions.check_cities`; stored as filed); text
+longer than the configured limit; cells beyond the header; duplicate keys within the import; and
 references to enterprises/units neither imported nor in the dataset.
 Unknown extra columns are carried along as strings and never cause rejection.
 All checks are column operations; nothing loops over rows except the
@@ -196,6 +197,19 @@ def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list
     return values, conversions, labels
 
 
+def _check_cities(table: str, column: str, provinces: pd.Series, raw: pd.Series,
+                  issues: Issues) -> None:
+    """Reject cities that are not a division of the row's (valid) province."""
+    found = divisions.check_cities(provinces, raw)
+    elsewhere = found["elsewhere"].astype(str)
+    issues.add(found["bad"].to_numpy(), "unknown_city", column, raw, column=label(table, column),
+               province=found["province"],
+               expected=Bi(found["expected"], found["expected"].str.replace("、", ", ")),
+               elsewhere=Bi(elsewhere.where(elsewhere == "", "（这是" + elsewhere + "的城市）"),
+                            elsewhere.where(elsewhere == "", " (it is a city of "
+                                            + elsewhere.str.replace("、", ", ") + ")")))
+
+
 def _check_range(column: schema.Column, values: pd.Series, raw: pd.Series, lab: Bi,
                  issues: Issues) -> None:
     v = values.to_numpy(dtype=float, na_value=np.nan)
@@ -283,6 +297,9 @@ def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked
         frame[name] = cells.mask(cells == "")
     if table == "monthly_parameters":
         conversions += check_parameters(frame, raw["value"], issues)
+    for t, city, province in divisions.CITY_COLUMNS:
+        if t == table:
+            _check_cities(table, city, columns[province], raw[city], issues)
     overflow = _stack([p.sheet.overflow for p in parts])
     issues.add((overflow != "").to_numpy(), "too_many_cells", "", overflow)
     checked = Checked(table, frame, issues, parts, conversions, given, labels)

@@ -6,7 +6,11 @@ capacity, location and owner.  This module turns them into the contract's
 ``enterprises`` and ``units``:
 
 * province from the free-text location, else from the nearest plant whose
-  province is known (latitude/longitude); city likewise;
+  province is known (latitude/longitude); city likewise, kept as the database's
+  romanised name (``Nanjing``, ``Changshu``), which ``workbench import`` accepts as
+  the pinyin of a prefecture-level division or county-level city of the province
+  (:mod:`workbench.ingest.divisions`; names it would not accept are mapped by
+  ``_CITY_FIXES``);
 * plants split into units of realistic sizes for their capacity, each unit
   classed into the four allocation categories (coal_gt300, coal_le300,
   coal_unconventional, gas);
@@ -87,12 +91,21 @@ def _province_of(location: str) -> str | None:
 
 
 _CITY = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:City|city|Prefecture|prefecture)")
+#: Names the pattern takes from a location that are not a city the import accepts for the
+#: province (``import`` checks cities against the divisions): the words before
+#: "Autonomous Prefecture", a place that is now a district or county (its prefecture
+#: instead), a misreading.
+_CITY_FIXES = {"Hui Autonomous": "Changji", "Kazakh Autonomous": "Ili",
+               "Mongol Autonomous": "Bayingolin", "Northern Shihezi": "Shihezi",
+               "Gaocheng": "Shijiazhuang", "Huantai": "Zibo", "Leqing": "Yueqing"}
+#: City of a plant whose province has no located plant to borrow one from.
+_CAPITALS = {"Sichuan": "Chengdu"}
 
 
 def _city_of(location: str) -> str | None:
     m = _CITY.search(location)
     if m and m.group(1) not in PROVINCES:
-        return m.group(1)
+        return _CITY_FIXES.get(m.group(1), m.group(1))
     return None
 
 
@@ -103,7 +116,7 @@ def _fill_by_nearest(p: pd.DataFrame, col: str, within: str | None = None) -> pd
     for i in missing:
         pool = known if within is None else known[known[within] == p.at[i, within]]
         if pool.empty or pd.isna(p.at[i, "latitude"]):
-            p.at[i, col] = p.at[i, within] if within else None
+            p.at[i, col] = _CAPITALS.get(p.at[i, within], p.at[i, within]) if within else None
             continue
         d = ((pool["latitude"] - p.at[i, "latitude"]) ** 2
              + ((pool["longitude"] - p.at[i, "longitude"])
