@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from widgets.flags import FlagsPanel
+from widgets.header import EnterpriseHeader
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
 from widgets.peers import PeerBenchmark
@@ -15,6 +16,7 @@ from workbench.review import ReviewData
 class ReviewerApp:
     """Everything a provincial reviewer needs for one enterprise at a time.
 
+    The enterprise's card heads the tabs (:class:`~widgets.header.EnterpriseHeader`).
     ``value`` is the chosen enterprise's credit code; choosing another refreshes every view,
     and the figures and tables of the views in hidden tabs are drawn when their tab is
     opened (drawing them all took most of a switch).  With a findings ``store``
@@ -26,10 +28,12 @@ class ReviewerApp:
         self.review = review
         self._w_language = LanguageSwitch(locale)
         self.picker = EnterprisePicker(review, locale)
+        self.header = EnterpriseHeader(review, locale, store)
         self.history = FilingHistory(review, locale)
         self.peers = PeerBenchmark(review, locale)
-        self.flags = FlagsPanel(review, locale)
-        self.views = [self.picker, self.history, self.peers, self.flags]
+        self.flags = FlagsPanel(review, locale, store)
+        self.flags.on_disposed(self.header.refresh)
+        self.views = [self.picker, self.header, self.history, self.peers, self.flags]
         tabs = [self.flags.widget, self.history.widget, self.peers.widget]
         self._tab_keys = ["flags", "history", "peers"]
         if store is not None:
@@ -38,6 +42,9 @@ class ReviewerApp:
             self.form = FindingForm(review, store, locale)
             self.findings = FindingList(store, locale)
             self.form.on_saved(self.findings.refresh)
+            self.form.on_saved(self.header.refresh)
+            self.form.on_saved(self.flags.refresh_findings)
+            self.findings.on_changed(self.header.refresh)
             self.views += [self.form, self.findings]
             tabs.append(w.VBox([self.form.widget, self.findings.widget]))
             self._tab_keys.append("findings")
@@ -48,7 +55,8 @@ class ReviewerApp:
         self.picker.on_change(self._show)
         self.flags.on_jump(self._jump)
         self._w_language.on_change(self.set_locale)
-        self.widget = w.VBox([self._w_language.widget, self.picker.widget, self._w_tabs])
+        self.widget = w.VBox([self._w_language.widget, self.picker.widget, self.header.widget,
+                              self._w_tabs])
         self.set_locale(locale)
         self._show(self.picker.value)
 

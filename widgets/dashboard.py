@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from widgets.figures import new_figure_widget, show
 from widgets.flags import FlagsPanel
+from widgets.header import EnterpriseHeader
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
 from workbench import checks, kpi, plots
@@ -84,12 +85,14 @@ class SupervisorDashboard:
         self._w_labs = w.HTML()
         self._w_health = w.HTML()
         self._w_health.add_class("wb-health")
+        self.detail_header = EnterpriseHeader(review, locale, store)
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
             w.VBox([self._w_ranking, self._w_cities]), w.VBox([self._w_trend, self._w_heatmap]),
             self._w_findings, w.VBox([self._w_verifiers, self._w_labs]), self._w_health,
-            w.VBox([self.detail_flags.widget, self.detail_history.widget])])
+            w.VBox([self.detail_header.widget, self.detail_flags.widget,
+                    self.detail_history.widget])])
         self._due: dict[str, Callable[[], None]] = {}   # tab -> drawing it still needs
         self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
@@ -128,6 +131,7 @@ class SupervisorDashboard:
 
     def open_enterprise(self, enterprise_id: str) -> None:
         """Drill down into one enterprise (e.g. from a ``?enterprise=`` link)."""
+        self.detail_header.show_enterprise(enterprise_id)
         self.detail_flags.show_enterprise(enterprise_id)
         self.detail_history.show_enterprise(enterprise_id)
         self._w_tabs.selected_index = TABS.index("drill")
@@ -163,6 +167,7 @@ class SupervisorDashboard:
         for i, key in enumerate(TABS):
             self._w_tabs.set_title(i, label(f"dash_{key}", locale))
         self._w_title.value = f"<h2>{html.escape(label('dash_title', locale))}</h2>"
+        self.detail_header.set_locale(locale)
         self.detail_flags.set_locale(locale)
         self.detail_history.set_locale(locale)
         self.refresh()

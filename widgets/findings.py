@@ -244,6 +244,7 @@ class FindingList:
         self._enterprise: str | None = None
         self._rows: list = []
         self._buttons: dict[str, w.Button] = {}
+        self._changed: list[Callable[[str], None]] = []
         self._w_table = w.HTML()
         self._w_pick = w.Dropdown()
         self._w_reason = w.Text()
@@ -294,6 +295,10 @@ class FindingList:
         if any(fid == chosen for _, fid in options):
             self._w_pick.value = chosen
         self._picked()
+
+    def on_changed(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(finding_id)`` after a finding was moved to another status."""
+        self._changed.append(callback)
 
     def choose(self, finding_id: str, reason: str = "",
                evidence: tuple[str, date] | None = None) -> None:
@@ -348,3 +353,5 @@ class FindingList:
         self._w_reason.value = self._w_evidence_ref.value = ""
         self._w_evidence_date.value = None
         self.refresh()
+        for cb in self._changed:
+            cb(chosen.id)

@@ -9,11 +9,17 @@ the flag chosen in the jump list is explained above the groups.
 No flag can mean "not checked": above everything, a line says how many checks could not
 run (or ran only in part) for the enterprise because data was missing from the export,
 and opens to the checks and the inputs they missed (:func:`workbench.tables.coverage_html`);
-there is no line when every check ran."""
+there is no line when every check ran.
+
+With a findings store a reviewer records, per flag, what they concluded: 已核实 / 已解释 /
+误报 (with a note) or linked to one of the enterprise's findings
+(:meth:`~workbench.findings.store.FindingsStore.dispose`); the flag tables and the flag
+list show each flag's disposition."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -21,6 +27,10 @@ import pandas as pd
 
 from widgets.labels import label
 from workbench import checks
+from workbench.enterprise_card import flag_keys
+from workbench.findings.codes import DISPOSITIONS
+from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
+from workbench.findings.errors import FindingsError
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS
 from workbench.checks_doc import (
     EXPLANATION_COLUMNS,
@@ -37,21 +47,38 @@ def _num(value: float) -> str:
     return "" if pd.isna(value) else f"{value:.4g}"
 
 
-def flag_rows_html(flags: pd.DataFrame, locale: str) -> str:
-    """One escaped HTML table of flags: severity, check title, where, message, numbers."""
+#: Headers of the flag tables (zh, en).
+FLAG_HEADERS = (("严重程度", "Severity"), ("检查项", "Check"), ("机组", "Unit"),
+                ("期间", "Period"), ("说明", "Message"), ("实际值", "Observed"),
+                ("期望值", "Expected"), ("排放影响 (tCO2)", "ΔCO2 (t)"),
+                ("处理", "Disposition"))
+
+
+def disposition_text(disposition, locale: str) -> str:
+    """A disposition as the reviewer reads it: its label, then its note ("" for none)."""
+    if disposition is None:
+        return ""
+    text = pick(*DISPOSITIONS[disposition.disposition], locale)
+    return f"{text}：{disposition.note}" if disposition.note else text
+
+
+def flag_rows_html(flags: pd.DataFrame, locale: str, disposed: dict | None = None) -> str:
+    """One escaped HTML table of flags: severity, check title, where, message, numbers and,
+    from ``disposed`` (flag key -> disposition), what a reviewer concluded."""
     msg = "message_zh" if locale == "zh-CN" else "message_en"
     registry = checks.registry()
+    disposed = disposed or {}
     rows = []
-    for f in flags.itertuples():
+    for key, f in zip(flag_keys(flags), flags.itertuples(), strict=True):
         spec = registry.get(f.check_id)
         title = pick(spec.title_zh, spec.title_en, locale) if spec else f.check_id
         delta = "" if pd.isna(f.delta_co2_t) else f"{f.delta_co2_t:,.0f}"
-        cells = [f.severity, title, f.unit_id, f.period, getattr(f, msg),
-                 _num(f.observed), _num(f.expected), delta]
+        cells = [pick(*SEVERITY_LABELS[f.severity], locale), title, f.unit_id, f.period,
+                 getattr(f, msg), _num(f.observed), _num(f.expected), delta,
+                 disposition_text(disposed.get(key), locale)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = ("<tr><th>!</th><th>check</th><th>unit</th><th>period</th><th>message</th>"
-            "<th>observed</th><th>expected</th><th>ΔtCO2</th></tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+    head = "".join(f"<th>{html.escape(pick(*h, locale))}</th>" for h in FLAG_HEADERS)
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def explanation_html(check_id: str, cfg: dict, locale: str, open_: bool = False) -> str:
@@ -85,11 +112,16 @@ def explanation_html(check_id: str, cfg: dict, locale: str, open_: bool = False)
 class FlagsPanel:
     """``value`` is the enterprise's flags (a DataFrame), ``coverage`` the checks that could
     not (fully) run for it; ``on_jump`` receives (unit_id, parameter_code, period) when the
-    reviewer asks to see a flag's records."""
+    reviewer asks to see a flag's records.  With a writable findings ``store`` the flag
+    chosen in the list can be disposed of (``on_disposed`` callbacks follow each save)."""
 
-    def __init__(self, review: ReviewData, locale: str = "zh-CN"):
+    def __init__(self, review: ReviewData, locale: str = "zh-CN", store=None):
         self._review = review
+        self._store = store
         self._locale = locale
+        self._disposed: dict = {}
+        self._enterprise: str | None = None
+        self._on_disposed: list[Callable[[object], None]] = []
         self._flags = review.flags.iloc[:0]
         self._coverage = review.coverage.iloc[:0]
         self._jump: list[Callable[[str, str, str], None]] = []
@@ -101,8 +133,17 @@ class FlagsPanel:
         self._w_pick.observe(self._explain_picked, names="value")
         self._w_show = w.Button(icon="search")
         self._w_show.on_click(self._jump_clicked)
+        self._w_disposition = w.Dropdown(layout=w.Layout(width="14em"))
+        self._w_note = w.Text(layout=w.Layout(width="30%"))
+        self._w_link = w.Dropdown(layout=w.Layout(width="24em"))
+        self._w_dispose = w.Button(button_style="info")
+        self._w_dispose.on_click(self._dispose_clicked)
+        self._w_disposed_msg = w.HTML()
+        dispose_row = [] if store is None or store.readonly else [
+            w.HBox([self._w_disposition, self._w_note, self._w_link, self._w_dispose]),
+            self._w_disposed_msg]
         self.widget = w.VBox([self._w_coverage, w.HBox([self._w_pick, self._w_show]),
-                              self._w_explain, self._w_groups])
+                              *dispose_row, self._w_explain, self._w_groups])
         self.set_locale(locale)
 
     @property
@@ -116,6 +157,71 @@ class FlagsPanel:
         (:meth:`~workbench.review.ReviewData.coverage_of`)."""
         return self._coverage
 
+    @property
+    def dispositions(self) -> dict:
+        """Flag key -> the current disposition of the enterprise's disposed flags."""
+        return self._disposed
+
+    @property
+    def disposal_message(self) -> str:
+        """What the store said to the last disposal, as plain text."""
+        return html.unescape(re.sub(r"<[^>]+>", "",
+                                    self._w_disposed_msg.value.replace("<br>", "\n")))
+
+    def on_disposed(self, callback: Callable[[object], None]) -> None:
+        """Call ``callback(disposition)`` after a flag's disposition was saved."""
+        self._on_disposed.append(callback)
+
+    def dispose(self, index: int, disposition: str, note: str = "",
+                finding_id: str | None = None) -> None:
+        """Choose the ``index``-th flag, fill in the disposition and press save (what the
+        reviewer does with the controls)."""
+        self.select(index)
+        self._w_disposition.value = disposition
+        self._w_note.value = note
+        self._w_link.value = finding_id
+        self._dispose_clicked()
+
+    def refresh_findings(self, _finding=None) -> None:
+        """Offer the enterprise's findings (as they are now) to link a flag to."""
+        none = [(label("disposition_no_link", self._locale), None)]
+        if self._store is None or self._enterprise is None:
+            self._w_link.options = none
+            return
+        self._w_link.options = none + [(f"{f.id[:8]} · {f.title}"[:60], f.id)
+                                       for f in self._store.list(enterprise_id=self._enterprise)]
+
+    def _read_dispositions(self) -> None:
+        self._disposed = {} if self._store is None or self._enterprise is None else {
+            d.flag_key: d for d in self._store.dispositions(self._enterprise)}
+
+    def _dispose_clicked(self, _button=None) -> None:
+        i = self._w_pick.value
+        if i is None or self._flags.empty or self._store is None:
+            return
+        row = self._flags.iloc[i]
+        key = flag_keys(self._flags.iloc[[i]]).iloc[0]
+        current = self._disposed.get(key)
+        flag = {k: (None if pd.isna(row[k]) else str(row[k])) for k in
+                ("check_id", "enterprise_id", "unit_id", "period", "parameter_code")}
+        try:
+            saved = self._store.dispose(
+                flag, self._w_disposition.value, self._review.ds, note=self._w_note.value,
+                finding_id=self._w_link.value,
+                expected_version=current.version if current else None)
+        except FindingsError as exc:
+            lines = [html.escape(m) for m in exc.messages(self._locale)]
+            self._w_disposed_msg.value = (f"<b>{html.escape(label('finding_refused', self._locale))}"
+                                          "</b><br>" + "<br>".join(lines))
+            self._read_dispositions()
+            return
+        self._w_disposed_msg.value = f"<b>{html.escape(label('finding_saved', self._locale))}</b>"
+        self._w_note.value = ""
+        self._read_dispositions()
+        self._render(keep_selection=True)
+        for cb in self._on_disposed:
+            cb(saved)
+
     def on_jump(self, callback: Callable[[str, str, str], None]) -> None:
         """Call ``callback(unit_id, parameter_code, period)`` on "show records"."""
         self._jump.append(callback)
@@ -126,12 +232,23 @@ class FlagsPanel:
             self._review.flags.iloc[:0]
         self._coverage = self._review.coverage_of(enterprise_id) if enterprise_id else \
             self._review.coverage.iloc[:0]
+        self._enterprise = enterprise_id
+        self._read_dispositions()
+        self.refresh_findings()
+        self._w_disposed_msg.value = ""
         self._render()
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
         self._w_show.description = label("show", locale)
+        self._w_dispose.description = label("disposition_save", locale)
+        self._w_note.placeholder = label("disposition_note", locale)
+        chosen = self._w_disposition.value
+        self._w_disposition.options = [(pick(*names, locale), code)
+                                       for code, names in DISPOSITIONS.items()]
+        self._w_disposition.value = chosen if chosen in DISPOSITIONS else "verified"
+        self.refresh_findings()
         self._render(keep_selection=True)
 
     def select(self, index: int) -> None:
@@ -161,8 +278,9 @@ class FlagsPanel:
         self._w_coverage.value = coverage_html(self._coverage, self._locale)
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
         chosen = self._w_pick.value if keep_selection and self._w_pick.value is not None else 0
-        self._w_pick.options = [(f"{r.severity} · {r.unit_id} {r.period} · {getattr(r, msg)}"[:120],
-                                 i) for i, r in enumerate(f.itertuples())]
+        keys = flag_keys(f)
+        self._w_pick.options = [
+            (self._option_text(r, keys.iloc[i], msg), i) for i, r in enumerate(f.itertuples())]
         self._w_pick.value = chosen if len(f) else None
         self._explain_picked()                          # also when the value did not change
         family = f["check_id"].str.split(".").str[0]
@@ -175,7 +293,8 @@ class FlagsPanel:
             summary = " ".join(f"{k} {counts[k]}" for k in ("critical", "warning", "info")
                                if k in counts)
             explained = "".join(self.explanation(c) for c in checks_named(sub["check_id"]))
-            children.append(w.HTML(flag_rows_html(sub, self._locale) + explained))
+            children.append(w.HTML(flag_rows_html(sub, self._locale, self._disposed)
+                                   + explained))
             titles.append(f"{pick(*FAMILY_LABELS[fam], self._locale)} ({summary})")
         if not children:
             children, titles = [w.HTML(label("no_flags", self._locale))], [label("flags",
@@ -183,6 +302,13 @@ class FlagsPanel:
         self._w_groups.children = children
         for i, t in enumerate(titles):
             self._w_groups.set_title(i, t)
+
+    def _option_text(self, row, key: str, msg: str) -> str:
+        """A flag in the list: [its disposition] severity · unit period · message."""
+        done = self._disposed.get(key)
+        mark = f"[{pick(*DISPOSITIONS[done.disposition], self._locale)}] " if done else ""
+        severity = pick(*SEVERITY_LABELS[row.severity], self._locale)
+        return f"{mark}{severity} · {row.unit_id} {row.period} · {getattr(row, msg)}"[:120]
 
     def _jump_clicked(self, _button=None) -> None:
         i = self._w_pick.value

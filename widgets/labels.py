@@ -26,6 +26,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope_province": ("类别×容量段×本省", "Category × capacity band × province"),
     "scope_band": ("类别×容量段（全国）", "Category × capacity band (national)"),
     "scope_category": ("类别（全国）", "Category (national)"),
+    # flag dispositions
+    "disposition_save": ("记录处理", "Record disposition"),
+    "disposition_note": ("说明（已解释、误报时必填）", "Note (needed for explained / false positive)"),
+    "disposition_no_link": ("不关联问题", "No finding linked"),
+    # enterprise header card
+    "card_verifier": ("核查机构", "Verifier"),
+    "card_units": ("{n} 台机组，合计 {mw} MW", "{n} units, {mw} MW in all"),
+    "card_rank": ("风险排名 {rank}/{of} · 风险分 {score}（严重预警 {critical}，警告 {warning}）",
+                  "Risk rank {rank}/{of} · score {score} ({critical} critical, {warning} warning "
+                  "flags)"),
+    "card_materiality": ("实质性 {share}（{level}）", "materiality {share} ({level})"),
+    "card_risk_sources": ("风险来源（各检查项的风险分，合计即风险分）",
+                          "What the score is made of (risk points per check, summing to the "
+                          "score)"),
+    "card_more": ("，另有 {n} 项", ", {n} more"),
+    "card_coverage": ("{not_checked} 项检查因缺少数据未能运行，{partly} 项仅部分运行",
+                      "{not_checked} checks could not run for missing data, {partly} ran only "
+                      "in part"),
+    "card_no_findings": ("暂无", "none yet"),
+    "card_overdue": ("逾期 {n}", "{n} overdue"),
+    "card_flags_disposed": ("{total} 条预警，已处理 {done} 条", "{total} flags, {done} disposed of"),
     # finding form and list
     "finding_title": ("标题", "Title"), "finding_category": ("类别", "Category"),
     "finding_severity": ("严重程度", "Severity"),

@@ -478,6 +478,29 @@ CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: English display names of codes (the Chinese display name is the first label above).
+CODE_NAMES_EN: dict[str, dict[str, str]] = {
+    "industry_code": {"power": "Power", "steel": "Steel", "cement": "Cement",
+                      "aluminium": "Aluminium"},
+    "unit_category_code": {"coal_gt300": "Conventional coal, above 300 MW",
+                           "coal_le300": "Conventional coal, 300 MW and below",
+                           "coal_unconventional": "Unconventional coal (gangue, slurry, CFB)",
+                           "gas": "Gas-fired"},
+    "fuel_code": {"coal": "Coal", "gangue_coal": "Coal gangue", "natural_gas": "Natural gas"},
+    "cooling_code": {"water": "Water-cooled", "air": "Air-cooled"},
+    "source_code": {"measured": "Measured", "default": "Default", "calculated": "Calculated"},
+}
+
+
+def code_name(column: str, code: str, locale: str) -> str:
+    """How ``code`` of ``column`` reads in ``locale`` ("zh-CN": its first Chinese label;
+    "en": :data:`CODE_NAMES_EN`); the code itself when it has no name."""
+    if locale == "zh-CN":
+        labels = CODE_LABELS.get(column, {}).get(code)
+        return labels[0] if labels else code
+    return CODE_NAMES_EN.get(column, {}).get(code, code)
+
+
 def code_labels(column: Column) -> dict[str, tuple[str, ...]]:
     """Every value a code or yes/no ``column`` allows, with the labels accepted for it.
 

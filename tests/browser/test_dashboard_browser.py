@@ -178,6 +178,9 @@ def test_drill_down_opens_the_enterprise(page, review):
     playwright.expect(detail).to_have_count(1)
     _expect_flags_of(page, review, top.enterprise_id)
     assert name in _ranking(page).locator("option").first.inner_text().replace("\xa0", " ")
+    card = page.locator(f'.wb-card[data-enterprise="{top.enterprise_id}"]')
+    playwright.expect(card.locator(".wb-name")).to_have_text(name)
+    playwright.expect(card).to_contain_text(f"风险排名 1/{len(review.risk)}")
     page.screenshot(path=ARTIFACTS / "drill_down.png", full_page=True)
 
 

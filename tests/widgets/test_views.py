@@ -71,7 +71,8 @@ def test_history_follows_enterprise_unit_and_parameter(review, flagged):
 
 def test_flag_messages_are_escaped():
     flags = pd.DataFrame({"check_id": ["accounting.co2_recompute"], "severity": ["critical"],
-                          "unit_id": ["U1"], "period": ["2024-01"],
+                          "enterprise_id": ["E1"], "unit_id": ["U1"], "period": ["2024-01"],
+                          "parameter_code": [None],
                           "message_zh": ["<script>alert(1)</script>"],
                           "message_en": ["<b>x</b>"], "observed": [95.0],
                           "expected": [100.0], "delta_co2_t": [12.0]})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbench.enterprise_card import enterprise_summary, risk_by_check
 from workbench.investigate.case import (
     Case,
     flag_counts,
@@ -15,7 +16,6 @@ from workbench.investigate.case import (
     resolve_id,
 )
 from workbench.review import KEY_PARAMETERS, ReviewData
-from workbench.risk import check_points
 
 
 @dataclass
@@ -30,18 +30,6 @@ class EnterpriseCase(Case):
     revisions: pd.DataFrame
 
 
-def risk_by_check(flags: pd.DataFrame, cfg: dict) -> pd.DataFrame:
-    """The enterprise's risk score explained: per check, its flags, critical flags, risk
-    points (saturated as the score counts them, :func:`workbench.risk.check_points`, summing
-    to the score) and share of the score; largest first."""
-    f = flags.assign(critical=flags["severity"] == "critical")
-    out = f.groupby("check_id").agg(flags=("check_id", "size"), critical=("critical", "sum"))
-    out["points"] = check_points(flags, cfg, ["enterprise_id"]).groupby("check_id")[
-        "points"].sum()
-    out["share_of_score"] = out["points"] / out["points"].sum()
-    return out.sort_values(["points", "flags"], ascending=False).reset_index()
-
-
 def key_series(review: ReviewData, enterprise_id: str) -> pd.DataFrame:
     """Monthly series of the key parameters of every unit (``review.history``, long format):
     unit_id, parameter_code, period, value (parameter unit), revisions, flag_severity."""
@@ -52,29 +40,16 @@ def key_series(review: ReviewData, enterprise_id: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 
-def _count(value: object) -> int:
-    """A flag count of the risk table (an enterprise without flags has none there)."""
-    return 0 if pd.isna(value) else int(value)
-
-
 def enterprise_case(review: ReviewData, enterprise_id: str | None) -> EnterpriseCase:
     """The case file of one enterprise (credit code; empty or "auto" = rank 1)."""
     ranking = review.enterprise_list()
     eid = resolve_id("enterprise", enterprise_id, known_ids("enterprise", ranking, review.labs),
                      ranking["enterprise_id"].iloc[0])
-    row = ranking.set_index("enterprise_id").loc[eid]
-    units = review.units_of(eid)
     flags = review.flags_of(eid)
-    summary = {"enterprise_id": eid, **{k: row[k] for k in (
-        "enterprise_name", "province", "city", "industry_code", "verifier_name")},
-        "units": len(units), "capacity_mw": float(units["capacity_mw"].sum()),
-        "risk_score": float(row["risk_score"]), "rank": int(row["rank"]),
-        "enterprises_ranked": len(ranking), "n_critical": _count(row["n_critical"]),
-        "n_warning": _count(row["n_warning"]), "materiality": row["materiality"],
-        "materiality_level": row["materiality_level"]}
+    summary = enterprise_summary(review, eid)
     labs = reports_with_flags(review.labs_of(eid), review.flags)
     return EnterpriseCase(
-        kind="enterprise", case_id=eid, name=str(row["enterprise_name"]), summary=summary,
+        kind="enterprise", case_id=eid, name=str(summary["enterprise_name"]), summary=summary,
         risk_by_check=risk_by_check(flags, review.cfg), flag_counts=flag_counts(flags),
         flags=flags[["severity", "check_id", "unit_id", "period", "parameter_code", "message_zh",
                      "message_en", "observed", "expected", "delta_co2_t"]],
