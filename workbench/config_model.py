@@ -572,8 +572,19 @@ class Dashboard(Table):
     refill_delay_s: NonNegative = Field(
         description="Seconds before a used pool kernel is replaced (a starting kernel takes "
                     "the CPU the viewers' pages need; docs/performance.md).")
+    max_extra_kernels: NonNegativeInt = Field(
+        description="Kernels beyond the pool a burst of viewers may start: at most "
+                    "pool_size + max_extra_kernels kernels are alive or starting at once (at "
+                    "least 1).  A viewer beyond the cap gets a busy page (HTTP 503, Chinese and "
+                    "English) that retries by itself every 5 s; a used pool kernel is replaced "
+                    "only when there is room.")
+    cull_closed_s: Positive = Field(
+        description="A kernel whose page has closed (no websocket connection left, or never "
+                    "connected after the page was served) is shut down after this many "
+                    "seconds.  Pool kernels waiting for a viewer are never culled.")
     cull_idle_s: NonNegativeInt = Field(
-        description="Kernels idle this long (seconds) are shut down.")
+        description="Kernels idle this long (seconds) are shut down, pages still open "
+                    "included.")
     heatmap_cities: Count = Field(
         description="Rows of the city x month heatmap: the cities with most problems (every "
                     "city is listed in the risk-by-city table).")
