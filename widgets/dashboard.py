@@ -32,7 +32,7 @@ from workbench.check_health import check_health, for_tuning
 from workbench.checks.inputs import Inputs
 from workbench.review import ReviewData
 from workbench.sparkline import sparkline_svg
-from workbench.tables import check_title, table_html
+from workbench.tables import check_title, reasons_text, table_html
 
 #: The dashboard's tabs, in order; "trends" (figures) and "health" (check health) are drawn
 #: when they are opened.
@@ -192,7 +192,7 @@ class SupervisorDashboard:
         names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
         self._w_ranking.options = [
             (f"{i + 1:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
-             f" · {r.top_reasons}"[:160], r.enterprise_id)
+             f" · {reasons_text(r.top_reasons, self._locale)}"[:160], r.enterprise_id)
             for i, r in enumerate(risk.sort_values("rank").itertuples())]
         periods = [p for p in self._w_period.options if f["from"] <= p <= f["to"]]
         # check health also counts the flags on no one enterprise (Benford over a province)

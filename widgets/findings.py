@@ -19,6 +19,7 @@ import pandas as pd
 from widgets.labels import label
 from workbench.findings.codes import ACTIONS, CATEGORIES, NEXT_STEPS, SEVERITIES, STATUSES
 from workbench.findings.errors import FindingsError
+from workbench.findings.sheet_columns import FIELD_LABELS
 from workbench.i18n import pick
 from workbench.review import ReviewData
 
@@ -27,9 +28,29 @@ def _options(codes: dict[str, tuple[str, str]], locale: str) -> list[tuple[str, 
     return [(pick(zh, en, locale), code) for code, (zh, en) in codes.items()]
 
 
+#: Names of the fields a refusal may name that are not columns of a finding (zh, en).
+REFUSAL_FIELDS = {"flags": ("证据（预警）", "Evidence (flags)"), "reason": ("原因", "Reason"),
+                  "note": ("说明", "Note"), "disposition": ("处理结论", "Disposition"),
+                  "flag": ("预警", "Flag"), "actor": ("审核人", "Reviewer"),
+                  "database": ("问题库", "Findings database")}
+
+
+def field_name(field: str, locale: str) -> str:
+    """A refusal's field as the reader knows it (``title`` → 问题标题 / Title); fields not
+    named here (``flags[0].period``) keep their name after the known part."""
+    head, sep, rest = field.partition(".")
+    base = head.split("[")[0]
+    names = REFUSAL_FIELDS.get(base) or FIELD_LABELS.get(base)
+    if names is None:
+        return field
+    return pick(*names, locale) + head[len(base):] + (sep + rest if sep else "")
+
+
 def refusal_html(exc: FindingsError, locale: str) -> str:
-    """The store's reasons for refusing a change, escaped, in ``locale``."""
-    lines = [html.escape(m) for m in exc.messages(locale)]
+    """The store's reasons for refusing a change, escaped, in ``locale``, each naming its
+    field in words."""
+    lines = [f"{html.escape(field_name(p.field, locale))}: "
+             f"{html.escape(pick(p.zh, p.en, locale))}" for p in exc.problems]
     return f"<b>{html.escape(label('finding_refused', locale))}</b><br>" + "<br>".join(lines)
 
 
@@ -130,7 +151,8 @@ class FindingForm:
             self._review.flags.iloc[:0]
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
         self._w_evidence.options = [
-            (f"{r.severity} · {r.unit_id} {r.period} · {getattr(r, msg)}"[:140], i)
+            (f"{pick(*SEVERITIES[r.severity], self._locale)} · {r.unit_id} {r.period} · "
+             f"{getattr(r, msg)}"[:140], i)
             for i, r in enumerate(self._flags.itertuples())]
         self._w_message.value = ""
         self._saved_digest = self._warned_digest = None

@@ -25,12 +25,9 @@ from collections.abc import Callable
 import ipywidgets as w
 import pandas as pd
 
+from widgets.findings import refusal_html
 from widgets.labels import label
 from workbench import checks
-from workbench.enterprise_card import flag_keys
-from workbench.findings.codes import DISPOSITIONS
-from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
-from workbench.findings.errors import FindingsError
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS
 from workbench.checks_doc import (
     EXPLANATION_COLUMNS,
@@ -38,6 +35,10 @@ from workbench.checks_doc import (
     check_explanation,
     checks_named,
 )
+from workbench.enterprise_card import flag_keys
+from workbench.findings.codes import DISPOSITIONS
+from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
+from workbench.findings.errors import FindingsError
 from workbench.i18n import pick
 from workbench.review import ReviewData
 from workbench.tables import coverage_html
@@ -210,9 +211,7 @@ class FlagsPanel:
                 finding_id=self._w_link.value,
                 expected_version=current.version if current else None)
         except FindingsError as exc:
-            lines = [html.escape(m) for m in exc.messages(self._locale)]
-            self._w_disposed_msg.value = (f"<b>{html.escape(label('finding_refused', self._locale))}"
-                                          "</b><br>" + "<br>".join(lines))
+            self._w_disposed_msg.value = refusal_html(exc, self._locale)
             self._read_dispositions()
             return
         self._w_disposed_msg.value = f"<b>{html.escape(label('finding_saved', self._locale))}</b>"

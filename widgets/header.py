@@ -64,7 +64,8 @@ def card_html(card: EnterpriseCard, locale: str, top: int = 5) -> str:
     level = VALUE_LABELS["materiality_level"].get(s["materiality_level"])
     facts = [
         f"{s['province']} · {s['city']}",
-        f"{label('industry', locale)} {schema.code_name('industry_code', s['industry_code'], locale)}",
+        f"{label('industry', locale)} "
+        f"{schema.code_name('industry_code', s['industry_code'], locale)}",
         f"{label('card_verifier', locale)} {s['verifier_name']}",
         label("card_units", locale).format(n=s["units"], mw=number_text(s["capacity_mw"])),
     ]

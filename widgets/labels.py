@@ -28,7 +28,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope_category": ("类别（全国）", "Category (national)"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
-    "disposition_note": ("说明（已解释、误报时必填）", "Note (needed for explained / false positive)"),
+    "disposition_note": ("说明（已解释、误报时必填）",
+                         "Note (needed for explained / false positive)"),
     "disposition_no_link": ("不关联问题", "No finding linked"),
     # enterprise header card
     "card_verifier": ("核查机构", "Verifier"),
@@ -46,7 +47,8 @@ LABELS: dict[str, tuple[str, str]] = {
                       "in part"),
     "card_no_findings": ("暂无", "none yet"),
     "card_overdue": ("逾期 {n}", "{n} overdue"),
-    "card_flags_disposed": ("{total} 条预警，已处理 {done} 条", "{total} flags, {done} disposed of"),
+    "card_flags_disposed": ("{total} 条预警，已处理 {done} 条",
+                            "{total} flags, {done} disposed of"),
     # finding form and list
     "finding_title": ("标题", "Title"), "finding_category": ("类别", "Category"),
     "finding_severity": ("严重程度", "Severity"),

@@ -10,12 +10,13 @@ import pandas as pd
 
 from widgets.labels import label
 from workbench.review import ReviewData
+from workbench.tables import reasons_text
 
 
-def _option_text(row) -> str:
-    reasons = f" · {row.top_reasons}" if isinstance(row.top_reasons, str) and row.top_reasons \
-        else ""
-    return f"{row.rank:>4}. {row.enterprise_name} ({row.city}) · {row.risk_score:.0f}{reasons}"
+def _option_text(row, locale: str) -> str:
+    reasons = reasons_text(row.top_reasons, locale) if isinstance(row.top_reasons, str) else ""
+    return (f"{row.rank:>4}. {row.enterprise_name} ({row.city}) · {row.risk_score:.0f}"
+            + (f" · {reasons}" if reasons else ""))
 
 
 def filter_enterprises(table: pd.DataFrame, text: str = "", province: str = "",
@@ -73,6 +74,7 @@ class EnterprisePicker:
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
+        self._locale = locale
         everyone = label("all", locale)
         self._w_search.placeholder = label("search", locale)
         for child, col, key in ((self._w_province, "province", "province"),
@@ -83,13 +85,15 @@ class EnterprisePicker:
                                                 sorted(self._table[col].dropna().unique())]
             child.description = label(key, locale)
             child.value = current if current is not None else ""
+        self._refilter()                       # the reasons read in the new language
 
     def _refilter(self, _change=None) -> None:
         rows = filter_enterprises(self._table, self._w_search.value or "",
                                   self._w_province.value or "", self._w_city.value or "",
                                   self._w_industry.value or "")
         current = self._w_list.value
-        self._w_list.options = [(_option_text(r), r.enterprise_id) for r in rows.itertuples()]
+        self._w_list.options = [(_option_text(r, self._locale), r.enterprise_id)
+                                for r in rows.itertuples()]
         if current in set(rows["enterprise_id"]):
             self._w_list.value = current
         elif len(rows):

@@ -236,40 +236,55 @@ def _echo_database() -> None:
     click.echo(f"问题库 / findings database: {url.render_as_string(hide_password=True)}")
 
 
-def _launch_lab(dataset: Path, port: int, no_browser: bool) -> None:
-    """Replace this process with JupyterLab on the reviewer notebook over ``dataset``."""
-    from workbench.config import child_environment
+def _launch_lab(dataset: Path, port: int, no_browser: bool, workdir: Path | None) -> None:
+    """Serve the reviewer app over ``dataset`` (``workbench.reviewer_server``) from
+    ``workdir`` (default ``runs/lab`` of the checkout) until interrupted."""
+    from workbench.config import child_environment, load_config
+    from workbench.reviewer_server import serve
 
     root = _repo_root()
     if root is None:
         raise click.ClickException("the notebooks are not installed beside this package; run "
                                    "from a source checkout (pip install -e .)")
     env = child_environment(WORKBENCH_DATASET=str(dataset.resolve()))
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-           f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-           f"--LabApp.default_url=/lab/tree/{REVIEWER_NOTEBOOK}"]
-    if no_browser:
-        cmd.append("--no-browser")
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
     click.echo(f"数据集 / dataset: {dataset.resolve()}")
     _echo_database()
-    click.echo(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{REVIEWER_NOTEBOOK} "
-               "(带令牌的完整链接见下方 / the full URL with its token is printed below)")
-    os.execvpe(cmd[0], cmd, env)  # noqa: S606 - replace this process with JupyterLab
+    folder = (workdir or root / "runs" / "lab").resolve()
+    click.echo(f"工作副本与日志 / working copy and log: {folder}")
+    try:
+        code = serve(root / REVIEWER_NOTEBOOK, folder, env, port,
+                     load_config()["general"]["locale"], not no_browser, click.echo)
+    except (OSError, RuntimeError) as exc:
+        raise click.ClickException(f"JupyterLab 未能启动 / could not start JupyterLab: {exc}"
+                                   ) from exc
+    sys.exit(code)
+
+
+workdir_option = click.option(
+    "--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="笔记本工作副本、设置与日志所在目录（默认 runs/lab）/ folder of the notebook's working "
+         "copy, JupyterLab settings and log (default: runs/lab of the checkout).")
 
 
 @main.command()
 @click.argument("dataset", required=False, type=click.Path(path_type=Path))
-@click.option("--port", type=int, default=8888, show_default=True, help="端口 / port.")
+@click.option("--port", type=int, default=8888, show_default=True,
+              help="端口（被占用时顺延）/ port (the next free one when busy).")
 @click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
-def lab(dataset: Path | None, port: int, no_browser: bool) -> None:
-    """在JupyterLab中打开审核工作台 / Open the reviewer workbench notebook in JupyterLab."""
+@workdir_option
+def lab(dataset: Path | None, port: int, no_browser: bool, workdir: Path | None) -> None:
+    """打开审核工作台应用 / Open the reviewer workbench app (JupyterLab, code hidden).
+
+    \b
+    The app opens with its code hidden (Voilà inside JupyterLab); the notebook behind it
+    is a working copy, so the tracked notebooks never change.  The last line printed is
+    the address with the port in use and the login token.
+    """
     root = _repo_root()
     dataset = dataset or (root / DEMO_DATASET if root else None)
     if dataset is None or not (dataset / "manifest.json").is_file():
         raise click.ClickException(f"{dataset}: not a workbench dataset (run `workbench demo`)")
-    _launch_lab(dataset, port, no_browser)
+    _launch_lab(dataset, port, no_browser, workdir)
 
 
 #: The supervisor dashboard served by ``workbench dashboard``.
@@ -376,7 +391,8 @@ def dashboard(dataset: Path, results: Path | None, port: int, pool_size: int | N
 @main.command()
 @click.option("--port", type=int, default=8888, show_default=True, help="端口 / port.")
 @click.option("--no-browser", is_flag=True, help="不打开浏览器 / do not open a browser.")
-def demo(port: int, no_browser: bool) -> None:
+@workdir_option
+def demo(port: int, no_browser: bool, workdir: Path | None) -> None:
     """生成（或复用）示例数据并打开工作台 / Make or reuse the demo dataset and open JupyterLab."""
     from workbench.samples.generator import generate, write
 
@@ -387,7 +403,7 @@ def demo(port: int, no_browser: bool) -> None:
         write(generate("demo"), dataset, "demo", DEFAULT_SEED, DEFAULT_PROBLEM_RATE)
     if "WORKBENCH_CONFIG" not in os.environ:
         os.environ["WORKBENCH_CONFIG"] = str(_demo_config((root or Path.cwd()) / "runs" / "demo"))
-    _launch_lab(dataset, port, no_browser)
+    _launch_lab(dataset, port, no_browser, workdir)
 
 
 #: The demo's own config: a demo reviewer for 江苏.  It names no database, so the demo

@@ -123,6 +123,20 @@ def check_title(check_id: str, locale: str) -> str:
     return pick(spec.title_zh, spec.title_en, locale) if spec else check_id
 
 
+def reasons_text(top_reasons: str, locale: str) -> str:
+    """The risk table's ``top_reasons`` (``check_id (points); ...``) with check titles:
+    ``与本机组同期正常水平明显偏离（36 分）；...`` / ``Far from ... (36 pts); ...``."""
+    out = []
+    for part in (p.strip() for p in (top_reasons or "").split(";")):
+        check, _, points = part.partition(" (")
+        if not check:
+            continue
+        points = points.rstrip(")")
+        out.append(pick(f"{check_title(check, 'zh-CN')}（{points} 分）",
+                        f"{check_title(check, 'en')} ({points} pts)", locale))
+    return pick("；", "; ", locale).join(out)
+
+
 def number_text(value: float) -> str:
     """A number for reading: thousands separated from 1,000 on, else 4 significant digits."""
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

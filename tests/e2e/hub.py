@@ -26,7 +26,7 @@ PREFIX = Path(os.environ.get("WB_E2E_PREFIX", "/opt/wb-e2e"))
 #: OS users (and database roles of the same name): two reviewers and a supervisor.
 REVIEWER_JS, REVIEWER_ZJ, SUPERVISOR = "wbe2e-js", "wbe2e-zj", "wbe2e-sup"
 DASHBOARD_USER = "wbe2e-dash"
-PASSWORD = "e2e-口令-1"
+PASSWORD = "e2e-口令-1"  # noqa: S105 - the test users' password, removed with them
 
 
 def _free_port() -> int:

@@ -41,8 +41,9 @@ if _missing() and REQUIRED:
 pytestmark = [pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
               pytest.mark.xdist_group("e2e"), pytest.mark.slow]
 
-from widgets.labels import LABELS  # noqa: E402
 from hub import PASSWORD, REVIEWER_JS, REVIEWER_ZJ, SUPERVISOR, deployment  # noqa: E402
+
+from widgets.labels import LABELS  # noqa: E402
 
 #: JavaScript run in a user's JupyterLab page: start a kernel through the server's REST
 #: API with the page's own login, execute ``code`` over the kernel websocket, return what

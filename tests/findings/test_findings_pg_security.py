@@ -30,9 +30,10 @@ from workbench.findings import (
     StaleVersion,
     StoreOpenError,
     ValidationError,
+    audit,
+    db_admin,
     open_store,
 )
-from workbench.findings import audit, db_admin
 from workbench.findings.identity import Authority
 from workbench.findings.validation import CONTROL_CHARS
 
@@ -354,7 +355,7 @@ def test_peer_authentication_over_the_socket_names_the_os_user(secured, plain_cf
 
 
 def test_per_user_credentials_are_set_by_the_admin(secured):
-    db_admin.add_member(secured.url(), "cred", "reviewer", ["江苏"], password="s3cret 密码")
+    db_admin.add_member(secured.url(), "cred", "reviewer", ["江苏"], password="s3cret 密码")  # noqa: S106
     engine = sa.create_engine(secured.url())
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT rolpassword FROM pg_authid WHERE rolname = "

@@ -38,8 +38,9 @@ def test_the_card_says_who_is_shown_and_what_makes_its_score(review):
     header = EnterpriseHeader(review)
     header.show_enterprise(first["enterprise_id"])
     text = _text(header.widget.value)
+    ranked = len(review.enterprise_list())
     for fact in (first["enterprise_name"], first["enterprise_id"], first["province"],
-                 first["city"], first["verifier_name"], f"风险排名 1/{len(review.enterprise_list())}"):
+                 first["city"], first["verifier_name"], f"风险排名 1/{ranked}"):
         assert str(fact) in text, fact
     card = header.value
     assert card.risk["points"].sum() == pytest.approx(first["risk_score"])
@@ -76,7 +77,8 @@ def test_findings_and_disposed_flags_are_counted_on_the_card(review, store):
         child.value for child in app.flags._w_groups.children)
 
     app.flags.dispose(1, "explained", "")                       # a note is needed: refused
-    assert "note" in app.flags.disposal_message and store.dispositions(ent)[0].version == 1
+    assert "说明: 不能为空" in app.flags.disposal_message
+    assert store.dispositions(ent)[0].version == 1
     app.flags.dispose(1, "linked", finding_id=app.form.value.id)
     assert store.dispositions(ent)[0].finding_id == app.form.value.id
     assert store.dispositions(ent)[0].version == 2 and store.verify().ok

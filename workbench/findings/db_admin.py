@@ -76,7 +76,8 @@ def check_role_name(name: str) -> str:
     """``name`` if it is a plain login name (lower case, digits, ``_.-``), else ValidationError."""
     if not pg_security.ROLE_NAME.match(name):
         raise ValidationError(Problem(
-            "name", f"角色名 {name!r} 无效：须为小写字母、数字、_ . -，以字母或 _ 开头，至多 63 个字符",
+            "name", f"角色名 {name!r} 无效：须为小写字母、数字、_ . -，"
+                    "以字母或 _ 开头，至多 63 个字符",
             f"role name {name!r} is not valid: lower-case letters, digits, _ . -, starting "
             "with a letter or _, at most 63 characters"))
     return name

@@ -79,7 +79,8 @@ def init(db: str, four_eyes: bool | None) -> None:
                f"four eyes {'on' if four_eyes else 'off'}")
     if done["legacy_actors"]:
         click.echo("此前日志中的操作人登记为历史角色（无登录、无权限）/ actors of the existing log "
-                   f"registered as legacy (no login, no rights): {', '.join(done['legacy_actors'])}")
+                   "registered as legacy (no login, no rights): "
+                   + ", ".join(done["legacy_actors"]))
 
 
 @db.command("add-reviewer")

@@ -76,7 +76,8 @@ class Authority:
         """Raise PermissionDenied unless the actor may write findings in ``province``."""
         if not self.actor:
             raise PermissionDenied(Problem(
-                "actor", "未设置审核人身份（WORKBENCH_USER、JUPYTERHUB_USER 或配置 general.reviewer）",
+                "actor",
+                "未设置审核人身份（WORKBENCH_USER、JUPYTERHUB_USER 或配置 general.reviewer）",
                 "no reviewer identity (set WORKBENCH_USER, JUPYTERHUB_USER or config "
                 "general.reviewer)"))
         if len(self.actor) > MAX_ACTOR_LENGTH:

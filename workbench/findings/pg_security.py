@@ -149,7 +149,8 @@ BEGIN
     END IF;
     IF p_province IS DISTINCT FROM v_province THEN
         PERFORM wb_refuse('WB403',
-            '企业 ' || p_enterprise || ' 属于' || v_province || '，不是' || coalesce(p_province, '空'),
+            '企业 ' || p_enterprise || ' 属于' || v_province || '，不是'
+            || coalesce(p_province, '空'),
             'enterprise ' || p_enterprise || ' belongs to ' || v_province
             || ' in the master data, not ' || coalesce(p_province, 'nothing'));
     END IF;
@@ -428,7 +429,7 @@ CREATE INDEX IF NOT EXISTS wb_audit_disposition ON audit_log
 DROP TRIGGER IF EXISTS wb_flags_guard ON finding_flags;
 CREATE CONSTRAINT TRIGGER wb_flags_guard AFTER INSERT OR UPDATE OR DELETE ON finding_flags
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION wb_flags_guard();
-"""
+"""  # noqa: S608 - the module's own constants and the quoted schema name
 
 
 def grants_sql() -> str:
@@ -463,7 +464,8 @@ CREATE POLICY wb_read ON findings FOR SELECT USING (true);
 DROP POLICY IF EXISTS wb_insert ON findings;
 CREATE POLICY wb_insert ON findings FOR INSERT TO {REVIEWER_GROUP}
     WITH CHECK (wb_may_write(province) AND province =
-                (SELECT e.province FROM wb_enterprises e WHERE e.enterprise_id = findings.enterprise_id));
+                (SELECT e.province FROM wb_enterprises e
+                 WHERE e.enterprise_id = findings.enterprise_id));
 DROP POLICY IF EXISTS wb_update ON findings;
 CREATE POLICY wb_update ON findings FOR UPDATE TO {REVIEWER_GROUP}
     USING (wb_may_write(province)) WITH CHECK (wb_may_write(province));
@@ -486,7 +488,7 @@ CREATE POLICY wb_write ON finding_flags FOR ALL TO {REVIEWER_GROUP}
                    AND wb_may_write(f.province)))
     WITH CHECK (EXISTS (SELECT 1 FROM findings f WHERE f.id = finding_id
                         AND wb_may_write(f.province)));
-"""
+"""  # noqa: S608 - the module's own constants
 
 
 def install(conn: sa.Connection, four_eyes_close: bool) -> list[str]:

@@ -252,7 +252,8 @@ class FindingsStore:
         verdict = self.verify()
         if not verdict.ok:
             raise ValidationError(Problem(
-                "audit_log", f"审计日志损坏（第 {verdict.bad_seq} 条），不能留存锚点：{verdict.reason_zh}",
+                "audit_log",
+                f"审计日志损坏（第 {verdict.bad_seq} 条），不能留存锚点：{verdict.reason_zh}",
                 f"the audit log is broken at entry {verdict.bad_seq}; no anchor recorded: "
                 f"{verdict.reason_en}"))
         if not self.secured:
@@ -426,7 +427,8 @@ class FindingsStore:
             before = found[0] if found else None
             if (before.version if before else None) != expected_version:
                 raise StaleVersion(Problem(
-                    "version", f"该预警的处理已被{before.updated_by if before else '他人'}修改，请刷新后重试",
+                    "version",
+                    f"该预警的处理已被{before.updated_by if before else '他人'}修改，请刷新后重试",
                     f"this flag's disposition was changed by "
                     f"{before.updated_by if before else 'someone else'}; reload and try again"))
             now = datetime.now(UTC)

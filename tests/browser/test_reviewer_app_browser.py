@@ -1,0 +1,138 @@
+"""``workbench lab`` as a new user meets it (issue 12 §1), in headless Chromium: the last
+line printed is the address with the port really used (the requested one is busy here)
+and the token; the reviewer lands in the running app with its code hidden, sees whose
+data it is (the header card), saves a finding through the form and records a flag's
+disposition; JupyterLab behind it speaks Chinese; the tracked notebook is unchanged and
+the session wrote only to its working copy.  Screenshots in test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from voila_server import CHROMIUM_ARGS, chromium_path
+
+from workbench.findings import open_store
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.xdist_group("browser"),
+              pytest.mark.skipif(chromium_path() is None,
+                                 reason="no chromium on PATH (scripts/setup.sh test installs it)")]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+TRACKED = ROOT / "notebooks" / "reviewer_workbench.ipynb"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, demo_dir):
+    """``workbench lab`` on the demo with a reviewer for 江苏 and a findings file of its own;
+    the requested port is held busy.  Yields (app URL, working folder, database URL)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    db = f"sqlite:///{tmp / 'findings.sqlite'}"
+    config = tmp / "workbench.toml"
+    config.write_text(f'[general]\nreviewer = "wang"\ndatabase_url = "{db}"\n'
+                      '[findings]\nreviewer_provinces = { wang = ["江苏"] }\n', encoding="utf-8")
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    workdir = tmp / "work"
+    env = dict(os.environ, WORKBENCH_CONFIG=str(config))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "lab", str(demo_dir), "--no-browser",
+         f"--port={port}", f"--workdir={workdir}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        lines.append(line)
+        if "reviewer workbench: http" in line:
+            break
+    try:
+        assert lines and "reviewer workbench: http" in lines[-1], "".join(lines)
+        url = lines[-1].split(": ", 1)[1].strip()
+        yield url, port, workdir, db
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        busy.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_the_last_line_names_the_port_in_use_and_the_token(lab):
+    url, busy_port, _, _ = lab
+    m = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/voila/render/reviewer_workbench\.ipynb"
+                     r"\?token=([0-9a-f]{48})", url)
+    assert m, url
+    assert int(m.group(1)) != busy_port
+
+
+def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(lab, browser):
+    url, _, workdir, db = lab
+    before = _digest(TRACKED)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(120_000)
+    page.goto(url)
+    card = page.locator(".wb-card").first
+    card.wait_for()
+    assert page.locator(".jp-InputArea-editor").count() == 0        # no code on screen
+    assert "风险排名 1/" in card.inner_text()
+    page.screenshot(path=ARTIFACTS / "reviewer_app.png")
+
+    page.get_by_role("button", name="记录处理").click()               # 已核实, the first flag
+    playwright.expect(page.get_by_text("已保存").first).to_be_visible()
+    playwright.expect(card).to_contain_text("已处理 1 条")
+
+    page.get_by_text("问题记录", exact=True).first.click()
+    page.locator(".widget-select-multiple", has_text="证据").locator("select").select_option(
+        index=0)
+    page.locator(".widget-text", has_text="标题").locator("input").fill("浏览器中保存的问题")
+    page.locator(".widget-dropdown:visible", has_text="类别").first.locator("select").select_option(
+        label="元素碳含量")
+    page.locator(".widget-dropdown:visible", has_text="严重程度").first.locator("select").select_option(
+        label="严重")
+    page.get_by_role("button", name="保存问题").click()
+    playwright.expect(card).to_contain_text("待处理 1")
+    page.screenshot(path=ARTIFACTS / "reviewer_app_saved.png", full_page=True)
+    page.close()
+
+    store = open_store(db, readonly=True)
+    assert [f.title for f in store.list()] == ["浏览器中保存的问题"]
+    assert [d.disposition for d in store.dispositions()] == ["verified"]
+    assert store.verify().ok
+    assert _digest(TRACKED) == before
+    assert (workdir / "reviewer_workbench.ipynb").is_file()
+
+
+def test_jupyterlab_behind_the_app_speaks_chinese(lab, browser):
+    url, _, _, _ = lab
+    base, token = url.split("/voila/")[0], url.split("token=")[1]
+    page = browser.new_page(locale="zh-CN")
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/lab?token={token}")
+    playwright.expect(page.locator(".lm-MenuBar-itemLabel", has_text="文件").first
+                      ).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "jupyterlab_zh.png")
+    page.close()
