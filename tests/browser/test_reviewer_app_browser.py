@@ -109,10 +109,9 @@ def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(l
     page.locator(".widget-select-multiple", has_text="证据").locator("select").select_option(
         index=0)
     page.locator(".widget-text", has_text="标题").locator("input").fill("浏览器中保存的问题")
-    page.locator(".widget-dropdown:visible", has_text="类别").first.locator("select").select_option(
-        label="元素碳含量")
-    page.locator(".widget-dropdown:visible", has_text="严重程度").first.locator("select").select_option(
-        label="严重")
+    for name, choice in (("类别", "元素碳含量"), ("严重程度", "严重")):
+        page.locator(".widget-dropdown:visible", has_text=name).first.locator(
+            "select").select_option(label=choice)
     page.get_by_role("button", name="保存问题").click()
     playwright.expect(card).to_contain_text("待处理 1")
     page.screenshot(path=ARTIFACTS / "reviewer_app_saved.png", full_page=True)
