@@ -54,16 +54,16 @@ def _drop_user(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 120) -> None:
+def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180) -> None:
+    """Wait until ``url`` answers 200: the proxy answers 404 until the Hub has added its
+    own route, which takes a while on a loaded machine."""
     deadline = time.monotonic() + timeout_s
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"jupyterhub exited {proc.returncode}: "
                                + log.read_text(errors="replace")[-3000:])
         try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 - localhost
-            return
-        except urllib.error.HTTPError:
+            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - localhost
             return
         except OSError:
             if time.monotonic() > deadline:

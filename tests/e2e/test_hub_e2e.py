@@ -127,6 +127,9 @@ def browser():
         b.close()
 
 
+playwright_errors = pytest.importorskip("playwright.sync_api")
+
+
 def _login(browser, hub: str, user: str):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
@@ -170,8 +173,13 @@ def test_the_supervisor_has_no_server_and_sees_the_finding_read_only(hub, browse
     response = page.goto(hub + "/hub/spawn")
     assert response.status == 403
     page.screenshot(path=ARTIFACTS / "supervisor-spawn-refused.png")
-    page.goto(hub + "/services/dashboard/")
-    page.locator(".wb-kpi").first.wait_for()
+    for attempt in range(6):      # the service's Voilà may still be starting its kernels
+        page.goto(hub + "/services/dashboard/")
+        try:
+            page.locator(".wb-kpi").first.wait_for(timeout=60_000)
+            break
+        except playwright_errors.TimeoutError:
+            assert attempt < 5, page.content()[:2000]
     assert page.locator(".wb-kpi").count() == 6
     assert page.locator("textarea").count() == 0
     page.get_by_text(LABELS["dash_findings"][0], exact=True).first.click()
