@@ -58,3 +58,19 @@ def test_reasons_read_as_check_titles():
     zh, en = reasons_text(text, "zh-CN"), reasons_text(text, "en")
     assert "timeseries" not in zh and "（36 分）；" in zh and "(12 pts)" in en
     assert reasons_text("", "zh-CN") == ""
+
+
+def test_an_enterprise_is_found_by_chinese_pinyin_initials_city_or_code():
+    import pandas as pd
+
+    from workbench.name_search import matches, search_text
+
+    table = pd.DataFrame({"enterprise_name": ["大唐南京发电有限公司", "华能徐州热电有限公司"],
+                          "city": ["南京市", "徐州市"],
+                          "enterprise_id": ["91320100MA1XYZ0001", "91320300MA1XYZ0002"]})
+    texts = search_text(table)
+    for query, expected in (("大唐", [0]), ("南京", [0]), ("datang", [0]), ("DaTang", [0]),
+                            ("dtnj", [0]), ("xuzhou", [1]), ("0002", [1]),
+                            ("华能 热电", [1]), ("发电", [0]), ("有限公司", [0, 1]),
+                            ("上海", [])):
+        assert list(texts.index[matches(texts, query)]) == expected, query

@@ -9,7 +9,7 @@ import ipywidgets as w
 from workbench.i18n import pick
 
 LABELS: dict[str, tuple[str, str]] = {
-    "search": ("搜索（名称、信用代码）", "Search (name, credit code)"),
+    "search": ("搜索：名称、拼音、地市或信用代码", "Search: name, pinyin, city or credit code"),
     "province": ("省份", "Province"), "city": ("地市", "City"), "industry": ("行业", "Industry"),
     "all": ("全部", "All"), "enterprise": ("企业", "Enterprise"), "unit": ("机组", "Unit"),
     "parameter": ("参数", "Parameter"), "quantity": ("指标", "Quantity"),
@@ -102,6 +102,50 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_health_no_store": ("问题库不可用：撤销情况无法显示，仅显示预警数",
                              "Findings database unavailable: dismissals not shown, flag "
                              "figures only"),
+    # supervisor dashboard: header, period, KPI definitions and comparisons
+    "dash_for": ("供监管人员只读查看：按时存证、一次通过、问题企业与履约等关键指标，企业风险排名，"
+                 "问题记录整改情况，以及核查机构和检测机构评分。按省份、地市、行业和期间筛选。",
+                 "For supervisors, read-only: key indicators (on-time deposits, first-time "
+                 "pass, enterprises with problems, compliance), the enterprises' risk "
+                 "ranking, how findings are being rectified, and scorecards of verifiers and "
+                 "labs. Filter by province, city, industry and period."),
+    "dash_data": ("数据：{n} 家企业，{first} 至 {last}，数据指纹 {fingerprint}",
+                  "Data: {n} enterprises, {first} to {last}, fingerprint {fingerprint}"),
+    "dash_store_ro": ("问题库只读：本页不能新增或修改任何记录",
+                      "Findings store read-only: nothing can be added or changed here"),
+    "dash_store_none": ("问题库不可用", "Findings store unavailable"),
+    "dash_ranking_note": ("按 {first} 至 {last} 期间的预警重新计算风险分并排名：{flagged} 家企业有预警；"
+                          "另有 {quiet} 家企业在此期间无预警，未列出。选择一行打开企业详情。",
+                          "Risk scored and ranked from the flags of {first} to {last}: "
+                          "{flagged} enterprises flagged; {quiet} more have no flag in this "
+                          "period and are not listed. Choose a row to open its detail."),
+    "dash_drill_all": ("企业详情显示该企业全部期间的预警与填报（不受期间筛选影响），"
+                       "风险排名为全部期间的排名。",
+                       "The enterprise detail shows all its periods' flags and filings (the "
+                       "period filter does not apply); its risk rank is over all periods."),
+    "dash_scorecard_note": ("按 {first} 至 {last} 期间统计：该期间的退回记录、预警和检测报告，"
+                            "核查修正按所涉年度。",
+                            "For {first} to {last}: that period's returns, flags and lab "
+                            "reports; corrections in verification by the years it touches."),
+    "dash_findings_note": ("仅列出所属期与 {first} 至 {last} 重叠的问题记录",
+                           "Only findings whose periods lie in {first} to {last}"),
+    "dash_vs_prev": ("较上期 {span}", "vs {span}"),
+    "dash_no_prev": ("无等长上期数据可比", "no previous period of equal length in the data"),
+    "dash_pp": ("个百分点", "pp"),
+    "dash_def_on_time": ("首次存证在截止日前的机组月占比（各月平均）",
+                         "Share of unit-months first deposited by the deadline (mean of "
+                         "months)"),
+    "dash_def_first_pass": ("审核通过且从未被退回的企业月占比（各月平均）",
+                            "Share of approved enterprise-months never returned (mean of "
+                            "months)"),
+    "dash_def_returns": ("审核退回的次数", "Number of times a filing was returned"),
+    "dash_def_problems": ("至少有一条严重预警的企业月数",
+                          "Enterprise-months with at least one critical flag"),
+    "dash_def_co2": ("筛选范围内企业填报的排放量合计（百万吨 CO2）",
+                     "Filed CO2 of the enterprises in scope (million t)"),
+    "dash_def_compliance": ("应清缴且足额清缴配额的企业占比（期间最后一年）",
+                            "Share of enterprises due to surrender that surrendered in full "
+                            "(last year of the period)"),
 }
 
 

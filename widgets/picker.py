@@ -9,6 +9,7 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.labels import label
+from workbench.name_search import matches, search_text
 from workbench.review import ReviewData
 from workbench.tables import reasons_text
 
@@ -21,12 +22,12 @@ def _option_text(row, locale: str) -> str:
 
 def filter_enterprises(table: pd.DataFrame, text: str = "", province: str = "",
                        city: str = "", industry: str = "") -> pd.DataFrame:
-    """Rows of the enterprise list matching a search text and filters (empty = any)."""
+    """Rows of the enterprise list matching a search text (Chinese, pinyin or its initials,
+    city, credit code: :mod:`workbench.name_search`) and filters (empty = any)."""
     sel = pd.Series(True, index=table.index)
-    if text:
-        t = text.strip().lower()
-        sel &= (table["enterprise_name"].str.lower().str.contains(t, regex=False)
-                | table["enterprise_id"].str.lower().str.contains(t, regex=False))
+    if text.strip():
+        texts = table["search_text"] if "search_text" in table else search_text(table)
+        sel &= matches(texts, text)
     for col, value in (("province", province), ("city", city), ("industry_code", industry)):
         if value:
             sel &= table[col] == value
@@ -38,8 +39,9 @@ class EnterprisePicker:
 
     def __init__(self, review: ReviewData, locale: str = "zh-CN", rows: int = 12):
         self._table = review.enterprise_list()
+        self._table["search_text"] = search_text(self._table)
         self._callbacks: list[Callable[[str | None], None]] = []
-        self._w_search = w.Text(continuous_update=False)
+        self._w_search = w.Text(continuous_update=True)     # filters as the reviewer types
         self._w_province = w.Dropdown()
         self._w_city = w.Dropdown()
         self._w_industry = w.Dropdown()

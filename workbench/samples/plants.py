@@ -6,11 +6,11 @@ capacity, location and owner.  This module turns them into the contract's
 ``enterprises`` and ``units``:
 
 * province from the free-text location, else from the nearest plant whose
-  province is known (latitude/longitude); city likewise, kept as the database's
-  romanised name (``Nanjing``, ``Changshu``), which ``workbench import`` accepts as
-  the pinyin of a prefecture-level division or county-level city of the province
-  (:mod:`workbench.ingest.divisions`; names it would not accept are mapped by
-  ``_CITY_FIXES``);
+  province is known (latitude/longitude); city likewise, written as its official
+  Chinese name (南京市) from the administrative divisions (:mod:`workbench.ingest.divisions`;
+  romanised names the table does not know are mapped by ``_CITY_FIXES``);
+* the enterprise's name in Chinese from the plant's owner group and places
+  (:mod:`workbench.samples.names_zh`: 大唐南京发电有限公司);
 * plants split into units of realistic sizes for their capacity, each unit
   classed into the four allocation categories (coal_gt300, coal_le300,
   coal_unconventional, gas);
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import creditcode
+from workbench.samples.names_zh import city_zh, enterprise_names
 
 DATA = Path(__file__).with_name("data")
 
@@ -177,6 +178,11 @@ def build_master_data(plants: pd.DataFrame, rng: np.random.Generator,
             for j in members:
                 unit_rows.append(_unit(row, len(ent_rows) - 1, int(j), sizes[j], rng))
     ents = pd.DataFrame(ent_rows)
+    ents["enterprise_name"] = enterprise_names(ents.rename(columns={"plant_name": "name"}),
+                                               list(ents.pop("phase")))
+    ents["city"] = [city_zh(p, c) for p, c in zip(ents["province"], ents["city"],
+                                                   strict=True)]
+    ents = ents.drop(columns=["plant_name", "owner", "fuel"])
     region = [PROVINCES[p][1] + f"{rng.integers(1, 20):02d}{rng.integers(0, 30):02d}"
               for p in ents["province_en"]]
     ents["enterprise_id"] = creditcode.make_codes(rng, region)
@@ -191,9 +197,10 @@ def build_master_data(plants: pd.DataFrame, rng: np.random.Generator,
 
 
 def _enterprise(row, phase: str) -> dict:
-    zh = PROVINCES[row.province][0]
-    name = f"{row.name} Power Plant" + (f" {phase}" if phase else "")
-    return {"enterprise_name": name, "province": zh, "province_en": row.province,
+    """The enterprise of one plant (phase): its Chinese name is given once every plant is
+    known (:func:`workbench.samples.names_zh.enterprise_names` keeps names unique)."""
+    return {"plant_name": row.name, "owner": row.owner, "fuel": row.fuel, "phase": phase,
+            "province": PROVINCES[row.province][0], "province_en": row.province,
             "city": row.city, "industry_code": "power", "wri_plant_id": row.wri_plant_id,
             "latitude": row.latitude, "longitude": row.longitude}
 
