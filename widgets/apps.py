@@ -85,8 +85,8 @@ class ReviewerApp:
         for view in self.views[1:]:
             view.show_enterprise(enterprise_id)
 
-    def _jump(self, unit_id: str, parameter_code: str, _period: str) -> None:
-        self.history.show_record(unit_id, parameter_code)
+    def _jump(self, unit_id: str, parameter_code: str, period: str) -> None:
+        self.history.show_record(unit_id, parameter_code, period)
         self._w_tabs.selected_index = 1
 
     def _ipython_display_(self) -> None:

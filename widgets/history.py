@@ -1,13 +1,19 @@
 """Filing history of one enterprise: a parameter's monthly series with flags, its revisions,
-the lab reports behind it, and daily against monthly values."""
+the lab reports behind it, and daily against monthly values.
+
+Revisions and lab reports are of the unit on screen, in spreadsheet-like grids
+(:class:`widgets.grid.EvidenceGrid`: sort, filter, export as XLSX), flagged rows
+highlighted; "show records" from a flag selects the record it points at."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 import ipywidgets as w
+import pandas as pd
 
 from widgets.figures import new_figure_widget, show
+from widgets.grid import EvidenceGrid
 from widgets.labels import label
 from workbench import plots
 from workbench.i18n import parameter_label
@@ -25,18 +31,19 @@ class FilingHistory:
         # what is on screen: a change notification may arrive more than once
         self._listed: tuple | None = None     # (enterprise, unit, locale) of the parameter list
         self._drawn: tuple | None = None      # (enterprise, unit, parameter, locale) drawn
-        self._tabled: tuple | None = None     # (enterprise, locale) of the revision/lab tables
+        self._tabled: tuple | None = None     # (enterprise, unit, period, locale) of the tables
+        self._period: str | None = None       # the period a flag pointed at
         self._visible = True                  # hidden: figures and tables wait (set_visible)
         self._w_unit = w.Dropdown()
         self._w_param = w.Dropdown()
         self._w_series = new_figure_widget()
         self._w_daily = new_figure_widget()
-        self._w_revisions = w.HTML()
-        self._w_labs = w.HTML()
+        self.revisions = EvidenceGrid("revisions", locale)
+        self.labs = EvidenceGrid("lab_reports", locale)
         self._w_unit.observe(self._unit_changed, names="value")
         self._w_param.observe(self._redraw, names="value")
         self._w_tabs = w.Tab(children=[w.VBox([self._w_series, self._w_daily]),
-                                       self._w_revisions, self._w_labs])
+                                       self.revisions.widget, self.labs.widget])
         self.widget = w.VBox([w.HBox([self._w_unit, self._w_param]), self._w_tabs])
         self.set_locale(locale)
 
@@ -72,17 +79,23 @@ class FilingHistory:
         self._redraw()
         self._tables()
 
-    def show_record(self, unit_id: str, parameter_code: str) -> None:
-        """Jump to one unit and parameter (from a flag)."""
+    def show_record(self, unit_id: str, parameter_code: str, period: str | None = None
+                    ) -> None:
+        """Jump to one unit and parameter (from a flag) and select the period's revision
+        and lab report in their grids."""
+        self._period = period
         self._w_unit.value = unit_id
         if parameter_code in [v for _, v in self._w_param.options]:
             self._w_param.value = parameter_code
+        self._tables()
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
         self._w_unit.description = label("unit", locale)
         self._w_param.description = label("parameter", locale)
+        self.revisions.set_locale(locale)
+        self.labs.set_locale(locale)
         for i, key in enumerate(("history", "revisions", "labs")):
             self._w_tabs.set_title(i, label(key, locale))
         self._unit_changed()
@@ -101,6 +114,7 @@ class FilingHistory:
             if codes:
                 self._w_param.value = current if current in codes else codes[0]
         self._redraw()
+        self._tables()
 
     def _redraw(self, _change=None) -> None:
         unit, code = self.value
@@ -119,19 +133,38 @@ class FilingHistory:
             dvm, f"{label('daily', self._locale)} · {parameter_label(daily_code, self._locale)}"))
 
     def _tables(self) -> None:
-        key = (self._enterprise, self._locale)
-        if not self._visible or key == self._tabled:
+        unit = self._w_unit.value
+        key = (self._enterprise, unit, self._period, self._locale)
+        if self._hold or not self._visible or key == self._tabled:
             return
         self._tabled = key
-        if not self._enterprise:
-            self._w_revisions.value = self._w_labs.value = ""
+        if not (self._enterprise and unit):
+            self.revisions.show(pd.DataFrame())
+            self.labs.show(pd.DataFrame())
             return
+        flags = self._review.flags_of(self._enterprise)
         rev = self._review.revisions_of(self._enterprise)
-        self._w_revisions.value = (rev.to_html(index=False, escape=True) if len(rev)
-                                   else f"<p>{label('no_revisions', self._locale)}</p>")
+        rev = rev[rev["unit_id"] == unit].reset_index(drop=True)
+        marked = set(zip(flags["unit_id"], flags["period"], flags["parameter_code"],
+                         strict=True))
+        self.revisions.show(
+            rev, [k in marked for k in zip(rev["unit_id"], rev["period"], rev["parameter_code"],
+                                           strict=True)],
+            self._first(rev["period"]))
         labs = self._review.labs_of(self._enterprise)
-        cols = ["unit_id", "covered_period", "report_id", "lab_name", "lab_accreditation_no",
-                "sample_id", "sampling_end_date", "received_date", "test_date", "report_date",
-                "carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_ad_pct",
-                "sulfur_total_pct", "gross_cv_ad_mj_per_kg", "ncv_ar_gj_per_t", "carbon_ar_pct"]
-        self._w_labs.value = labs[cols].to_html(index=False, escape=True, max_rows=60)
+        labs = labs[labs["unit_id"] == unit][LAB_COLUMNS].reset_index(drop=True)
+        flagged_reports = set(flags["report_id"].dropna())
+        self.labs.show(labs, labs["report_id"].isin(flagged_reports),
+                       self._first(labs["covered_period"]))
+
+    def _first(self, periods: pd.Series) -> int | None:
+        """The first row of the period a flag pointed at (None: no such row)."""
+        hits = [i for i, p in enumerate(periods) if p == self._period]
+        return hits[0] if hits else None
+
+
+#: Lab-report columns shown, in order.
+LAB_COLUMNS = ["unit_id", "covered_period", "report_id", "lab_name", "lab_accreditation_no",
+               "sample_id", "sampling_end_date", "received_date", "test_date", "report_date",
+               "carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_ad_pct",
+               "sulfur_total_pct", "gross_cv_ad_mj_per_kg", "ncv_ar_gj_per_t", "carbon_ar_pct"]

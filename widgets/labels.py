@@ -26,6 +26,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope_province": ("类别×容量段×本省", "Category × capacity band × province"),
     "scope_band": ("类别×容量段（全国）", "Category × capacity band (national)"),
     "scope_category": ("类别（全国）", "Category (national)"),
+    # evidence grids
+    "grid_export": ("导出 XLSX（当前显示的行）", "Export XLSX (rows as shown)"),
+    "grid_download": ("下载 {n} 行", "Download {n} rows"),
+    "grid_empty": ("无记录", "No records"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
     "disposition_note": ("说明（已解释、误报时必填）",
@@ -114,8 +118,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash_store_ro": ("问题库只读：本页不能新增或修改任何记录",
                       "Findings store read-only: nothing can be added or changed here"),
     "dash_store_none": ("问题库不可用", "Findings store unavailable"),
-    "dash_ranking_note": ("按 {first} 至 {last} 期间的预警重新计算风险分并排名：{flagged} 家企业有预警；"
-                          "另有 {quiet} 家企业在此期间无预警，未列出。选择一行打开企业详情。",
+    "dash_ranking_note": ("按 {first} 至 {last} 期间的预警重新计算风险分并排名："
+                          "{flagged} 家企业有预警；另有 {quiet} 家企业在此期间无预警，未列出。"
+                          "选择一行打开企业详情。",
                           "Risk scored and ranked from the flags of {first} to {last}: "
                           "{flagged} enterprises flagged; {quiet} more have no flag in this "
                           "period and are not listed. Choose a row to open its detail."),

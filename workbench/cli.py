@@ -291,9 +291,10 @@ def lab(dataset: Path | None, port: int, no_browser: bool, workdir: Path | None)
 DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
-#: The only front-end extensions the dashboard page loads (widgets and plotly's renderer).
+#: The only front-end extensions the dashboard page loads (widgets, plotly's renderer and
+#: the evidence grids).
 VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
-                    "jupyterlab-plotly")
+                    "jupyterlab-plotly", "ipydatagrid")
 
 
 def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> list[str]:

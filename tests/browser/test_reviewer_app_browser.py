@@ -105,6 +105,13 @@ def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(l
     playwright.expect(page.get_by_text("已保存").first).to_be_visible()
     playwright.expect(card).to_contain_text("已处理 1 条")
 
+    page.get_by_text("填报历史", exact=True).first.click()
+    page.get_by_text("检测报告", exact=True).first.click()
+    grid = page.locator(".lm-DataGrid:visible").first       # the lab reports as a grid
+    grid.wait_for()
+    assert grid.bounding_box()["height"] > 100
+    page.screenshot(path=ARTIFACTS / "reviewer_app_lab_grid.png")
+
     page.get_by_text("问题记录", exact=True).first.click()
     page.locator(".widget-select-multiple", has_text="证据").locator("select").select_option(
         index=0)

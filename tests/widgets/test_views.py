@@ -64,7 +64,9 @@ def test_history_follows_enterprise_unit_and_parameter(review, flagged):
     series = figure_of(h._w_series).data[0]
     hist = review.history(flagged, units[-1], "co2_t")
     assert list(series.x) == hist["period"].tolist()
-    assert "<table" in h._w_labs.value
+    labs = review.labs_of(flagged)
+    assert h.labs.value["report_id"].tolist() == \
+        labs[labs["unit_id"] == units[-1]]["report_id"].tolist()     # the unit's reports only
     h.set_locale("en")
     assert h._w_param.options[0][0].startswith(("Coal", "Natural", "Carbon", "CO2", "Net"))
 
@@ -174,8 +176,9 @@ def test_app_draws_a_hidden_tab_when_it_is_opened(review):
     assert figure_of(app.history._w_series) is None   # chosen, not drawn
     app._w_tabs.selected_index = app._tab_keys.index("history")
     assert figure_of(app.history._w_series).layout.title.text.startswith(f"{unit} · ")
-    reports = review.labs_of(other)["report_id"]
-    assert len(reports) and str(reports.iloc[0]) in app.history._w_labs.value
+    reports = review.labs_of(other)
+    reports = reports[reports["unit_id"] == unit]["report_id"]
+    assert len(reports) and reports.iloc[0] in set(app.history.labs.value["report_id"])
     app._w_tabs.selected_index = app._tab_keys.index("peers")
     peer_unit = app.peers.value[0]
     assert figure_of(app.peers._w_fig).layout.title.text.startswith(f"{peer_unit} · ")
@@ -185,3 +188,29 @@ def test_app_draws_a_hidden_tab_when_it_is_opened(review):
     assert figure_of(app.peers._w_fig).layout.title.text.startswith(f"{first_unit} · ")
     history_title = figure_of(app.history._w_series).layout.title.text
     assert history_title.startswith(f"{unit} · ")     # ... the hidden one waits
+
+
+def test_a_flag_selects_its_record_in_a_spreadsheet_grid_that_exports_what_is_shown(review):
+    import base64
+    import io
+
+    import pandas as pd
+
+    flags = review.flags[review.flags["report_id"].notna()]
+    flag = flags.iloc[0]
+    h = FilingHistory(review)
+    h.show_enterprise(flag["enterprise_id"])
+    h.show_record(flag["unit_id"], flag["parameter_code"], flag["period"])
+    labs = h.labs.value
+    assert set(labs["unit_id"]) == {flag["unit_id"]}
+    (selected,) = h.labs.grid.selections
+    assert labs.loc[selected["r1"], "covered_period"] == flag["period"]
+    shown = h.labs.grid.data
+    assert "报告编号" in shown.columns or any("报告" in c for c in shown.columns)
+    assert shown["_flagged"].sum() == labs["report_id"].isin(set(flags["report_id"])).sum() > 0
+    h.labs._export()
+    link = h.labs._w_link.value
+    assert 'download="lab_reports.xlsx"' in link
+    data = link.split("base64,")[1].split('"')[0]
+    sheet = pd.read_excel(io.BytesIO(base64.b64decode(data)))
+    assert len(sheet) == len(labs) and "_flagged" not in sheet.columns
