@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_notebook
+from test_case_report_handover import fetched_urls
 
 from workbench import case_report, kpi
 from workbench import investigate as inv
@@ -248,6 +249,7 @@ def test_report_is_html_without_code_titled_by_its_case(kind, review, demo, demo
     assert expected_id in _text_outside_scripts(page)
     assert page.count("plotly.js v") == 1                   # inline once, so it opens offline
     assert not re.search(r'<script[^>]*src="[^"]*plotly', page)
+    assert fetched_urls(page) == []                         # no CDN: MathJax, require.js...
 
 
 def _text_outside_scripts(page: str) -> str:

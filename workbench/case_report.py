@@ -3,8 +3,18 @@
 :func:`run_investigation` executes ``notebooks/investigate_<kind>.ipynb`` with papermill
 (its ``parameters`` cell gets the dataset, results, case ID and locale) and exports the
 executed notebook with nbconvert, code hidden: the report shows the notebook's text, tables
-and figures only.  The figures carry plotly.js inline once (the notebooks use plotly's
-``notebook`` renderer), so the file opens offline.
+and figures only.  The page is self-contained, so it opens offline: the figures carry
+plotly.js inline once (the notebooks use plotly's ``notebook`` renderer), the template
+(:data:`TEMPLATE`, JupyterLab's) leaves out what it would load from a CDN (require.js,
+MathJax, mermaid, the widget manager; no report uses them), scripts the outputs would load
+from the network are removed (:func:`offline_outputs`: plotly's figures ask for MathJax),
+and a Content-Security-Policy
+lets the browser fetch nothing from the network (hyperlinks to cited sources still open
+when clicked).  Every table is there in full, a long one scrolling on screen; printing
+(PDF) lifts the scroll limit.  The report opens with what it was made from (generation
+time, dataset and fingerprint, workbench version, configuration hash) and the findings
+already recorded (:mod:`workbench.investigate.about`); the workbook has the same on its
+summary sheet and a findings sheet.
 
 An ID the dataset does not hold raises :class:`~workbench.investigate.UnknownCaseError`
 before a kernel starts; a failing cell becomes an :class:`InvestigationError` naming the
@@ -14,6 +24,7 @@ importing this module stays cheap and UI-free.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +81,34 @@ SHEETS = {
     "co2": ("排放量核对", "CO2 check"), "co2_all": ("全部机构排放核对", "CO2, all agencies"),
     "checks_used": ("检查项说明", "Checks used"),
 }
+#: Sheet of the findings already recorded for the case's enterprises.
+FINDINGS_SHEET = "已记录问题 Findings"
+#: What the report page may load: inline scripts and styles and data/blob images and fonts
+#: only, nothing from the network.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; "
+                           "style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
+#: Screen and print styles of the report: long tables scroll on screen (headers stay in
+#: view) and print in full; the "about" block reads as a compact list.
+REPORT_CSS = """
+.wb-scroll thead th { position: sticky; top: 0; background: var(--jp-layout-color1, #fff); }
+table.wb-about td:first-child { color: #555; white-space: nowrap; }
+@media print {
+  .wb-scroll { max-height: none !important; overflow: visible !important; }
+  .wb-scroll thead th { position: static; }
+}
+"""
+#: nbconvert template of the case reports: JupyterLab's, without the scripts it loads
+#: from a CDN, with the Content-Security-Policy and :data:`REPORT_CSS`.
+TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<meta http-equiv="Content-Security-Policy" content="{{ resources.workbench_csp }}">
+<style type="text/css">{{ resources.workbench_css }}</style>
+{%- endblock extra_css -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 #: Virtual time a case report's figures get to draw before it is printed to PDF (ms).
 PDF_DRAW_MS = 5_000
 
@@ -157,14 +196,43 @@ def _case_label(nb: NotebookNode) -> str | None:
     return None
 
 
+#: A script or stylesheet an output loads from the network (plotly's figure HTML loads
+#: MathJax from a CDN, whatever the renderer is told): left out of the report.
+_EXTERNAL = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["']?\s*(?:https?:)?//[^>]*>\s*</script\s*>"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?//[^>]*>""", re.IGNORECASE)
+
+
+def offline_outputs(nb: NotebookNode) -> int:
+    """Remove from the HTML outputs of ``nb`` every script and stylesheet loaded from the
+    network (http, https or protocol-relative ``//``); return how many were removed."""
+    removed = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"]
+                text = "".join(text) if isinstance(text, list) else text
+                data["text/html"], n = _EXTERNAL.subn("", text)
+                removed += n
+    return removed
+
+
 def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
-    """Write executed notebook ``nb`` as HTML without code or prompts, titled by its case."""
+    """Write executed notebook ``nb`` as HTML without code or prompts, titled by its case,
+    self-contained (:data:`TEMPLATE`: nothing is fetched from the network)."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     nb.metadata["title"] = report_title(kind, _case_label(nb) or "?")
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+    offline_outputs(nb)
+    exporter = HTMLExporter(template_name="lab", template_file="workbench_case_report.html.j2",
+                            extra_loaders=[DictLoader({"workbench_case_report.html.j2":
+                                                       TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={
+        "workbench_csp": CONTENT_SECURITY_POLICY, "workbench_css": REPORT_CSS})
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     return out_html
@@ -172,10 +240,14 @@ def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
 
 def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | Path | None,
                    out: Path, locale: str = "zh-CN") -> Path:
-    """The case's tables as an XLSX workbook (no notebook is run): a summary sheet, one
-    sheet per table named in Chinese and English, headers and codes in ``locale``, and the
-    checks the tables name explained (:func:`workbench.investigate.checks_frame`: rule,
-    source, thresholds in force).  Text is written as text, never as a formula, and a
+    """The case's tables as an XLSX workbook (no notebook is run): a summary sheet (title,
+    what the workbook was made from as :func:`workbench.investigate.report_about` says:
+    generation time, dataset and fingerprint, version, configuration hash, findings store;
+    then the case summary), one sheet per table named in Chinese and English, headers and
+    codes in ``locale``, the findings already recorded for the case's enterprises
+    (:data:`FINDINGS_SHEET`; or why the store could not be read), and the checks the tables
+    name explained (:func:`workbench.investigate.checks_frame`: rule, source, thresholds in
+    force).  Text is written as text, never as a formula, and a
     cell a spreadsheet would evaluate gets a quote in front
     (:func:`workbench.safe_cells.neutralise`): database text is untrusted."""
     from dataclasses import fields
@@ -184,6 +256,7 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
 
     from workbench import investigate as inv
     from workbench.i18n import pick
+    from workbench.investigate.about import about_frame
     from workbench.review import ReviewData
     from workbench.safe_cells import neutralise_frame
 
@@ -193,12 +266,13 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
     case = build(review, None if case_id == "auto" else case_id)
     summary = pd.DataFrame({"field": list(case.summary), "value": list(case.summary.values())})
     summary["field"] = [inv.label_of(k, locale) for k in summary["field"]]
+    facts, findings, note = inv.report_about(review, case)
     out.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(out, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False,
                                                    "strings_to_urls": False}}) as xw:
         title = pd.DataFrame({"field": [report_title(kind, case.label)], "value": [""]})
-        neutralise_frame(pd.concat([title, summary]).rename(columns={
+        neutralise_frame(pd.concat([title, about_frame(facts, locale), summary]).rename(columns={
             "field": pick("项目", "Item", locale), "value": pick("值", "Value", locale)})
         ).to_excel(xw, sheet_name="概况 Summary", index=False)
         for f in fields(case):
@@ -207,6 +281,9 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
                 zh, en = SHEETS[f.name]
                 neutralise_frame(inv.display_frame(table, locale)).to_excel(
                     xw, sheet_name=f"{zh} {en}"[:31], index=False)
+        recorded = (inv.findings_display(findings, locale) if not note else pd.DataFrame(
+            {pick("说明", "Note", locale): [note]}))
+        neutralise_frame(recorded).to_excel(xw, sheet_name=FINDINGS_SHEET, index=False)
         zh, en = SHEETS["checks_used"]
         neutralise_frame(inv.checks_frame(case, review.cfg, locale)).to_excel(
             xw, sheet_name=f"{zh} {en}", index=False)

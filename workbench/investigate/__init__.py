@@ -16,17 +16,28 @@ verifier with the largest share of enterprises with a critical flag
 
 Modules: :mod:`.case` (ID resolution, the case base, flag counting, heading and summary),
 :mod:`.enterprise`, :mod:`.lab`, :mod:`.verifier` (one case kind each), :mod:`.figures`,
-:mod:`.checks_used` (the checks a case rests on, explained: rule, source, thresholds).
+:mod:`.checks_used` (the checks a case rests on, explained: rule, source, thresholds),
+:mod:`.about` (what a report says about itself: generation time, dataset fingerprint,
+workbench version, configuration hash, and the findings already recorded).
 Frames are shown as escaped HTML tables with zh/en headers by :mod:`workbench.tables`,
 re-exported here so that a notebook needs one import.
 """
 
+from workbench.investigate.about import (
+    about_html,
+    case_enterprises,
+    findings_display,
+    findings_frame,
+    read_findings,
+    report_about,
+)
 from workbench.investigate.case import (
     AUTO_IDS,
     KIND_LABELS,
     Case,
     UnknownCaseError,
     case_metadata,
+    case_table_html,
     case_title,
     critical_enterprises,
     flag_counts,
@@ -64,7 +75,9 @@ from workbench.tables import check_title, display_frame, label_of, table_html
 
 __all__ = [
     "AUTO_IDS", "DATE_CHECKS", "KIND_LABELS", "REUSE_CHECKS", "Case", "EnterpriseCase", "LabCase",
-    "UnknownCaseError", "VerifierCase", "case_checks", "case_metadata", "case_title",
+    "UnknownCaseError", "VerifierCase", "about_html", "case_checks", "case_enterprises",
+    "case_metadata", "case_table_html", "case_title", "findings_display", "findings_frame",
+    "read_findings", "report_about",
     "check_title", "checks_frame", "checks_html",
     "co2_difference_figure", "critical_enterprises", "display_frame", "enterprise_case",
     "flag_counts", "heading_html", "key_series", "known_ids", "label_of", "lab_case",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbench.checks.registry import FAMILIES, SEVERITIES
 from workbench.i18n import pick
-from workbench.tables import cell_text, label_of
+from workbench.tables import cell_text, label_of, table_html
 
 #: IDs that pick the highest-risk case.
 AUTO_IDS = frozenset({"", "auto"})
@@ -103,7 +103,8 @@ def report_flags(reports: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
 
 def reports_with_flags(reports: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Lab reports with the days from month end to the report date, the days from the end
-    of sampling to the report, and the number and worst severity of their flags."""
+    of sampling to the report, and the number and worst severity of their flags; flagged
+    reports first (critical, then warning, then info), otherwise in the order given."""
     month_end = pd.to_datetime(reports["covered_period"] + "-01") + pd.offsets.MonthEnd(0)
     on = report_flags(reports, flags)
     rank = on["severity"].map(_SEVERITY_ORDER).groupby(on["report_id"]).min()
@@ -113,7 +114,8 @@ def reports_with_flags(reports: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFra
         days_sampling_to_report=(reports["report_date"] - reports["sampling_end_date"]).dt.days,
         n_flags=reports["report_id"].map(on.groupby("report_id").size()).fillna(0).astype(int),
         worst_severity=[worst.get(r, "") for r in reports["report_id"]])
-    return out.reset_index(drop=True)
+    order = out["worst_severity"].map(_SEVERITY_ORDER).fillna(len(SEVERITIES))
+    return out.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 def by_check(flags: pd.DataFrame) -> pd.DataFrame:
@@ -123,6 +125,25 @@ def by_check(flags: pd.DataFrame) -> pd.DataFrame:
     counts["total"] = counts.sum(axis=1)
     return counts.rename_axis(index="check_id", columns=None).sort_values(
         "total", ascending=False).reset_index()
+
+
+#: Rows a case table shows before it scrolls; every row is in the page all the same, and
+#: a printed report (PDF) shows them all.
+SCROLL_ROWS = 25
+
+
+def case_table_html(frame: pd.DataFrame, locale: str) -> str:
+    """A case table in full (escaped, zh/en headers, :func:`workbench.tables.table_html`):
+    never cut.  One of more than :data:`SCROLL_ROWS` rows says how many it has and scrolls
+    in a block of its own on screen (class ``wb-scroll``; printing lifts the height limit,
+    see :mod:`workbench.case_report`)."""
+    table = table_html(frame, locale, max_rows=max(len(frame), 1))
+    if len(frame) <= SCROLL_ROWS:
+        return table
+    count = html.escape(pick(f"共 {len(frame)} 行，全部列出（可滚动）",
+                             f"All {len(frame)} rows (scroll)", locale))
+    return (f'<p class="wb-rows">{count}</p><div class="wb-scroll" '
+            f'style="max-height:36em;overflow:auto">{table}</div>')
 
 
 def summary_html(case: Case, locale: str) -> str:
