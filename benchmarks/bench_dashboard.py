@@ -128,7 +128,8 @@ def _filter_responses(browser, url: str, review: ReviewData, n: int) -> list[flo
     city_select = page.locator(".widget-dropdown", has_text=LABELS["city"][0]).locator("select")
     options = page.locator(".widget-select select").first.locator("option")
     ents = review.enterprises.set_index("enterprise_id")
-    ranked = ents.loc[review.risk["enterprise_id"], "city"]
+    flagged = review.risk[review.risk["risk_score"] > 0]     # the ranking lists these
+    ranked = ents.loc[flagged["enterprise_id"], "city"]
     times = []
     for city in ranked.value_counts().index[:n]:
         expected = int((ranked == city).sum())
@@ -222,8 +223,9 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             renders = []
+            ranked = int((review.risk["risk_score"] > 0).sum())    # enterprises with flags
             for _ in range(args.first_renders):
-                renders.append(_first_render(browser, url, len(review.risk)))
+                renders.append(_first_render(browser, url, ranked))
                 _wait_for_pool(args.pool_size)
             kpis = [k for k, _ in renders]
             trends = [t for _, t in renders]

@@ -111,3 +111,97 @@ def test_city_month_matrix_counts_enterprises_with_critical_flags(x):
     assert m.loc[city(0), "2024-02"] == (2 if city(0) == city(1) else 1)  # two flags, one count
     assert m.loc[city(0), "2024-01"] == 0
     assert m.to_numpy().sum() == 2                    # warnings and annual flags left out
+
+
+def _flags(rows) -> pd.DataFrame:
+    """Flags from (check, severity, enterprise, unit, period, year, score) rows."""
+    f = empty_flags().reindex(range(len(rows)))
+    cols = ["check_id", "severity", "enterprise_id", "unit_id", "period", "year", "score"]
+    for i, col in enumerate(cols):
+        f[col] = [r[i] for r in rows]
+    return f
+
+
+def test_period_risk_scores_as_the_risk_table_does(x):
+    from workbench.risk import risk_table
+
+    e = list(x.enterprises["enterprise_id"].iloc[:3])
+    flags = _flags([("accounting.a", "critical", e[0], "u1", "2024-02", 2024, 2.0),
+                    ("ranges.b", "warning", e[0], "u1", "2024-03", 2024, 1.0),
+                    ("ranges.b", "warning", e[0], "u1", "2024-04", 2024, 3.0),
+                    ("timeseries.c", "warning", e[1], "u2", "2024-05", 2024, 1.0),
+                    ("digits.d", "info", e[2], "", "", 2024, None),
+                    ("digits.e", "warning", "", "", "", 2024, 1.0)])   # on no enterprise
+    cfg = load_config()
+    risk = kpi.period_risk(flags, cfg)
+    full = risk_table(flags, x.monthly, cfg).set_index("enterprise_id")
+    assert list(risk["enterprise_id"]) == [e[0], e[1], e[2]]    # flagged only, best first
+    assert list(risk["rank"]) == [1, 2, 3]
+    for r in risk.itertuples():
+        assert r.risk_score == pytest.approx(full.at[r.enterprise_id, "risk_score"])
+        assert r.top_reasons == full.at[r.enterprise_id, "top_reasons"]
+    assert risk.set_index("enterprise_id").at[e[0], "n_critical"] == 1
+    assert list(kpi.period_risk(flags, cfg, [e[1]])["enterprise_id"]) == [e[1]]
+    empty = kpi.period_risk(flags.iloc[:0], cfg)
+    assert empty.empty and list(empty.columns) == kpi.RISK_COLUMNS
+
+
+def test_flags_in_period_and_findings_periods():
+    flags = _flags([("a", "critical", "e", "u", "2024-02", 2024, 1.0),
+                    ("a", "critical", "e", "u", "2024-06", 2024, 1.0),
+                    ("a", "critical", "e", "u", "", 2024, 1.0),      # whole year 2024
+                    ("a", "critical", "e", "u", "", 2023, 1.0)])
+    assert list(kpi.flags_in_period(flags, "2024-01", "2024-03")) == [True, False, True, False]
+    assert kpi.periods_overlap(["2023-12", "2024-02"], "2024-01", "2024-03")
+    assert kpi.periods_overlap(["2024"], "2024-05", "2024-06")
+    assert not kpi.periods_overlap(["2023-12", "2023"], "2024-01", "2024-03")
+    assert not kpi.periods_overlap([], "2024-01", "2024-03")
+
+
+def test_previous_window_has_equal_length():
+    assert kpi.previous_window("2024-05", "2024-08", "2023-01") == ("2024-01", "2024-04")
+    assert kpi.previous_window("2024-01", "2024-12", "2023-01") == ("2023-01", "2023-12")
+    assert kpi.previous_window("2024-01", "2024-01", "2023-01") == ("2023-12", "2023-12")
+    assert kpi.previous_window("2023-06", "2024-12", "2023-01") is None   # not in the data
+    assert kpi.previous_window("2023-01", "2024-12", "2023-01") is None
+
+
+def test_kpi_values_and_comparison():
+    months = pd.DataFrame({"period": ["2024-01", "2024-02"],
+                           "on_time_deposit_rate": [0.9, 1.0],
+                           "first_time_pass_rate": [0.5, None],
+                           "returns": [2, 3], "enterprise_periods_with_problems": [1, 0],
+                           "filed_co2_t": [1.5e6, 2.5e6]})
+    v = kpi.kpi_values(months)
+    assert v == {"on_time": pytest.approx(0.95), "first_pass": 0.5, "returns": 5.0,
+                 "problems": 1.0, "co2": pytest.approx(4.0)}
+    assert kpi.kpi_values(months.iloc[:0]) == dict.fromkeys(v)
+    up = kpi.compare("on_time", 0.95, 0.90)                 # shares: percentage points
+    assert up["arrow"] == "▲" and up["delta"] == pytest.approx(5.0) and up["good"] is True
+    assert up["relative"] is None
+    worse = kpi.compare("problems", 6.0, 4.0)               # more problems is worse
+    assert worse["arrow"] == "▲" and worse["good"] is False
+    assert worse["relative"] == pytest.approx(0.5)
+    fewer = kpi.compare("returns", 3.0, 4.0)
+    assert fewer["arrow"] == "▼" and fewer["good"] is True and fewer["delta"] == -1.0
+    same = kpi.compare("returns", 4.0, 4.0)
+    assert same["arrow"] == "＝" and same["good"] is None
+    assert kpi.compare("co2", 5.0, 4.0)["good"] is None     # neither way is better
+    assert kpi.compare("returns", 3.0, 0.0)["relative"] is None
+    assert kpi.compare("returns", 3.0, None) is None and kpi.compare("on_time", None, 1) is None
+
+
+def test_scorecards_follow_the_period(x):
+    flags = empty_flags()
+    whole = kpi.lab_scorecard(x, flags)
+    one = kpi.lab_scorecard(x, flags, "2024-01", "2024-01")
+    n = int((x.labs["period"] == "2024-01").sum())
+    assert 0 < one["reports"].sum() == n < whole["reports"].sum()
+    v_all = kpi.verifier_scorecard(x, flags).set_index("verifier_name")
+    v_one = kpi.verifier_scorecard(x, flags, "2024-01", "2024-01").set_index("verifier_name")
+    assert v_one["enterprises"].equals(v_all["enterprises"])
+    ev = x.events[x.events["period"] == "2024-01"].merge(
+        x.enterprises[["enterprise_id", "verifier_name"]], on="enterprise_id")
+    for name, g in ev.groupby("verifier_name"):                 # a hand count of one month
+        expected = (g["event_code"] == "returned").sum() / g["enterprise_id"].nunique()
+        assert v_one.at[name, "returns_per_period"] == pytest.approx(expected)

@@ -8,6 +8,13 @@ The first screen (cards, ranking) is plain HTML; plotly figures and the check-he
 are drawn only when their tab is open, so a viewer sees the KPIs without waiting for
 plotly.js.
 
+The period filter drives every tile: the KPI cards (each compared with the previous period
+of equal length), the risk ranking and the risk by city (recomputed from the flags of the
+period with the score of :mod:`workbench.risk`), the trends and heatmap, the findings (those
+naming a month of the period), the scorecards and check health.  The drill-down shows an
+enterprise's whole history and says so.  Choosing a ranking row opens it and clears the
+selection, so choosing the same row again reopens it.
+
 Read-only by construction: it is given a findings store opened read-only and renders no
 write control at all (no form, no workflow buttons).
 """
@@ -20,14 +27,13 @@ from functools import partial
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 
 from widgets.figures import new_figure_widget, show
 from widgets.flags import FlagsPanel
 from widgets.header import EnterpriseHeader
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
-from workbench import checks, kpi, plots
+from workbench import checks, kpi, plots, schema
 from workbench.check_health import check_health, for_tuning
 from workbench.checks.inputs import Inputs
 from workbench.review import ReviewData
@@ -48,16 +54,36 @@ def _pct(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:.1%}"
 
 
-def _card(title: str, value: str, spark: str) -> str:
-    """One KPI card: title, current value and its sparkline (HTML; texts escaped)."""
-    return (f"<div class='wb-kpi' style='display:inline-block;vertical-align:top;"
-            f"margin:4px 8px;padding:6px 10px;border:1px solid #ccd;border-radius:6px'>"
+#: Colours of a KPI's change: the better way, the worse way, neither.
+CHANGE_COLOURS = {True: "#1e7b34", False: "#b3261e", None: "#555"}
+#: Tabs fit their titles (ipywidgets gives every tab the same 144 px and cuts longer ones).
+DASH_CSS = """<style>
+.wb-dash-tabs > .lm-TabBar .lm-TabBar-tab, .wb-dash-tabs > .p-TabBar .p-TabBar-tab {
+  flex: 0 0 auto !important; max-width: none !important; }
+.wb-dash-tabs .lm-TabBar-tabLabel, .wb-dash-tabs .p-TabBar-tabLabel {
+  overflow: visible !important; text-overflow: clip !important; }
+.wb-dash-head p { margin: 2px 0; color: #444; }
+.wb-kpi .wb-kpi-def { font-size: 11px; color: #666; max-width: 170px; line-height: 1.3; }
+</style>"""
+
+
+def _card(title: str, value: str, spark: str, definition: str = "", change: str = "",
+          tip: str = "") -> str:
+    """One KPI card: title, current value, its change against the previous period (HTML
+    given), its sparkline and a short definition; ``tip`` is the hover text (texts
+    escaped)."""
+    return (f"<div class='wb-kpi' title=\"{html.escape(tip)}\" style='display:inline-block;"
+            f"vertical-align:top;margin:4px 8px;padding:6px 10px;border:1px solid #ccd;"
+            f"border-radius:6px'>"
             f"<div style='font-size:12px'>{html.escape(title)}</div>"
-            f"<div style='font-size:22px'>{html.escape(value)}</div>{spark}</div>")
+            f"<div style='font-size:22px'>{html.escape(value)}</div>{change}{spark}"
+            f"<div class='wb-kpi-def'>{html.escape(definition)}</div></div>")
 
 
 class SupervisorDashboard:
-    """``value`` is the current filter (province, city, industry, first and last period)."""
+    """``value`` is the current filter (province, city, industry, first and last period);
+    ``period_risk`` the risk ranking shown (:func:`workbench.kpi.period_risk` over the flags
+    of the filtered enterprises and period)."""
 
     def __init__(self, review: ReviewData, store=None, locale: str = "zh-CN"):
         self._review = review
@@ -78,6 +104,10 @@ class SupervisorDashboard:
         self._w_cards = w.HTML()
         self._w_trend = new_figure_widget()
         self._w_ranking = w.Select(rows=12, layout=w.Layout(width="100%"))
+        self._w_ranking_note = w.HTML()
+        self._w_ranking_note.add_class("wb-ranking-note")
+        self._w_drill_note = w.HTML()
+        self._w_scorecard_note = w.HTML()
         self._w_heatmap = new_figure_widget()
         self._w_cities = w.HTML()
         self._w_findings = w.HTML()
@@ -89,10 +119,13 @@ class SupervisorDashboard:
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking, self._w_cities]), w.VBox([self._w_trend, self._w_heatmap]),
-            self._w_findings, w.VBox([self._w_verifiers, self._w_labs]), self._w_health,
-            w.VBox([self.detail_header.widget, self.detail_flags.widget,
+            w.VBox([self._w_ranking_note, self._w_ranking, self._w_cities]),
+            w.VBox([self._w_trend, self._w_heatmap]),
+            self._w_findings, w.VBox([self._w_scorecard_note, self._w_verifiers, self._w_labs]),
+            self._w_health,
+            w.VBox([self._w_drill_note, self.detail_header.widget, self.detail_flags.widget,
                     self.detail_history.widget])])
+        self._w_tabs.add_class("wb-dash-tabs")
         self._due: dict[str, Callable[[], None]] = {}   # tab -> drawing it still needs
         self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
@@ -103,6 +136,7 @@ class SupervisorDashboard:
                                                                                           code))
         self._w_language.on_change(self.set_locale)
         self._w_title = w.HTML()
+        self._w_title.add_class("wb-dash-head")
         self.widget = w.VBox([w.HBox([self._w_title, self._w_language.widget]),
                               w.HBox([self._w_province, self._w_city, self._w_industry,
                                       self._w_period]),
@@ -158,7 +192,8 @@ class SupervisorDashboard:
                                     (self._w_city, "city", "city"),
                                     (self._w_industry, "industry_code", "industry")):
                 current = child.value
-                child.options = [(everyone, "")] + [(v, v) for v in self._options[col]]
+                child.options = [(everyone, "")] + [
+                    (schema.code_name(col, v, locale), v) for v in self._options[col]]
                 child.description = label(key, locale)
                 child.value = current or ""
         finally:
@@ -166,34 +201,59 @@ class SupervisorDashboard:
         self._w_period.description = label("dash_period", locale)
         for i, key in enumerate(TABS):
             self._w_tabs.set_title(i, label(f"dash_{key}", locale))
-        self._w_title.value = f"<h2>{html.escape(label('dash_title', locale))}</h2>"
+        self._w_title.value = self._title_html()
+        self._w_drill_note.value = (f"<p style='color:#555'>"
+                                    f"{html.escape(label('dash_drill_all', locale))}</p>")
         self.detail_header.set_locale(locale)
         self.detail_flags.set_locale(locale)
         self.detail_history.set_locale(locale)
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------------
+    def _title_html(self) -> str:
+        """The page's own header: what it is, for whom, over which data, and that it cannot
+        change the findings."""
+        loc = self._locale
+        periods = self._w_period.options
+        data = label("dash_data", loc).format(
+            first=periods[0], last=periods[-1], n=f"{len(self._review.enterprises):,}",
+            fingerprint=self._review.ds.fingerprint[:12])
+        store = label("dash_store_ro" if self._store is not None else "dash_store_none", loc)
+        return (f"{DASH_CSS}<h2 style='margin:4px 0'>{html.escape(label('dash_title', loc))}"
+                f"</h2><p>{html.escape(label('dash_for', loc))}</p>"
+                f"<p>{html.escape(data)} · {html.escape(store)}</p>")
+
     def refresh(self, _change=None) -> None:
         """Recompute every panel for the current filters."""
         f = self.value
         cfg = self._review.cfg
+        loc = self._locale
         ents = kpi.enterprises_in_scope(self._x, f["province"], f["city"], f["industry"])
         self._in_scope = ents
         fl = self._review.flags
-        years = fl["year"].between(int(f["from"][:4]), int(f["to"][:4])).fillna(True)
-        in_period = fl["period"].between(f["from"], f["to"]) | ((fl["period"] == "") & years)
+        in_period = kpi.flags_in_period(fl, f["from"], f["to"])
         mine = fl["enterprise_id"].isin(ents)
         flags = fl[in_period & mine]
-        months = kpi.monthly_kpis(self._x, flags, cfg, f["province"] or None, f["city"] or None,
-                                  f["industry"] or None)
-        months = months[months["period"].between(f["from"], f["to"])]
-        self._cards(months, ents)
-        risk = self._review.risk[self._review.risk["enterprise_id"].isin(ents)]
+        # every month (the previous period's cards need theirs); a month's problems count
+        # only that month's flags, so this is the period's own figure within it
+        all_months = kpi.monthly_kpis(self._x, fl[mine], cfg, f["province"] or None,
+                                      f["city"] or None, f["industry"] or None)
+        months = all_months[all_months["period"].between(f["from"], f["to"])]
+        self._cards(all_months, ents, f["from"], f["to"])
+        risk = kpi.period_risk(flags, cfg, ents)
+        self.period_risk = risk
         names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
         self._w_ranking.options = [
-            (f"{i + 1:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
-             f" · {reasons_text(r.top_reasons, self._locale)}"[:160], r.enterprise_id)
-            for i, r in enumerate(risk.sort_values("rank").itertuples())]
+            (f"{r.rank:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
+             f" · {reasons_text(r.top_reasons, loc)}"[:160], r.enterprise_id)
+            for r in risk.itertuples()]
+        self._w_ranking.value = None
+        note = label("dash_ranking_note", loc).format(
+            first=f["from"], last=f["to"], flagged=f"{len(risk):,}",
+            quiet=f"{len(ents) - len(risk):,}")
+        self._w_ranking_note.value = f"<p>{html.escape(note)}</p>"
+        scorecards = label("dash_scorecard_note", loc).format(first=f["from"], last=f["to"])
+        self._w_scorecard_note.value = f"<p>{html.escape(scorecards)}</p>"
         periods = [p for p in self._w_period.options if f["from"] <= p <= f["to"]]
         # check health also counts the flags on no one enterprise (Benford over a province)
         # when every enterprise is in scope
@@ -206,34 +266,82 @@ class SupervisorDashboard:
                                 + table_html(kpi.risk_by_city(risk, self._review.enterprises),
                                            self._locale, 25))
         self._w_verifiers.value = (f"<h4>{html.escape(label('dash_verifiers', self._locale))}</h4>"
-                                   + table_html(kpi.verifier_scorecard(self._x, flags),
+                                   + table_html(kpi.verifier_scorecard(self._x, flags,
+                                                                       f["from"], f["to"]),
                                               self._locale, 25))
         self._w_labs.value = (f"<h4>{html.escape(label('dash_labs', self._locale))}</h4>"
-                              + table_html(kpi.lab_scorecard(self._x, flags), self._locale, 25))
+                              + table_html(kpi.lab_scorecard(self._x, flags, f["from"], f["to"]),
+                                           self._locale, 25))
         self._findings(set(ents))
 
-    def _cards(self, months: pd.DataFrame, ents: pd.Series) -> None:
-        """KPI cards: the value over the filtered periods and its monthly sparkline
-        (compliance: per year)."""
-        comp = kpi.compliance(self._x, ents)
+    def _cards(self, all_months: pd.DataFrame, ents: pd.Series, first: str, last: str) -> None:
+        """KPI cards: the value over the filtered periods, its change against the previous
+        period of equal length, its monthly sparkline and definition (compliance: per year,
+        the last year of the period against the year before)."""
+        loc = self._locale
+        months = all_months[all_months["period"].between(first, last)]
+        now = kpi.kpi_values(months)
+        window = kpi.previous_window(first, last, self._w_period.options[0])
+        before = kpi.kpi_values(all_months[all_months["period"].between(*window)]) \
+            if window else {}
+        comp_all = kpi.compliance(self._x, ents)
+        comp = comp_all[comp_all["year"].astype(str).between(first[:4], last[:4])]
         rate = comp["compliance_rate"].dropna()
+        if len(rate):
+            year = comp.loc[rate.index[-1], "year"]
+            now["compliance"] = float(rate.iloc[-1])
+            prior = comp_all.loc[comp_all["year"] == year - 1, "compliance_rate"].dropna()
+            before["compliance"] = float(prior.iloc[0]) if len(prior) else None
+            comp_window = (str(year - 1), str(year - 1)) if len(prior) else None
+        else:
+            now["compliance"] = None
+            comp_window = None
         periods = list(months["period"])
         mt = months["filed_co2_t"] / 1e6
-        cards = [("on_time", _pct(months["on_time_deposit_rate"].mean()), periods,
-                  months["on_time_deposit_rate"], _pct),
-                 ("first_pass", _pct(months["first_time_pass_rate"].mean()), periods,
+        count = "{:,.0f}".format
+        cards = [("on_time", _pct(now["on_time"]), periods, months["on_time_deposit_rate"], _pct),
+                 ("first_pass", _pct(now["first_pass"]), periods,
                   months["first_time_pass_rate"], _pct),
-                 ("returns", f"{int(months['returns'].sum()):,}", periods, months["returns"],
-                  "{:,.0f}".format),
-                 ("problems", f"{int(months['enterprise_periods_with_problems'].sum()):,}",
-                  periods, months["enterprise_periods_with_problems"], "{:,.0f}".format),
-                 ("co2", f"{mt.sum():,.1f}", periods, mt, "{:,.2f}".format),
-                 ("compliance", _pct(rate.iloc[-1]) if len(rate) else "—",
-                  [str(y) for y in comp["year"]], comp["compliance_rate"], _pct)]
-        self._w_cards.value = "".join(
-            _card(label("dash_" + key, self._locale), value,
-                  sparkline_svg(xs, list(ys), fmt))
-            for key, value, xs, ys, fmt in cards)
+                 ("returns", count(now["returns"] or 0), periods, months["returns"], count),
+                 ("problems", count(now["problems"] or 0), periods,
+                  months["enterprise_periods_with_problems"], count),
+                 ("co2", f"{now['co2'] or 0:,.1f}", periods, mt, "{:,.2f}".format),
+                 ("compliance", _pct(now["compliance"]), [str(y) for y in comp["year"]],
+                  comp["compliance_rate"], _pct)]
+        out = []
+        for key, value, xs, ys, fmt in cards:
+            win = comp_window if key == "compliance" else window
+            change = kpi.compare(key, now[key], before.get(key)) if win else None
+            text, tip = ("—", "") if now[key] is None else self._change_text(key, change, win)
+            colour = CHANGE_COLOURS[change["good"] if change else None]
+            definition = label("dash_def_" + key, loc)
+            out.append(_card(label("dash_" + key, loc), value, sparkline_svg(xs, list(ys), fmt),
+                             definition,
+                             f"<div class='wb-kpi-change' style='font-size:12px;color:{colour}'>"
+                             f"{html.escape(text)}</div>",
+                             f"{definition}\n{tip}"))
+        self._w_cards.value = "".join(out)
+
+    def _change_text(self, key: str, change: dict | None,
+                     window: tuple[str, str] | None) -> tuple[str, str]:
+        """The change line of a card and the comparison it is, in words."""
+        loc = self._locale
+        if window is None:
+            return label("dash_no_prev", loc), label("dash_no_prev", loc)
+        span = window[0] if window[0] == window[1] else f"{window[0]}–{window[1]}"
+        versus = label("dash_vs_prev", loc).format(span=span)
+        if change is None:
+            return f"{versus}: —", versus
+        d = abs(change["delta"])
+        if key in kpi.KPI_SHARES:
+            amount = f"{d:.1f} {label('dash_pp', loc)}"
+        elif key == "co2":
+            amount = f"{d:,.2f}"
+        else:
+            amount = f"{d:,.0f}"
+        if change["relative"] is not None and change["delta"]:
+            amount += f" ({change['relative']:+.0%})"
+        return f"{change['arrow']} {amount} {versus}", versus
 
     def _draw_open_tab(self, _change=None) -> None:
         """Draw the open tab if the current filters' drawing of it is still due (plotly.js
@@ -256,20 +364,9 @@ class SupervisorDashboard:
                                                  label("dash_problems", self._locale)))
 
     def _trend(self, months: pd.DataFrame) -> None:
-        fig = go.Figure([
-            go.Scatter(x=months["period"], y=months["on_time_deposit_rate"],
-                       name=label("dash_on_time", self._locale)),
-            go.Scatter(x=months["period"], y=months["first_time_pass_rate"],
-                       name=label("dash_first_pass", self._locale)),
-            go.Bar(x=months["period"], y=months["enterprise_periods_with_problems"],
-                   name=label("dash_problems", self._locale), yaxis="y2", opacity=0.4),
-        ])
-        fig.update_layout(template=plots.TEMPLATE, height=280,
-                          margin={"l": 50, "r": 50, "t": 20, "b": 40},
-                          yaxis={"tickformat": ".0%", "range": [0, 1.05]},
-                          yaxis2={"overlaying": "y", "side": "right"},
-                          legend={"orientation": "h"})
-        show(self._w_trend, fig)
+        show(self._w_trend, plots.kpi_trend(months, {
+            key: label(f"dash_{key}", self._locale) for key in ("on_time", "first_pass",
+                                                                 "problems")}))
 
     def _health(self, flags: pd.DataFrame, ents: set, first: str, last: str) -> None:
         """The check-health tab (:func:`~workbench.check_health.check_health`) for the
@@ -322,16 +419,20 @@ class SupervisorDashboard:
         if self._store is None:
             self._w_findings.value = f"<p>{html.escape(label('dash_no_store', self._locale))}</p>"
             return
-        rows = [f for f in self._store.list() if f.enterprise_id in ents]
+        lo, hi = self._w_period.value
+        rows = [f for f in self._store.list() if f.enterprise_id in ents
+                and kpi.periods_overlap(f.periods, lo, hi)]
         summary = kpi.findings_summary(rows, pd.Timestamp.now())
         rect = summary["rectification"].iloc[0]
         listing = pd.DataFrame([{"enterprise": f.enterprise_id, "title": f.title,
                                  "severity": f.severity, "status": f.status,
                                  "created": f.created_at.date()} for f in rows])
+        note = label("dash_findings_note", self._locale).format(first=lo, last=hi)
         self._w_findings.value = (
             f"<h4>{html.escape(label('dash_findings', self._locale))}</h4>"
             + table_html(summary["by_status"], self._locale)
             + table_html(summary["by_age"], self._locale)
+            + f"<p>{html.escape(note)}</p>"
             + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>"
             + (table_html(listing, self._locale, 50) if len(listing) else ""))
 
@@ -342,6 +443,8 @@ class SupervisorDashboard:
     def _drill(self, change) -> None:
         if change["new"]:
             self.open_enterprise(change["new"])
+            # no row stays chosen: choosing the same one again is a change, and reopens it
+            self._w_ranking.value = None
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -16,15 +16,29 @@ Definitions (per enterprise-period unless noted):
 
 Scorecards rate verification agencies and labs by how the enterprises and reports they
 handled fare in screening (returns, flags per report, share of enterprises with problems).
+
+Everything can be restricted to a period (``first``–``last``, ``yyyy-mm``): the flags of a
+period (:func:`flags_in_period`), the risk ranking recomputed from them with the score of
+:mod:`workbench.risk` (:func:`period_risk`), the scorecards and the findings; and each KPI
+is compared with the previous period of equal length (:func:`previous_window`,
+:func:`kpi_values`, :func:`compare`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from workbench.checks.inputs import Inputs
+from workbench.risk import _top_reasons, check_points
+
+#: Which way each KPI should move: +1 up is better, -1 down is better, 0 neither.
+KPI_BETTER = {"on_time": 1, "first_pass": 1, "returns": -1, "problems": -1, "co2": 0,
+              "compliance": 1}
+#: The KPIs that are shares (compared in percentage points), the others are amounts.
+KPI_SHARES = ("on_time", "first_pass", "compliance")
 
 
 def enterprises_in_scope(x: Inputs, province: str | None, city: str | None,
@@ -136,15 +150,22 @@ def problems_by_city_month(flags: pd.DataFrame, enterprises: pd.DataFrame,
     return out.loc[out.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
 
-def verifier_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
+def verifier_scorecard(x: Inputs, flags: pd.DataFrame, first: str | None = None,
+                       last: str | None = None) -> pd.DataFrame:
     """Per verification agency: enterprises, returns per enterprise-period, share of its
-    enterprises with a critical flag, corrections made in verification."""
+    enterprises with a critical flag, corrections made in verification.  With ``first`` and
+    ``last`` (``yyyy-mm``) only the review events of those months and the annual reports of
+    the years they touch count (``flags`` are expected to be of the same period)."""
     e = x.enterprises[["enterprise_id", "verifier_name"]].dropna()
     crit = set(flags.loc[flags["severity"] == "critical", "enterprise_id"])
-    ev = x.events.merge(e, on="enterprise_id")
+    events, a = x.events, x.annual
+    if first and last:
+        events = events[events["period"].between(first, last)]
+        a = a[a["year"].astype(int).between(int(first[:4]), int(last[:4]))]
+    ev = events.merge(e, on="enterprise_id")
     periods = ev.drop_duplicates(["enterprise_id", "period"]).groupby("verifier_name").size()
     returns = ev[ev["event_code"] == "returned"].groupby("verifier_name").size()
-    a = x.annual.dropna(subset=["verifier_name"])
+    a = a.dropna(subset=["verifier_name"])
     corrected = (a["verification_conclusion"] == "pass_with_corrections").groupby(
         a["verifier_name"]).mean()
     out = pd.DataFrame({
@@ -157,10 +178,14 @@ def verifier_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
         "share_with_critical", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def lab_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
+def lab_scorecard(x: Inputs, flags: pd.DataFrame, first: str | None = None,
+                  last: str | None = None) -> pd.DataFrame:
     """Per lab: reports, evidence flags per report, share of reports with an evidence flag,
-    and how many reports it issued on its busiest day."""
+    and how many reports it issued on its busiest day.  With ``first`` and ``last`` only the
+    reports covering those months count."""
     lab = x.labs
+    if first and last:
+        lab = lab[lab["period"].between(first, last)]
     ev = flags[flags["check_id"].str.startswith("evidence.") & (flags["report_id"] != "")]
     flagged = ev.merge(lab[["report_id", "lab_name"]], on="report_id")
     per_report = lab.merge(ev[["report_id"]].drop_duplicates().assign(hit=True),
@@ -178,3 +203,100 @@ def lab_scorecard(x: Inputs, flags: pd.DataFrame) -> pd.DataFrame:
                                         / out["reports"])
     return out.rename_axis("lab_name").reset_index().sort_values(
         "share_flagged", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def flags_in_period(flags: pd.DataFrame, first: str, last: str) -> pd.Series:
+    """Mask of the flags whose period lies in ``first``–``last`` (``yyyy-mm``); a flag of a
+    whole year (no period) counts when its year overlaps the range."""
+    years = flags["year"].between(int(first[:4]), int(last[:4])).fillna(True)
+    return (flags["period"].between(first, last)
+            | ((flags["period"] == "") & years)).fillna(False).astype(bool)
+
+
+def periods_overlap(periods: Iterable[str], first: str, last: str) -> bool:
+    """Whether any of ``periods`` (``yyyy-mm`` or a year ``yyyy``) lies in ``first``–``last``."""
+    for p in periods:
+        p = str(p)
+        if (len(p) == 4 and first[:4] <= p <= last[:4]) or first <= p <= last:
+            return True
+    return False
+
+
+RISK_COLUMNS = ["enterprise_id", "risk_score", "n_critical", "n_warning", "n_info",
+                "top_reasons", "rank"]
+
+
+def period_risk(flags: pd.DataFrame, cfg: dict,
+                enterprise_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The risk ranking of the enterprises over ``flags`` (e.g. those of one period, see
+    :func:`flags_in_period`), scored as :func:`workbench.risk.risk_table` scores them (the
+    same :func:`~workbench.risk.check_points`: severity weights, repeat decay, per-check
+    caps and the soft caps on warnings and infos): one row per enterprise with at least one
+    flag, ``risk_score``, flag counts by severity, the three checks giving most points
+    (``top_reasons``) and ``rank`` (highest score first, ties by credit code).  Population
+    flags (no enterprise) are left out."""
+    f = flags[flags["enterprise_id"] != ""]
+    if enterprise_ids is not None:
+        f = f[f["enterprise_id"].isin(set(enterprise_ids))]
+    if f.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "risk_score" else
+                                          "int64" if c.startswith(("n_", "rank")) else object)
+                             for c in RISK_COLUMNS})
+    pts = check_points(f, cfg, ["enterprise_id"])
+    out = pd.DataFrame({"risk_score": pts.groupby("enterprise_id")["points"].sum()})
+    counts = f.groupby(["enterprise_id", "severity"]).size().unstack(fill_value=0)
+    for sev in ("critical", "warning", "info"):
+        col = counts[sev] if sev in counts else pd.Series(dtype="int64")
+        out[f"n_{sev}"] = col.reindex(out.index).fillna(0).astype(int)
+    out["top_reasons"] = _top_reasons(pts, ["enterprise_id"]).reindex(out.index).fillna("")
+    out = out.rename_axis("enterprise_id").reset_index().sort_values(
+        ["risk_score", "enterprise_id"], ascending=[False, True], kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)[RISK_COLUMNS]
+
+
+def previous_window(first: str, last: str, earliest: str) -> tuple[str, str] | None:
+    """The months just before ``first``–``last``, as many as it has (``yyyy-mm``), or
+    ``None`` when the data (from ``earliest``) do not reach back that far."""
+    a, b = pd.Period(first, "M"), pd.Period(last, "M")
+    n = b.ordinal - a.ordinal + 1
+    lo, hi = a - n, a - 1
+    if lo < pd.Period(earliest, "M"):
+        return None
+    return str(lo), str(hi)
+
+
+def kpi_values(months: pd.DataFrame) -> dict[str, float | None]:
+    """The KPI cards' values over the rows of :func:`monthly_kpis` given: mean monthly
+    on-time and first-time pass rates, summed returns, problem enterprise-months and filed
+    CO2 (Mt).  ``None`` where there is nothing to measure."""
+    def mean(col):
+        v = months[col].mean()
+        return None if pd.isna(v) else float(v)
+
+    empty = months.empty
+    return {"on_time": mean("on_time_deposit_rate"),
+            "first_pass": mean("first_time_pass_rate"),
+            "returns": None if empty else float(months["returns"].sum()),
+            "problems": None if empty else float(months["enterprise_periods_with_problems"]
+                                                 .sum()),
+            "co2": None if empty else float(months["filed_co2_t"].sum() / 1e6)}
+
+
+def compare(key: str, current: float | None, previous: float | None) -> dict | None:
+    """``current`` against ``previous`` for KPI ``key``: ``delta`` (percentage points for
+    shares), ``arrow`` (▲ up, ▼ down, ＝ no change), ``relative`` (change as a share of the
+    previous amount, ``None`` for shares or a previous 0) and ``good`` (``True`` if it moved
+    the better way, ``False`` the worse, ``None`` when neither or unchanged).  ``None`` when
+    either side is missing."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    share = key in KPI_SHARES
+    delta = (current - previous) * (100 if share else 1)
+    if abs(delta) < 1e-9:
+        delta = 0.0
+    sign = (delta > 0) - (delta < 0)
+    better = KPI_BETTER.get(key, 0)
+    return {"delta": delta, "arrow": {1: "▲", -1: "▼", 0: "＝"}[sign],
+            "relative": None if share or previous == 0 else delta / previous,
+            "good": None if sign == 0 or better == 0 else sign == better}

@@ -2,6 +2,11 @@
 
 Colours carry severity the same way everywhere: critical red, warning amber,
 info grey.
+
+Axes read the same in both languages without plotly.js locales (the plotly package ships
+none, and the dashboard must work offline): months are ``yyyy-mm`` category labels (never
+plotly's "Jan 2023"), counts tick at whole numbers with thousands separators
+(:func:`count_axis`), hover texts use the same formats.
 """
 
 from __future__ import annotations
@@ -16,6 +21,22 @@ TEMPLATE = go.layout.Template(layout={
     "colorway": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"],
     "xaxis": {"gridcolor": "white", "zeroline": False},
     "yaxis": {"gridcolor": "white", "zeroline": False}, "hovermode": "closest"})
+
+#: An axis of monthly periods (``yyyy-mm`` strings) shown as they are, in order.
+MONTH_AXIS = {"type": "category", "categoryorder": "category ascending"}
+
+
+def count_axis(max_value: float | None = None) -> dict:
+    """Axis settings for a count: whole-number ticks with thousands separators, from 0.
+
+    Plotly picks steps of 0.2 or 0.5 for a small range (ticks at 0.5, 1.5 …): up to 10 the
+    step is set to 1, above that plotly's own steps are whole numbers (2, 5, 10 …) and
+    ``,d`` keeps them unrounded and separated."""
+    axis = {"tickformat": ",d", "rangemode": "tozero", "hoverformat": ",d"}
+    if max_value is None or not max_value > 0 or max_value <= 10:
+        axis.update(tick0=0, dtick=1)
+    return axis
+
 
 SEVERITY_COLOURS = {"critical": "#d62728", "warning": "#ff9f1c", "info": "#8c8c8c", "": "#1f77b4"}
 
@@ -33,7 +54,7 @@ def history_figure(hist: pd.DataFrame, title: str, y_label: str) -> go.Figure:
         customdata=hist[["source_code", "revisions", "first_value", "flag_severity"]].to_numpy(),
         hovertemplate=hover))
     fig.update_layout(template=TEMPLATE, title=title, yaxis_title=y_label, height=320,
-                      margin={"l": 60, "r": 20, "t": 50, "b": 40})
+                      margin={"l": 60, "r": 20, "t": 50, "b": 40}, xaxis=MONTH_AXIS)
     return fig
 
 
@@ -45,7 +66,8 @@ def daily_figure(dvm: pd.DataFrame, title: str) -> go.Figure:
                                 mode="lines+markers", line={"color": "#1f77b4"})])
     fig.update_layout(template=TEMPLATE, title=title, height=300,
                       margin={"l": 60, "r": 20, "t": 50, "b": 40},
-                      legend={"orientation": "h"})
+                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+                              "yanchor": "bottom"}, xaxis=MONTH_AXIS)
     return fig
 
 
@@ -106,12 +128,41 @@ def carbon_ncv_figure(fit: dict, title: str) -> go.Figure:
 
 
 def city_heatmap(matrix: pd.DataFrame, title: str, colour_label: str) -> go.Figure:
-    """Heatmap of a city × month matrix (e.g. enterprises with critical flags)."""
-    fig = go.Figure(go.Heatmap(z=matrix.to_numpy(), x=list(matrix.columns),
-                               y=list(matrix.index), colorscale="OrRd",
-                               colorbar={"title": {"text": colour_label}},
-                               hovertemplate="%{y} %{x}: %{z}<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, title=title, height=max(220, 60 + 22 * len(matrix)),
-                      margin={"l": 160, "r": 20, "t": 40, "b": 40},
-                      yaxis={"autorange": "reversed"})
+    """Heatmap of a city × month matrix of counts (e.g. enterprises with critical flags):
+    months ``yyyy-mm``, a colour bar ticking at whole numbers."""
+    z = matrix.to_numpy()
+    top = float(z.max()) if z.size else 0.0
+    bar = {k: v for k, v in count_axis(top).items() if k in ("tickformat", "tick0", "dtick")}
+    fig = go.Figure(go.Heatmap(z=z, x=list(matrix.columns),
+                               y=list(matrix.index), colorscale="OrRd", zmin=0,
+                               zmax=max(top, 1.0),
+                               colorbar={"title": {"text": colour_label}, **bar},
+                               hovertemplate="%{y} %{x}: %{z:,d}<extra></extra>"))
+    fig.update_layout(template=TEMPLATE, title=title, height=max(240, 90 + 22 * len(matrix)),
+                      margin={"l": 160, "r": 20, "t": 40, "b": 70},
+                      xaxis={**MONTH_AXIS, "tickangle": -45}, yaxis={"autorange": "reversed"})
+    return fig
+
+
+def kpi_trend(months: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """The dashboard's trend: monthly on-time and first-time pass rates (lines, left axis in
+    %) and enterprise-months with problems (bars, right axis, whole numbers); ``names`` gives
+    the legend text of ``on_time``, ``first_pass`` and ``problems``."""
+    problems = months["enterprise_periods_with_problems"]
+    fig = go.Figure([
+        go.Scatter(x=months["period"], y=months["on_time_deposit_rate"],
+                   name=names["on_time"], hovertemplate="%{x}: %{y:.1%}<extra></extra>"),
+        go.Scatter(x=months["period"], y=months["first_time_pass_rate"],
+                   name=names["first_pass"], hovertemplate="%{x}: %{y:.1%}<extra></extra>"),
+        go.Bar(x=months["period"], y=problems, name=names["problems"], yaxis="y2",
+               opacity=0.4, hovertemplate="%{x}: %{y:,d}<extra></extra>"),
+    ])
+    top = float(problems.max()) if len(problems) else 0.0
+    fig.update_layout(template=TEMPLATE, height=320,
+                      margin={"l": 50, "r": 50, "t": 40, "b": 70},
+                      xaxis={**MONTH_AXIS, "tickangle": -45},
+                      yaxis={"tickformat": ".0%", "range": [0, 1.05]},
+                      yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
+                              **count_axis(top)},
+                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     return fig

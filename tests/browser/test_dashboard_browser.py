@@ -1,9 +1,11 @@
 """The supervisor dashboard in a real browser: ``workbench dashboard`` (Voilà, preheated
 kernels) on localhost, Debian's headless Chromium driven by Playwright.
 
-Renders its KPIs with sparklines (no plotly on the first screen), the trends tab draws its
+Renders its KPIs with sparklines, definitions and the change against the previous period
+(no plotly on the first screen), the header says what the page is, the trends tab draws its
 figures when opened, the check-health tab lists the checks, a filter change updates the
-ranking, the drill-down opens,
+ranking, narrowing the period re-ranks from that period's flags, the drill-down opens and
+the same row opens it again, tab titles fit in both languages,
 a ``?enterprise=`` link opens that enterprise, no write control exists, and a finding
 whose text holds HTML or script is shown as text.  Screenshots go to
 ``test-artifacts/browser/``.
@@ -18,7 +20,7 @@ import pytest
 from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
 
 from widgets.labels import LABELS
-from workbench import checks
+from workbench import checks, kpi
 from workbench.config import load_config
 from workbench.findings import open_store
 from workbench.review import ReviewData
@@ -101,6 +103,14 @@ def _dropdown(page, label: str):
     return page.locator(".widget-dropdown", has_text=label).locator("select")
 
 
+def _flagged(review, first: str = "", last: str = "9999") -> set[str]:
+    """Enterprises with a flag in ``first``–``last`` (the ranking lists those)."""
+    fl = review.flags
+    if first:
+        fl = fl[kpi.flags_in_period(fl, first, last)]
+    return set(fl["enterprise_id"]) - {""}
+
+
 def _expect_flags_of(page, review, enterprise_id: str) -> None:
     """The drill-down lists the enterprise's flags, each naming one of its units."""
     flags = review.flags_of(enterprise_id)
@@ -118,7 +128,15 @@ def test_renders_kpis_sparklines_and_ranking(page, review):
     expect(page.locator(".wb-kpi svg.wb-spark")).to_have_count(6)
     assert page.locator(".wb-kpi svg.wb-spark polyline").count() >= 5
     expect(page.get_by_text(LABELS["dash_title"][0])).to_be_visible()
-    expect(_ranking(page).locator("option")).to_have_count(len(review.risk))
+    expect(page.get_by_text(LABELS["dash_for"][0])).to_be_visible()
+    expect(page.locator(".wb-dash-head")).to_contain_text(review.ds.fingerprint[:12])
+    expect(page.locator(".wb-dash-head")).to_contain_text(LABELS["dash_store_ro"][0])
+    titles = [cards.nth(i).get_attribute("title") for i in range(6)]
+    for key, title in zip(("on_time", "first_pass", "returns", "problems", "co2",
+                           "compliance"), titles, strict=True):
+        assert title.startswith(LABELS[f"dash_def_{key}"][0])
+    expect(page.locator(".wb-kpi .wb-kpi-change")).to_have_count(6)
+    expect(_ranking(page).locator("option")).to_have_count(len(_flagged(review)))
     assert page.locator(".js-plotly-plot").count() == 0      # figures wait for their tab
     page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
 
@@ -127,6 +145,11 @@ def test_trends_tab_draws_trend_and_heatmap(page):
     page.get_by_text(LABELS["dash_trends"][0], exact=True).first.click()
     playwright.expect(page.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2)
     playwright.expect(page.locator(".js-plotly-plot .heatmaplayer")).to_have_count(1)
+    # counts tick at whole numbers, months read yyyy-mm (no "Jan 2023", no 1.6)
+    counts = page.locator(".js-plotly-plot .y2tick text").all_text_contents()
+    assert counts and all(re.fullmatch(r"\d{1,3}(,\d{3})*", t) for t in counts), counts
+    months = page.locator(".js-plotly-plot .xtick text").all_text_contents()
+    assert months and all(re.fullmatch(r"\d{4}-\d{2}", t) for t in months), months
     page.screenshot(path=ARTIFACTS / "trends.png", full_page=True)
     page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
 
@@ -160,13 +183,49 @@ def test_filter_change_updates_ranking(page, review):
     ents = review.enterprises
     city = ents["city"].value_counts().index[0]
     in_city = set(ents.loc[ents["city"] == city, "enterprise_id"])
-    expected = int(review.risk["enterprise_id"].isin(in_city).sum())
-    assert 0 < expected < len(review.risk)
+    expected = len(_flagged(review) & in_city)
+    assert 0 < expected < len(_flagged(review))
     _dropdown(page, LABELS["city"][0]).select_option(label=city)
     playwright.expect(_ranking(page).locator("option")).to_have_count(expected)
     page.screenshot(path=ARTIFACTS / "filtered.png", full_page=True)
     _dropdown(page, LABELS["city"][0]).select_option(label=LABELS["all"][0])
-    playwright.expect(_ranking(page).locator("option")).to_have_count(len(review.risk))
+    playwright.expect(_ranking(page).locator("option")).to_have_count(len(_flagged(review)))
+
+
+def _move_handle(page, which: str, steps: int) -> None:
+    """Move the period slider's ``lower`` or ``upper`` handle by ``steps`` months with the
+    keyboard (negative: to the left)."""
+    handle = page.locator(f".widget-hslider .noUi-handle-{which}").first
+    handle.focus()
+    for _ in range(abs(steps)):
+        handle.press("ArrowRight" if steps > 0 else "ArrowLeft")
+
+
+def test_period_filter_reranks_the_enterprises(page, review):
+    names = review.enterprises.set_index("enterprise_id")["enterprise_name"]
+    options = _ranking(page).locator("option")
+    playwright.expect(options).to_have_count(len(_flagged(review)))
+    before = options.first.inner_text()
+    periods = sorted(review.inputs().monthly["period"].unique())
+    _move_handle(page, "lower", 16)                           # 2024-05 …
+    _move_handle(page, "upper", -4)                           # … 2024-08
+    first, last = periods[16], periods[-5]
+    flagged = _flagged(review, first, last)
+    assert 0 < len(flagged) < len(_flagged(review))
+    playwright.expect(page.locator(".widget-hslider .widget-readout").first).to_contain_text(
+        first)
+    playwright.expect(options).to_have_count(len(flagged))
+    texts = [t.replace("\xa0", " ") for t in options.all_inner_texts()]
+    for text in texts:                                        # each flagged in the period
+        assert [e for e in flagged if f". {names[e]} · " in text], text
+    assert options.first.inner_text() != before or len(flagged) == 1
+    playwright.expect(page.locator(".wb-ranking-note")).to_contain_text(f"{first} 至 {last}")
+    playwright.expect(page.locator(".wb-kpi .wb-kpi-change").first).to_contain_text(
+        LABELS["dash_vs_prev"][0].split(" ")[0])
+    page.screenshot(path=ARTIFACTS / "period.png", full_page=True)
+    _move_handle(page, "lower", -16)
+    _move_handle(page, "upper", 4)
+    playwright.expect(options).to_have_count(len(_flagged(review)))
 
 
 def test_drill_down_opens_the_enterprise(page, review):
@@ -182,6 +241,44 @@ def test_drill_down_opens_the_enterprise(page, review):
     playwright.expect(card.locator(".wb-name")).to_have_text(name)
     playwright.expect(card).to_contain_text(f"风险排名 1/{len(review.risk)}")
     page.screenshot(path=ARTIFACTS / "drill_down.png", full_page=True)
+
+
+def test_same_ranking_row_opens_again(page, review):
+    drill = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=LABELS["dash_drill"][0])
+    ranking = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=LABELS["dash_ranking"][0])
+    for _ in range(2):
+        page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
+        playwright.expect(ranking).to_have_count(1)
+        # the row chosen before is no longer chosen, so choosing it again is a change
+        page.wait_for_function("s => s.selectedIndex === -1",
+                               arg=_ranking(page).element_handle())
+        _ranking(page).select_option(index=0)
+        playwright.expect(drill).to_have_count(1)
+
+
+def _cut_tabs(page) -> list[str]:
+    """Titles of the dashboard's tabs that do not fit their tab."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '.wb-dash-tabs .lm-TabBar-tab')].filter(t => {
+          const l = t.querySelector('.lm-TabBar-tabLabel') || t;
+          return l.scrollWidth > l.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1;
+        }).map(t => t.innerText)""")
+
+
+def test_tab_titles_fit_in_both_languages(page):
+    tabs = page.locator(".wb-dash-tabs .lm-TabBar-tab")
+    playwright.expect(tabs.first).to_have_text(LABELS["dash_ranking"][0])
+    assert _cut_tabs(page) == []
+    page.screenshot(path=ARTIFACTS / "tabs_zh.png")
+    page.get_by_role("button", name="English").click()
+    try:
+        playwright.expect(tabs.first).to_have_text(LABELS["dash_ranking"][1])
+        playwright.expect(page.get_by_text(LABELS["dash_for"][1])).to_be_visible()
+        assert _cut_tabs(page) == []
+        page.screenshot(path=ARTIFACTS / "tabs_en.png", full_page=True)
+    finally:
+        page.get_by_role("button", name="中文").click()
+        playwright.expect(tabs.first).to_have_text(LABELS["dash_ranking"][0])
 
 
 def test_deep_link_opens_one_enterprise(browser, server, review):

@@ -100,7 +100,7 @@ def test_drill_down_and_deep_link(review, demo_dir):
 def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
     d = SupervisorDashboard(review, readonly_store)
     buttons = [x for x in _walk(d.widget) if isinstance(x, w.Button)]
-    assert all(b.icon == "search" for b in buttons)          # only "show records"
+    assert all(b.icon in ("search", "download") for b in buttons)   # show records, export
     assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
     html = d._w_findings.value
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
