@@ -19,7 +19,7 @@ import pandas as pd
 from widgets.labels import label
 from workbench.findings.codes import ACTIONS, CATEGORIES, NEXT_STEPS, SEVERITIES, STATUSES
 from workbench.findings.errors import FindingsError
-from workbench.findings.sheet_columns import FIELD_LABELS
+from workbench.findings.sheet_columns import AUDIT_ACTIONS, FIELD_LABELS, HISTORY_LABELS
 from workbench.i18n import pick
 from workbench.review import ReviewData
 
@@ -58,12 +58,12 @@ def findings_html(rows: list, locale: str) -> str:
     """An escaped HTML table of findings (id, status, severity, title, periods, due, by)."""
     if not rows:
         return f"<p>{html.escape(label('finding_none', locale))}</p>"
-    head = "".join(f"<th>{h}</th>" for h in ("id", "status", "!", "title", "periods", "due",
-                                             "by", "v"))
+    head = "".join(f"<th>{html.escape(pick(*FIELD_LABELS[k], locale))}</th>" for k in (
+        "id", "status", "severity", "title", "periods", "due_date", "updated_by", "version"))
     body = []
     for f in rows:
-        cells = [f.id[:8], pick(*STATUSES[f.status], locale), f.severity, f.title,
-                 ", ".join(f.periods), f.due_date or "", f.updated_by, f.version]
+        cells = [f.id[:8], pick(*STATUSES[f.status], locale), pick(*SEVERITIES[f.severity], locale),
+                 f.title, ", ".join(f.periods), f.due_date or "", f.updated_by, f.version]
         body.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
@@ -88,10 +88,13 @@ def history_html(entries: list[dict], locale: str) -> str:
                 and after.get("status") == "rectified":
             evidence = f"{after['rectification_ref']} ({after.get('rectification_date')})"
             note = f"{evidence}; {note}" if note else evidence
-        cells = [e["at"][:19].replace("T", " "), e["actor"], e["action"], status, note]
+        action = AUDIT_ACTIONS.get(e["action"])
+        cells = [e["at"][:19].replace("T", " "), e["actor"],
+                 pick(*action, locale) if action else e["action"], status, note]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
                     + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("at (UTC)", "by", "action", "status", "reason"))
+    head = "".join(f"<th>{html.escape(pick(*HISTORY_LABELS[k], locale))}</th>"
+                   for k in ("at", "actor", "action", "status", "reason"))
     return (f"<b>{html.escape(label('finding_history', locale))}</b>"
             f"<table><tr>{head}</tr>{''.join(rows)}</table>")
 

@@ -9,6 +9,7 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.labels import label
+from workbench import schema
 from workbench.name_search import matches, search_text
 from workbench.review import ReviewData
 from workbench.tables import reasons_text
@@ -83,8 +84,9 @@ class EnterprisePicker:
                                 (self._w_city, "city", "city"),
                                 (self._w_industry, "industry_code", "industry")):
             current = child.value
-            child.options = [(everyone, "")] + [(v, v) for v in
-                                                sorted(self._table[col].dropna().unique())]
+            child.options = [(everyone, "")] + [
+                (schema.code_name(col, v, locale), v)
+                for v in sorted(self._table[col].dropna().unique())]
             child.description = label(key, locale)
             child.value = current if current is not None else ""
         self._refilter()                       # the reasons read in the new language

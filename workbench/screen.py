@@ -160,9 +160,22 @@ def _standardise(raw: pd.DataFrame, c: Check) -> pd.DataFrame:
     rows = out.assign(period=out["period"].where(out["period"] != "",
                                                  out["year"].astype("string").fillna("")))
     rows = rows.to_dict(orient="records")
-    out["message_zh"] = [_fmt(c.message_zh, r) for r in rows]
-    out["message_en"] = [_fmt(c.message_en, r) for r in rows]
+    out["message_zh"] = [_fmt(c.message_zh, {**r, "evidence": evidence_in(r["evidence"], 0)})
+                         for r in rows]
+    out["message_en"] = [_fmt(c.message_en, {**r, "evidence": evidence_in(r["evidence"], 1)})
+                         for r in rows]
     return out
+
+
+def evidence_in(evidence: str, language: int) -> str:
+    """A flag's evidence in one language: of each ``" · "``-separated part written
+    ``"<中文> / <English>"`` the side of ``language`` (0 zh, 1 en); parts without a
+    translation (IDs, dates, names) as they are."""
+    parts = []
+    for part in str(evidence).split(" · "):
+        sides = part.split(" / ")
+        parts.append(sides[language] if len(sides) == 2 else part)
+    return " · ".join(parts)
 
 
 def _fmt(template: str, row: dict) -> str:

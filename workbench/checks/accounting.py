@@ -79,7 +79,7 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
     rows = lab[hit]
     return flag_rows(rows, "carbon_ar_pct", rows["carbon_ar_pct"], expected[hit],
                      score=(diff[hit] / tol).where(~impossible[hit], 10.0),
-                     evidence="report " + rows["report_id"].astype(str))
+                     evidence=rows["report_id"].astype(str))
 
 
 @check(id="accounting.filed_vs_report", family="accounting", subject="monthly_value", severity="critical",
@@ -111,7 +111,7 @@ def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
         rows = linked[hit]
         frames.append(flag_rows(rows, param, rows[param], reported[hit],
                                 score=np.abs(diff[hit]) / tol,
-                                evidence="report " + rows[f"report_{param}"].astype(str),
+                                evidence=rows[f"report_{param}"].astype(str),
                                 report_id=rows[f"report_{param}"],
                                 value_unit=schema.PARAMETERS[param].unit))
     return pd.concat(frames) if frames else pd.DataFrame()

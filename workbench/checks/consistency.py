@@ -39,7 +39,7 @@ def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
     factor = cfg["checks"]["gbt213_critical_factor"]
     rows = lab[hit].assign(severity=np.where(diff[hit] > factor * tol, "critical", "warning"))
     return flag_rows(rows, "ncv_gj_per_t", rows["ncv_ar_gj_per_t"], expected[hit],
-                     score=diff[hit] / tol, evidence="report " + rows["report_id"].astype(str))
+                     score=diff[hit] / tol, evidence=rows["report_id"].astype(str))
 
 
 @check(id="consistency.energy_balance", family="consistency", subject="monthly_value", value_unit="MWh", severity="critical",
@@ -129,7 +129,7 @@ def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
                                      rows["cc_tc_per_gj"], rows["oxidation_rate"])
         frames.append(flag_rows(rows, code, monthly[hit], daily[hit], score=rel[hit] / tol,
                                 delta_co2_t=delta,
-                                evidence="days=" + rows[f"daily_days_{code}"].astype(str),
+                                evidence=rows[f"daily_days_{code}"].astype(str) + " d",
                                 value_unit=schema.PARAMETERS[code].unit))
     return pd.concat(frames) if frames else pd.DataFrame()
 

@@ -22,7 +22,7 @@ ACCREDITATION_PATTERN = r"(?:CMA\s*)?\d{12}|CNAS\s*L\d{4,5}"
 
 
 def _evidence(rows: pd.DataFrame) -> pd.Series:
-    return "report " + rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
+    return rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
 
 
 @check(id="evidence.date_order", family="evidence", subject="lab_report", value_unit="d", severity="critical",
@@ -41,7 +41,8 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
     rows = lab[bad]
     lag = (rows["report_date"] - rows["sampling_end_date"]).dt.days
     return flag_rows(rows, "", lag, None, 0.0, None, score=5.0,
-                     evidence=_evidence(rows) + " · report−sampling end " + lag.astype(str) + " d")
+                     evidence=_evidence(rows) + " · 报告日−采样结束 " + lag.astype(str)
+                     + " d / report − sampling end " + lag.astype(str) + " d")
 
 
 @check(id="evidence.report_deadline", family="evidence", subject="lab_report", value_unit="d", severity="critical",

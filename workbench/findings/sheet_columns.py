@@ -46,7 +46,8 @@ CODED: dict[str, Codes] = {"category": CATEGORIES, "severity": SEVERITIES,
 #: Audit-log actions (``workbench.findings.store``).
 AUDIT_ACTIONS: dict[str, Label] = {"create": ("新建", "Created"), "import": ("导入", "Imported"),
                                    "update": ("修改", "Updated"),
-                                   "transition": ("状态变更", "Status changed")}
+                                   "transition": ("状态变更", "Status changed"),
+                                   "dispose": ("预警处理", "Flag disposed")}
 HISTORY_LABELS: dict[str, Label] = {
     "seq": ("序号", "Seq"), "at": ("时间 (UTC)", "Time (UTC)"), "actor": ("操作人", "Actor"),
     "action": ("操作", "Action"), "finding_id": FIELD_LABELS["id"],
@@ -54,6 +55,7 @@ HISTORY_LABELS: dict[str, Label] = {
     "changes": ("变更（前 → 后）", "Changes (before → after)"),
     "dataset_fingerprint": FIELD_LABELS["dataset_fingerprint"],
     "hash": ("哈希 (SHA-256)", "Hash (SHA-256)"),
+    "status": FIELD_LABELS["status"], "reason": ("原因与整改证明", "Reason and evidence"),
 }
 FLAG_LABELS: dict[str, Label] = {
     "check_id": ("预警规则", "Check"), "unit_id": FIELD_LABELS["unit_id"],
