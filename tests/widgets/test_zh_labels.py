@@ -87,3 +87,19 @@ def test_every_label_of_the_reviewer_app_reads_in_chinese(app):
              for where, text in _texts(app.widget)]
     english = [(where, text) for where, text, words in found if words]
     assert not english, "\n".join(f"{where}: {text!r}" for where, text in english[:40])
+
+
+def test_every_label_of_the_dashboard_reads_in_chinese(app, demo_dir):
+    from widgets.dashboard import TABS, SupervisorDashboard
+
+    store = app.form._store
+    reader = open_store(str(store.engine.url), readonly=True, config=load_config())
+    dash = SupervisorDashboard(app.review, reader, "zh-CN")
+    for i, _ in enumerate(TABS):                # draw every tab
+        dash._w_tabs.selected_index = i
+    dash.open_enterprise(app.value)
+    people = {store.actor}
+    found = [(where, text, [w for w in _english(text) if w not in people])
+             for where, text in _texts(dash.widget)]
+    english = [(where, text) for where, text, words in found if words]
+    assert not english, "\n".join(f"{where}: {text!r}" for where, text in english[:40])

@@ -158,7 +158,7 @@ def result_reused(d: Draft, idx: pd.Index, rng: np.random.Generator) -> list[dic
 def missing_accreditation(d: Draft, idx: pd.Index, rng: np.random.Generator) -> list[dict]:
     """Samples sent to an in-house lab with no CMA/CNAS accreditation."""
     w = d.w
-    w.loc[idx, "lab_name"] = w.loc[idx, "city"].astype(str) + " coal assay room (厂内化验室)"
+    w.loc[idx, "lab_name"] = w.loc[idx, "city"].astype(str) + "电厂燃料化验室（厂内）"
     w.loc[idx, "lab_accreditation_no"] = None
     return _truth("missing_accreditation", w.loc[idx], "carbon_ar_pct")
 
