@@ -16,8 +16,16 @@ from datetime import date
 import ipywidgets as w
 import pandas as pd
 
+from widgets.grid import EvidenceGrid
 from widgets.labels import label
-from workbench.findings.codes import ACTIONS, CATEGORIES, NEXT_STEPS, SEVERITIES, STATUSES
+from workbench.findings.codes import (
+    ACTIONS,
+    CATEGORIES,
+    FINAL_STATUSES,
+    NEXT_STEPS,
+    SEVERITIES,
+    STATUSES,
+)
 from workbench.findings.errors import FindingsError
 from workbench.findings.sheet_columns import AUDIT_ACTIONS, FIELD_LABELS, HISTORY_LABELS
 from workbench.i18n import pick
@@ -54,18 +62,21 @@ def refusal_html(exc: FindingsError, locale: str) -> str:
     return f"<b>{html.escape(label('finding_refused', locale))}</b><br>" + "<br>".join(lines)
 
 
-def findings_html(rows: list, locale: str) -> str:
-    """An escaped HTML table of findings (id, status, severity, title, periods, due, by)."""
-    if not rows:
-        return f"<p>{html.escape(label('finding_none', locale))}</p>"
-    head = "".join(f"<th>{html.escape(pick(*FIELD_LABELS[k], locale))}</th>" for k in (
-        "id", "status", "severity", "title", "periods", "due_date", "updated_by", "version"))
-    body = []
-    for f in rows:
-        cells = [f.id[:8], pick(*STATUSES[f.status], locale), pick(*SEVERITIES[f.severity], locale),
-                 f.title, ", ".join(f.periods), f.due_date or "", f.updated_by, f.version]
-        body.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+def findings_frame(rows: list) -> pd.DataFrame:
+    """The findings listed, one row each (id shortened; codes kept, shown as words)."""
+    return pd.DataFrame({
+        "id": [f.id[:8] for f in rows], "status": [f.status for f in rows],
+        "severity": [f.severity for f in rows], "title": [f.title for f in rows],
+        "periods": [", ".join(f.periods) for f in rows],
+        "due_date": [f.due_date.isoformat() if f.due_date else "" for f in rows],
+        "updated_by": [f.updated_by for f in rows], "version": [f.version for f in rows]})
+
+
+def overdue(rows: list, today: date | None = None) -> list[bool]:
+    """Which findings are past their due date and neither closed nor dismissed."""
+    today = today or date.today()
+    return [bool(f.due_date and f.due_date < today and f.status not in FINAL_STATUSES)
+            for f in rows]
 
 
 def _digest(draft: dict) -> str:
@@ -270,7 +281,7 @@ class FindingList:
         self._rows: list = []
         self._buttons: dict[str, w.Button] = {}
         self._changed: list[Callable[[str], None]] = []
-        self._w_table = w.HTML()
+        self.table = EvidenceGrid("findings", locale, height="200px")
         self._w_pick = w.Dropdown()
         self._w_reason = w.Text()
         self._w_evidence_ref = w.Text()
@@ -282,7 +293,7 @@ class FindingList:
         controls = [] if store.readonly else [
             self._w_reason, w.HBox([self._w_evidence_ref, self._w_evidence_date]),
             self._w_steps]
-        self.widget = w.VBox([self._w_table, self._w_pick, *controls, self._w_history,
+        self.widget = w.VBox([self.table.widget, self._w_pick, *controls, self._w_history,
                               self._w_message])
         self.set_locale(locale)
 
@@ -314,7 +325,7 @@ class FindingList:
         """Read the findings again from the store, keeping the chosen one chosen."""
         chosen = self._w_pick.value
         self._rows = self._store.list(enterprise_id=self._enterprise) if self._enterprise else []
-        self._w_table.value = findings_html(self._rows, self._locale)
+        self.table.show(findings_frame(self._rows), overdue(self._rows))
         options = [(f"{f.id[:8]} · {f.title}"[:80], f.id) for f in self._rows]
         self._w_pick.options = options
         if any(fid == chosen for _, fid in options):
@@ -339,6 +350,7 @@ class FindingList:
         self._w_reason.description = label("finding_reason", locale)
         self._w_evidence_ref.description = label("finding_evidence_ref", locale)
         self._w_evidence_date.description = label("finding_evidence_date", locale)
+        self.table.set_locale(locale)
         self.refresh()
 
     def _chosen(self):

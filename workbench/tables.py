@@ -14,6 +14,7 @@ from workbench import checks, schema
 from workbench.checks.registry import FAMILY_LABELS
 from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
 from workbench.findings.codes import STATUSES as STATUS_LABELS
+from workbench.findings.sheet_columns import FIELD_LABELS as FINDING_FIELDS
 from workbench.i18n import column_label, parameter_label, pick
 
 #: Coded cell values shown as words (column -> code -> (zh, en)).
@@ -106,7 +107,8 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def label_of(name: str, locale: str) -> str:
     """The zh/en header of column ``name``: own labels first, then monthly parameter codes,
-    then contract columns (with their unit); KeyError when none has it."""
+    then contract columns (with their unit), then a finding's fields; KeyError when none
+    has it."""
     if name in LABELS:
         return pick(*LABELS[name], locale)
     if name in schema.PARAMETERS:
@@ -114,6 +116,8 @@ def label_of(name: str, locale: str) -> str:
     for table in schema.TABLES.values():
         if name in table.column_names:
             return column_label(table.name, name, locale)
+    if name in FINDING_FIELDS:
+        return pick(*FINDING_FIELDS[name], locale)
     raise KeyError(f"no zh/en label for column {name!r}")
 
 

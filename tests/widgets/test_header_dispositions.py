@@ -94,3 +94,16 @@ def test_a_read_only_store_offers_no_disposition_control(review, tmp_path):
     descriptions = {c.description for box in buttons for c in box.children
                     if hasattr(c, "description")}
     assert "记录处理" not in descriptions
+
+
+def test_the_findings_list_is_a_grid_with_overdue_findings_highlighted(review, store):
+    app = ReviewerApp(review, store=store)
+    app.value = review.enterprise_list()["enterprise_id"].iloc[0]
+    for i, (title, due) in enumerate((("按期", dt.date(2099, 1, 31)),
+                                      ("逾期", dt.date(2020, 1, 31)))):
+        app.form.fill(evidence=[i], title=title, category="carbon_content",
+                      severity="warning", description="d", due_date=due)
+        app.form._w_save.click()
+    grid = app.findings.table.grid.data
+    assert list(grid["标题"]) == ["按期", "逾期"] and list(grid["_flagged"]) == [False, True]
+    assert set(grid["状态"]) == {"待处理"} and set(grid["严重程度"]) == {"警告"}
