@@ -26,6 +26,7 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.findings import refusal_html
+from widgets.grid import EvidenceGrid
 from widgets.labels import label
 from workbench import checks
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS
@@ -48,6 +49,9 @@ def _num(value: float) -> str:
     return "" if pd.isna(value) else f"{value:.4g}"
 
 
+#: Columns of the flags grid, in order (the message in the user's language).
+GRID_COLUMNS = ("severity", "check_id", "unit_id", "period", "message_zh", "message_en",
+                "observed", "expected", "delta_co2_t")
 #: Headers of the flag tables (zh, en).
 FLAG_HEADERS = (("严重程度", "Severity"), ("检查项", "Check"), ("机组", "Unit"),
                 ("期间", "Period"), ("说明", "Message"), ("实际值", "Observed"),
@@ -140,10 +144,12 @@ class FlagsPanel:
         self._w_dispose = w.Button(button_style="info")
         self._w_dispose.on_click(self._dispose_clicked)
         self._w_disposed_msg = w.HTML()
+        self.grid = EvidenceGrid("flags", locale, height="260px")
         dispose_row = [] if store is None or store.readonly else [
             w.HBox([self._w_disposition, self._w_note, self._w_link, self._w_dispose]),
             self._w_disposed_msg]
-        self.widget = w.VBox([self._w_coverage, w.HBox([self._w_pick, self._w_show]),
+        self.widget = w.VBox([self._w_coverage, self.grid.widget,
+                              w.HBox([self._w_pick, self._w_show]),
                               *dispose_row, self._w_explain, self._w_groups])
         self.set_locale(locale)
 
@@ -247,6 +253,7 @@ class FlagsPanel:
         self._w_disposition.options = [(pick(*names, locale), code)
                                        for code, names in DISPOSITIONS.items()]
         self._w_disposition.value = chosen if chosen in DISPOSITIONS else "verified"
+        self.grid.set_locale(locale)
         self.refresh_findings()
         self._render(keep_selection=True)
 
@@ -275,6 +282,7 @@ class FlagsPanel:
         when ``keep_selection`` (the same flags relabelled)."""
         f = self._flags
         self._w_coverage.value = coverage_html(self._coverage, self._locale)
+        self._show_grid()
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
         chosen = self._w_pick.value if keep_selection and self._w_pick.value is not None else 0
         keys = flag_keys(f)
@@ -301,6 +309,15 @@ class FlagsPanel:
         self._w_groups.children = children
         for i, t in enumerate(titles):
             self._w_groups.set_title(i, t)
+
+    def _show_grid(self) -> None:
+        """All the enterprise's flags in one grid (sort, filter, export), critical rows
+        highlighted, the flag chosen in the list selected."""
+        f = self._flags
+        shown = f[[c for c in GRID_COLUMNS if c in f.columns]].assign(
+            disposition=[disposition_text(self._disposed.get(k), self._locale)
+                         for k in flag_keys(f)])
+        self.grid.show(shown, f["severity"] == "critical", self._w_pick.value)
 
     def _option_text(self, row, key: str, msg: str) -> str:
         """A flag in the list: [its disposition] severity · unit period · message."""

@@ -102,6 +102,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cited": ("引用的问题记录", "Findings citing it"), "reviewed": ("已处理", "Decided"),
     "dismissed": ("已撤销", "Dismissed"), "share_dismissed": ("撤销比例", "Dismissal share"),
     "needs_tuning": ("需调整", "For tuning"),
+    "disposition": ("处理", "Disposition"),
 }
 
 
