@@ -30,7 +30,7 @@ import pandas as pd
 from workbench import checks, risk, schema
 from workbench.checks.registry import FAMILIES, FAMILY_LABELS, Check
 from workbench.config import DEFAULTS_PATH
-from workbench.config_model import WorkbenchConfig, config_fields
+from workbench.config_model import WorkbenchConfig, config_fields, field_description
 from workbench.exports import html_table
 from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
 from workbench.i18n import pick
@@ -134,13 +134,15 @@ def check_explanation(check_id: str, cfg: Mapping[str, Any], locale: str) -> dic
 
     Keys: ``id``; ``title`` (in ``locale``), ``title_zh``, ``title_en``; ``family``,
     ``severity``, ``basis`` and ``scope`` as words; ``needs`` and ``uses`` (input names);
-    ``rule`` (:func:`rule_text`); ``rationale``; ``source`` (as :func:`~workbench.sources.cite`
-    gives it) and ``references`` (its full citations); ``thresholds``: one dict per config
-    key the check reads, with ``key``, ``value`` (its text in ``cfg``) and ``description``.
-    The rationale, the source and the descriptions are written in English only.
+    ``rule`` (:func:`rule_text`); ``rationale`` (why it matters: the check's ``rationale_zh``
+    or ``rationale``); ``source`` (as :func:`~workbench.sources.cite` gives it in ``locale``:
+    in Chinese the sources by their Chinese names) and ``references`` (their full citations:
+    in Chinese, those of documents written in Chinese in Chinese, other documents' as they
+    are titled in their own language); ``thresholds``: one dict per config
+    key the check reads, with ``key``, ``value`` (its text in ``cfg``) and ``description``
+    (its meaning in ``locale``, :func:`~workbench.config_model.field_description`).
     """
     spec = checks.registry()[check_id]
-    fields = config_fields()
     return {
         "id": spec.id, "title": pick(spec.title_zh, spec.title_en, locale),
         "title_zh": spec.title_zh, "title_en": spec.title_en,
@@ -148,10 +150,11 @@ def check_explanation(check_id: str, cfg: Mapping[str, Any], locale: str) -> dic
         "severity": severity_text(spec, locale), "basis": pick(*BASIS_LABELS[spec.basis], locale),
         "scope": pick(*SCOPE_LABELS[spec.scope], locale),
         "needs": spec.needs, "uses": spec.uses, "rule": rule_text(spec, locale),
-        "rationale": spec.rationale, "source": cite(spec.source),
-        "references": [s.full() for s in references(spec.source)],
+        "rationale": pick(spec.rationale_zh, spec.rationale, locale),
+        "source": cite(spec.source, locale),
+        "references": [s.full(locale) for s in references(spec.source)],
         "thresholds": [{"key": key, "value": value_text(config_value(cfg, key)),
-                        "description": fields[key].description or ""}
+                        "description": field_description(key, locale)}
                        for key in spec.config_keys],
     }
 
@@ -271,21 +274,25 @@ def _rules(cfg: Mapping[str, Any]) -> list[str]:
 
 
 def _check_section(check_id: str, cfg: Mapping[str, Any]) -> list[str]:
-    """One check: its facts, rule, rationale, source and references, thresholds."""
+    """One check: its facts, rule, rationale, source and references, thresholds (rationale,
+    source and meanings in English, then in Chinese)."""
     e = check_explanation(check_id, cfg, "en")
+    zh = check_explanation(check_id, cfg, "zh-CN")
     out = [f"### `{e['id']}` — {e['title_zh']} / {e['title_en']}", ""]
     out += _md_table(["property", "value"], [["severity", e["severity"]], ["basis", e["basis"]],
                                 ["scope", e["scope"]], ["needs", _code_list(e["needs"])],
                                 ["uses", _code_list(e["uses"])]])
     out += ["", f"**Rule.** {e['rule']}", "", f"**Why it matters.** {e['rationale']}", "",
-            f"**Source.** {e['source']}", ""]
+            f"**为何重要。** {zh['rationale']}", "", f"**Source.** {e['source']}", "",
+            f"**来源。** {zh['source']}", ""]
     out += [f"- {r}" for r in e["references"]]
     out += [""]
     if e["thresholds"]:
         out += ["**Thresholds** (defaults):", ""]
-        out += _md_table(["config key", "default", "meaning"],
-                         [[f"`{t['key']}`", f"`{t['value']}`", t["description"]]
-                          for t in e["thresholds"]])
+        out += _md_table(["config key", "default", "meaning", "含义"],
+                         [[f"`{t['key']}`", f"`{t['value']}`", t["description"],
+                           z["description"]] for t, z in zip(e["thresholds"], zh["thresholds"],
+                                                             strict=True)])
     else:
         out += ["**Thresholds:** none (a fixed rule)."]
     return out + [""]

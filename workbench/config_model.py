@@ -4,7 +4,8 @@ One pydantic model per TOML table, each refusing keys it does not know
 (``extra="forbid"``) and taking values strictly as TOML types them: a string is
 not a number, ``true`` is not 1, and 40.0 is not a number of days.  Every field
 says what it means (``Field(description=...)``, from the comments in
-``defaults.toml``, units included).
+``defaults.toml``, units included); the thresholds the checks read say it in Chinese
+too (:data:`DESCRIPTIONS_ZH`, :func:`field_description`).
 
 ``workbench/defaults.toml`` stays the one source of default values: no field
 here has a default.  :func:`workbench.config.load_config` validates the merged
@@ -677,6 +678,161 @@ def config_fields() -> dict[str, FieldInfo]:
 def config_key_exists(dotted: str) -> bool:
     """Whether ``dotted`` names a field or a table of the configuration."""
     return dotted in config_fields()
+
+
+#: The meaning of every threshold a check reads (its ``config_keys``) in Chinese, by dotted
+#: key: the ``description`` of its field, for a reader in 中文 (:func:`field_description`).
+DESCRIPTIONS_ZH: dict[str, str] = {
+    "checks.co2_recompute_rel_tol":
+        "按 CO2 = FC × NCV × CC × OF × 44/12 重算排放量"
+        "时允许的相对偏差（默认 0.5%）。",
+    "checks.carbon_identity_abs_pct":
+        "填报的收到基元素碳含量 C_ar（%）与 100 × CC × NCV 之差的绝"
+        "对容差（百分点）。",
+    "checks.basis_conversion_abs_pct":
+        "由空气干燥基元素碳含量 C_ad、全水分 M_t、空气干燥基水分 M_ad 换算"
+        "出的收到基元素碳含量与检测报告所载 C_ar 之差的容差（百分点）。",
+    "checks.filed_vs_report_abs_carbon_pct":
+        "月度填报的收到基元素碳含量与所附检测报告数值之差的容差（百分点）；存证必须如实填"
+        "报检测结果，只允许修约误差。",
+    "checks.filed_vs_report_abs_ncv_gj_per_t":
+        "月度填报的收到基低位发热量与所附检测报告数值之差的容差（GJ/t）；只允许修约误"
+        "差。",
+    "policy.default_coal_cc_tc_per_gj":
+        "未实测含碳量时燃煤单位热值含碳量的缺省值，按数据年度（tC/GJ）。0.0335"
+        "6 为2021年核算指南的取值；0.03085 来自生态环境部2022年6月8日"
+        "通知，适用于2021和2022年度数据（已核实）。此后年度假定不变（尚待确认）。",
+    "checks.default_match_abs_tc_per_gj":
+        "单位热值含碳量与当年缺省值之差在此范围内（tC/GJ）即视为就是缺省值（缺省值有"
+        "5位小数）。",
+    "checks.bands.cc_tc_per_gj":
+        "单位热值含碳量的合理范围，按燃料类别（tC/GJ）。",
+    "checks.bands.ncv_gj_per_t":
+        "收到基低位发热量的合理范围，按燃料类别（GJ/t）。",
+    "checks.bands.carbon_ar_pct":
+        "收到基元素碳含量的合理范围，按燃料类别（%）。",
+    "checks.bands.oxidation_rate":
+        "碳氧化率的合理范围（比例）。",
+    "checks.bands.hydrogen_ad_pct":
+        "空气干燥基氢含量的合理范围（%）。",
+    "checks.bands.sulfur_total_pct":
+        "全硫的合理范围（%）。",
+    "checks.bands.total_moisture_pct":
+        "全水分的合理范围（%）。",
+    "checks.bands.supply_coal_gce_per_kwh":
+        "供电煤耗的合理范围（gce/kWh），按机组类别。",
+    "checks.bands.own_use_rate":
+        "厂用电率（厂用电量 / 发电量）的合理范围，按机组类别（比例）。",
+    "checks.bands.load_factor":
+        "机组运行月份的负荷（出力）系数：按定义不超过 1；运行中的机组低于约 0.2 不"
+        "合常理（典型值为 0.5–0.85）。",
+    "checks.gbt213_ncv_abs_gj_per_t":
+        "按 GB/T 213 由高位发热量、氢和水分算出的低位发热量与检测报告所载低位发"
+        "热量之差的容差（GJ/t）。",
+    "checks.gbt213_critical_factor":
+        "偏差超过 gbt213_ncv_abs_gj_per_t 的这一倍数时判为严重（"
+        "检测机构输入值的修约无法解释）；介于 1 倍与该倍数之间判为警告。",
+    "checks.energy_balance_abs_mwh":
+        "供电量 = 发电量 − 厂用电量：绝对容差（MWh），另加发电量的 energy"
+        "_balance_rel 比例。",
+    "checks.energy_balance_rel":
+        "供电量 = 发电量 − 厂用电量：在 energy_balance_abs_mw"
+        "h 之外另加的容差，占发电量的比例。",
+    "checks.capacity_hours_rel_tol":
+        "发电量最多可超过装机容量 × 运行小时的这一比例，另加 capacity_hou"
+        "rs_abs_mwh（运行小时和容量的修约误差），不得再多。",
+    "checks.capacity_hours_abs_mwh":
+        "发电量最多可超过装机容量 × 运行小时的 capacity_hours_rel_"
+        "tol 比例，另加这么多 MWh，不得再多。",
+    "checks.load_factor_abs_tol":
+        "填报的负荷系数与 发电量 / (装机容量 × 运行小时) 之差的绝对容差。",
+    "checks.daily_sum_rel_tol":
+        "日数据之和与月度值之差的相对容差。",
+    "checks.heat_allocation_efficiency":
+        "从供电煤耗中扣除供热部分时，每 GJ 供热量对应的燃料热量为 1 / 该效率（锅"
+        "炉及管网效率；属于假设，并非规定）。",
+    "policy.lab_report_deadline_days":
+        "检测报告须在月后这么多天内出具（已确认，依据同一通知）。",
+    "checks.batch_min_reports":
+        "批量补测：同一机组的月度检测报告中，有这么多份或更多份编号连续（或在 batch"
+        "_report_days 天内相继出具），即视为同一批次。",
+    "checks.batch_report_days":
+        "批量补测：相互间隔在这么多天以内出具的报告视为同一批次。",
+    "checks.batch_rate_factor":
+        "若该检测机构其他报告的编号推进很快，使这一串连续编号按日期本应跨越的编号数超过实"
+        "际编号数的这一倍数，连续编号也计入。",
+    "policy.deposit_deadline_days":
+        "月度存证须在月后这么多天内完成（已确认：环办气候函〔2022〕111号，自202"
+        "2年4月起）。",
+    "checks.robust_z_warning":
+        "稳健 z 值 (x − 中位数) / (1.4826 × 绝对中位差) 超过此值"
+        "即视为异常。统计类检查只给出警告（升为严重需有同一机组同月的独立证据佐证）。",
+    "checks.stat_min_months":
+        "统计类检查只对自身数据至少有这么多个月的机组作出判断。",
+    "checks.seasonal_amplitude_min":
+        "机组序列的第90百分位数至少为其中位数的这一倍数时，视为具有季节性（集中供暖）。",
+    "checks.seasonal_min_units":
+        "同类机组的季节曲线取自同一省份同类别的机组；该省此类机组少于这一数量时改用全国数"
+        "据。",
+    "checks.seasonal_scale_min_units":
+        "只有在某同类组某月份至少有这么多台机组时，才按同类组和月份学习季节偏差的尺度（否"
+        "则按月份在全部机组上学习）。",
+    "checks.seasonal_min_log_scale":
+        "季节基线学习得到的对数比尺度的下限（0.02 约合 2%）。",
+    "checks.seasonal_own_spread_min_months":
+        "机组在该序列上至少有这么多个月的数据后，才用其自身离散程度放宽季节区间。",
+    "checks.seasonal_regime_factor":
+        "没有其他年份数据时，将某机组某月与该机组同类机组季节曲线值相差在这一倍数以内的其"
+        "他月份相比较。",
+    "checks.stat_min_operating_share":
+        "按每兆瓦时计的量只在机组运行时间至少达到当月这一比例（运行小时 / 当月小时数）"
+        "的月份判断。",
+    "checks.stat_min_capacity_share":
+        "未填报运行小时时：发电量至少达到 装机容量 × 当月小时数 的这一比例。",
+    "checks.heat_drop_share":
+        "每兆瓦时发电量的供热量比同一季节前后各4个月中的最高值低出这一比例，即为供热量骤"
+        "降。",
+    "checks.change_robust_z":
+        "环比变化的稳健 z 值超过此值即标记为台阶式变化（变化量的噪声比水平值大）。",
+    "checks.peer_min_size":
+        "同类机组组至少要有这么多台机组才进行比较。",
+    "checks.capacity_band_edges_mw":
+        "按这些装机容量（MW）划分容量档：<200、200–400、400–700、≥7"
+        "00。",
+    "checks.peer_min_rel_scale":
+        "同类机组稳健尺度的下限，以总体中位数的比例表示。",
+    "checks.carbon_ncv_min_reports":
+        "报告数少于此值的煤种并入其所属燃料的 C_ar–NCV 总体拟合。",
+    "checks.carbon_ncv_min_own_reports":
+        "至少有这么多份报告的机组，按其自身典型残差和离散程度判断。",
+    "checks.carbon_ncv_min_scale_pct":
+        "C_ar–NCV 回归带尺度的下限（收到基元素碳含量的百分点）。",
+    "checks.carbon_ncv_rank_edges_gj_per_t":
+        "煤种分界（GJ/t，取机组收到基低位发热量的中位数）：低于第一个值近似褐煤，两值"
+        "之间近似次烟煤，高于第二个值为烟煤及以上。",
+    "checks.benford_min_n":
+        "首位数字本福特检验所需的最小样本量。平均绝对偏差的符合性区间不考虑样本量 N：即"
+        "使完全服从本福特定律的总体，其平均绝对偏差的期望值也约为 0.26/√N，样本量"
+        "低于此值时，符合规律的数据也会被判为不符合。",
+    "checks.benford_min_n_first_two":
+        "前两位数字本福特检验所需的最小样本量（符合规律的数据平均绝对偏差的期望值约为 0"
+        ".084/√N）。",
+    "checks.round_number_share":
+        "数字特征检验：以 0 或 5 结尾的数值占比超过此值即怀疑经过凑整。",
+    "checks.round_number_min_t":
+        "整数检验：只判断至少达到这么多吨的月度耗煤量。",
+    "checks.round_number_min_months":
+        "整数检验：只判断至少有这么多个此类数值的企业。",
+}
+
+
+def field_description(dotted: str, locale: str) -> str:
+    """What the configuration key ``dotted`` means, in ``locale``: its Chinese description
+    (:data:`DESCRIPTIONS_ZH`) for ``zh-CN``, else (and where it has none) its field's
+    ``description``."""
+    if locale.startswith("zh") and dotted in DESCRIPTIONS_ZH:
+        return DESCRIPTIONS_ZH[dotted]
+    return config_fields()[dotted].description or ""
 
 
 def _model_at(keys: list[str]) -> type[BaseModel] | None:

@@ -21,16 +21,27 @@ from dataclasses import dataclass
 class Source:
     """One bibliography entry: ``label`` is how a citation names it (it matches its own
     ``pattern``), ``citation`` the full reference, ``url`` where to open it (may be empty),
-    ``pattern`` a regular expression recognising a mention of it in a check's source."""
+    ``pattern`` a regular expression recognising a mention of it in a check's source,
+    ``label_zh`` how a Chinese citation names it (empty: ``label``, already Chinese),
+    ``citation_zh`` the full reference in Chinese, for a document written in Chinese (empty:
+    a document in another language keeps ``citation``, in its own language)."""
 
     label: str
     citation: str
     url: str
     pattern: str
+    label_zh: str = ""
+    citation_zh: str = ""
 
-    def full(self) -> str:
-        """The full citation, with its URL when it has one."""
-        return f"{self.citation} {self.url}" if self.url else self.citation
+    def label_in(self, locale: str) -> str:
+        """How a citation in ``locale`` names it."""
+        return self.label_zh or self.label if locale.startswith("zh") else self.label
+
+    def full(self, locale: str = "en") -> str:
+        """The full citation, with its URL when it has one; in ``zh-CN`` the Chinese one of a
+        document written in Chinese."""
+        text = self.citation_zh or self.citation if locale.startswith("zh") else self.citation
+        return f"{text} {self.url}" if self.url else text
 
 
 _MEE_SITE = "Published on www.mee.gov.cn."
@@ -45,7 +56,14 @@ BIBLIOGRAPHY: dict[str, Source] = {
         "from April 2022: "
         "E = FC × NCV × CC × OF × 44/12, CC = C_ar / NCV_ar, the definitions of electricity "
         f"supplied and of the load factor. {_MEE_SITE}",
-        "", r"发电设施核算指南|核算方法与报告指南 发电设施"),
+        "", r"发电设施核算指南|核算方法与报告指南 发电设施",
+        "",
+        "生态环境部：《企业温室气体排放核算方法与报告指南 发电设施》（环办气候〔2021"
+        "〕9号），适用于2021年度数据及2022年1–3月；及其2022年修订版《…发"
+        "电设施（2022年修订版）》，随环办气候函〔2022〕111号印发，自2022年"
+        "4月起施行：E = FC × NCV × CC × OF × 44/12，CC "
+        "= C_ar / NCV_ar，供电量和负荷（出力）系数的定义。见生态环境部网站"
+        " www.mee.gov.cn。"),
     "mee_notice_111": Source(
         "环办气候函〔2022〕111号",
         "生态环境部办公厅: 《关于做好2022年企业温室气体排放报告管理相关重点工作的通知》 "
@@ -53,7 +71,14 @@ BIBLIOGRAPHY: dict[str, Source] = {
         "2022 within 40 days after month end; lab reports from CMA- or CNAS-accredited labs "
         "giving carbon, NCV, hydrogen, total sulphur and moisture of one sample, within 40 days; "
         f"grid emission factor 0.5810 tCO2/MWh. {_MEE_SITE}",
-        "", r"环办气候函〔2022〕111号"),
+        "", r"环办气候函〔2022〕111号",
+        "",
+        "生态环境部办公厅：《关于做好2022年企业温室气体排放报告管理相关重点工作的通知"
+        "》（环办气候函〔2022〕111号），2022年3月：自2022年4月起月度存证"
+        "，须在月后40天内完成；检测报告须由具有 CMA 或 CNAS 资质的检测机构出"
+        "具，给出同一样品的元素碳含量、低位发热量、氢、全硫和水分，须在40天内出具；电网"
+        "排放因子 0.5810 tCO2/MWh。见生态环境部网站 www.mee.go"
+        "v.cn。"),
     "mee_notice_2022_06": Source(
         "MEE notice of 8 June 2022",
         "生态环境部办公厅: 《关于调整2022年企业温室气体排放报告管理相关重点工作任务的通知》, "
@@ -63,113 +88,160 @@ BIBLIOGRAPHY: dict[str, Source] = {
         "emissions-data-to-september/).",
         "https://chemical.chemlinked.com/expert-article/china-revises-requirements-on-"
         "greenhouse-gas-emission-reporting",
-        r"MEE notice of 8 June 2022|关于调整2022年企业温室气体排放报告管理"),
+        r"MEE notice of 8 June 2022|关于调整2022年企业温室气体排放报告管理",
+        "生态环境部办公厅2022年6月8日《关于调整2022年企业温室气体排放报告管理相关重点工作任务的通知》",
+        "生态环境部办公厅：《关于调整2022年企业温室气体排放报告管理相关重点工作任务的"
+        "通知》，2022年6月：2021和2022年度数据的燃煤单位热值含碳量缺省值调为"
+        " 0.03085 tC/GJ（原为 0.03356）；ChemLinked 与中"
+        "国气候合作网（climatecooperation.cn）有摘要介绍。"),
     "mee_cases_2022": Source(
         "MEE typical cases of 14 March 2022",
         "生态环境部: typical cases of falsified carbon-emission report data (典型问题案例), 14 "
         "March 2022 (中碳能投, 中创碳投, 青岛希诺, 辽宁东煤: altered sample, test and report dates "
         "and report numbers, batch testing presented as monthly, invented total moisture, "
         f"hidden coal use, heat supplied and purchased electricity). {_MEE_SITE}",
-        "", r"MEE typical cases|典型问题案例"),
+        "", r"MEE typical cases|典型问题案例",
+        "生态环境部2022年3月14日公开的碳排放报告数据弄虚作假典型问题案例",
+        "生态环境部：碳排放报告数据弄虚作假典型问题案例，2022年3月14日（中碳能投、"
+        "中创碳投、青岛希诺、辽宁东煤：篡改采样、检测和报告日期及报告编号，把批量检测伪装"
+        "成月度检测，虚构全水分，隐瞒燃煤消耗、供热量和外购电量）。见生态环境部网站 ww"
+        "w.mee.gov.cn。"),
     "mee_qa_2023": Source(
         "MEE Q&A of 31 Oct 2023",
         "生态环境部: answers to the press of 31 October 2023 on carbon-market data quality: the "
         "national–provincial–city three-level review (国家—省—市三级联审) and 以日保月、以月保年 "
         f"(daily data secure the month, monthly data secure the year). {_MEE_SITE}",
-        "", r"Q&A of 31 Oct 2023"),
+        "", r"Q&A of 31 Oct 2023",
+        "生态环境部2023年10月31日就碳市场数据质量答记者问",
+        "生态环境部：2023年10月31日就碳市场数据质量答记者问：国家—省—市三级联审"
+        "，以日保月、以月保年。见生态环境部网站 www.mee.gov.cn。"),
     "data_problems_2022": Source(
         "2022 list of systemic data problems",
         "碳排放交易网 (tanpaifang.com), 12 May 2022: systemic data-quality problems of the "
         "national carbon market listed by an MEE-linked expert: coal not tested at the required "
         "frequency, missing coal-quality data filled with experience values (用经验值补齐缺失煤质"
         "数据), wrong parameters.",
-        "", r"systemic data problems"),
+        "", r"systemic data problems",
+        "碳排放交易网2022年5月12日所列全国碳市场系统性数据质量问题",
+        "碳排放交易网（tanpaifang.com），2022年5月12日：与生态环境部"
+        "相关的专家所列全国碳市场系统性数据质量问题：燃煤未按规定频次检测，用经验值补齐缺"
+        "失煤质数据，参数错误。"),
     "allocation_2019_2020": Source(
         "2019–2020 allocation plan",
         "生态环境部: 《2019-2020年全国碳排放权交易配额总量设定与分配实施方案（发电行业）》, "
         "December 2020: unit categories, supply and heat benchmarks, the cooling, heat-supply "
         "and load-factor correction factors; summarised by ICAP.",
-        "https://icapcarbonaction.com/node/731", r"2019–2020 allocation plan"),
+        "https://icapcarbonaction.com/node/731", r"2019–2020 allocation plan",
+        "《2019-2020年全国碳排放权交易配额总量设定与分配实施方案（发电行业）》",
+        "生态环境部：《2019-2020年全国碳排放权交易配额总量设定与分配实施方案（发"
+        "电行业）》，2020年12月：机组类别，供电和供热基准值，冷却方式、供热量和负荷"
+        "（出力）系数修正系数；ICAP 有摘要介绍。"),
     "allocation_2021_2022": Source(
         "2021–2022 allocation plan",
         "生态环境部: 《2021、2022年度全国碳排放权交易配额总量设定与分配实施方案（发电行业）》, "
         "2023: allowance = supply benchmark × electricity supplied × correction factor + heat "
         "benchmark × heat supplied, the balance value; summarised by ICAP.",
         "https://icapcarbonaction.com/en/news/china-releases-draft-allocation-plan-2021-and-2022",
-        r"2021–2022 allocation plan"),
+        r"2021–2022 allocation plan",
+        "《2021、2022年度全国碳排放权交易配额总量设定与分配实施方案（发电行业）》",
+        "生态环境部：《2021、2022年度全国碳排放权交易配额总量设定与分配实施方案（"
+        "发电行业）》，2023年：配额 = 供电基准值 × 供电量 × 修正系数 + 供"
+        "热基准值 × 供热量，配额清缴的平衡值；ICAP 有摘要介绍。"),
     "ets_regulation_2024": Source(
         "碳排放权交易管理暂行条例",
         "国务院: 《碳排放权交易管理暂行条例》 (国务院令第775号), in force from 1 May 2024: "
         "surrender of allowances, falsified data and their penalties. Published on www.gov.cn.",
-        "", r"碳排放权交易管理暂行条例"),
+        "", r"碳排放权交易管理暂行条例",
+        "",
+        "国务院：《碳排放权交易管理暂行条例》（国务院令第775号），自2024年5月1日"
+        "起施行：配额清缴，数据弄虚作假及其处罚。见中国政府网 www.gov.cn。"),
     "gbt_213": Source(
         "GB/T 213",
         "GB/T 213-2008 《煤的发热量测定方法》 (Determination of calorific value of coal): the "
         "net calorific value as received from the gross value, hydrogen and moisture. Full "
         "text: national standards public system (国家标准全文公开系统).",
-        "https://openstd.samr.gov.cn", r"GB/T 213"),
+        "https://openstd.samr.gov.cn", r"GB/T 213",
+        "GB/T 213《煤的发热量测定方法》",
+        "GB/T 213-2008《煤的发热量测定方法》：由高位发热量、氢和水分计算收到"
+        "基低位发热量。全文见国家标准全文公开系统。"),
     "gbt_483": Source(
         "GB/T 483",
         "GB/T 483-2007 《煤炭分析试验方法一般规定》 (General rules for analytical and testing "
         "methods of coal): conversion of results between bases (air-dried, as received, dry). "
         "Full text: national standards public system (国家标准全文公开系统).",
-        "https://openstd.samr.gov.cn", r"GB/T 483"),
+        "https://openstd.samr.gov.cn", r"GB/T 483",
+        "GB/T 483《煤炭分析试验方法一般规定》",
+        "GB/T 483-2007《煤炭分析试验方法一般规定》：检测结果在不同基准（空气"
+        "干燥基、收到基、干燥基）之间的换算。全文见国家标准全文公开系统。"),
     "gb_32100": Source(
         "GB 32100",
         "GB 32100-2015 《法人和其他组织统一社会信用代码编码规则》 (Coding rule of the unified "
         "social credit identifier for legal entities and other organizations): the check "
         "character of the credit code. Full text: national standards public system "
         "(国家标准全文公开系统).",
-        "https://openstd.samr.gov.cn", r"GB 32100"),
+        "https://openstd.samr.gov.cn", r"GB 32100",
+        "GB 32100《法人和其他组织统一社会信用代码编码规则》",
+        "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》：统一社会信"
+        "用代码的校验码。全文见国家标准全文公开系统。"),
     "ipcc_2006": Source(
         "IPCC 2006 Guidelines Vol. 2 Ch. 1",
         "IPCC (2006), 2006 IPCC Guidelines for National Greenhouse Gas Inventories, Volume 2 "
         "Energy, Chapter 1 Introduction, Tables 1.2 and 1.3: default net calorific values and "
         "carbon contents of fuels with their 95 % ranges.",
         "https://www.ipcc-nggip.iges.or.jp/public/2006gl/pdf/2_Volume2/V2_1_Ch1_Introduction.pdf",
-        r"IPCC"),
+        r"IPCC",
+        "《2006年IPCC国家温室气体清单指南》第2卷第1章"),
     "cec_statistics": Source(
         "CEC power statistics (中电联)",
         "中国电力企业联合会 (China Electricity Council, CEC): annual power-industry statistics "
         "(supply coal consumption, own-use rate and utilisation hours of thermal units by "
         "class).",
-        "https://www.cec.org.cn", r"\bCEC\b|中电联"),
+        "https://www.cec.org.cn", r"\bCEC\b|中电联",
+        "中国电力企业联合会（中电联）电力工业统计",
+        "中国电力企业联合会（中电联）：电力工业年度统计（按类别统计的火电机组供电煤耗、厂"
+        "用电率和利用小时数）。"),
     "eu_mrr": Source(
         "EU MRR 2018/2066",
         "Commission Implementing Regulation (EU) 2018/2066 of 19 December 2018 on the "
         "monitoring and reporting of greenhouse gas emissions (MRR): minimum analysis "
         "frequencies (Annex VII) and empirical correlations between NCV and carbon content "
         "as proxies.",
-        "https://eur-lex.europa.eu/eli/reg_impl/2018/2066/oj", r"EU MRR|2018/2066"),
+        "https://eur-lex.europa.eu/eli/reg_impl/2018/2066/oj", r"EU MRR|2018/2066",
+        "欧盟温室气体监测与报告条例（EU MRR 2018/2066）"),
     "eu_avr": Source(
         "EU AVR 2018/2067",
         "Commission Implementing Regulation (EU) 2018/2067 of 19 December 2018 on the "
         "verification of data and on the accreditation of verifiers (AVR): materiality levels "
         "of 5 % and 2 % (Article 23), analytical procedures.",
-        "https://eur-lex.europa.eu/eli/reg_impl/2018/2067/oj", r"EU AVR|2018/2067"),
+        "https://eur-lex.europa.eu/eli/reg_impl/2018/2067/oj", r"EU AVR|2018/2067",
+        "欧盟数据核查与核查机构认可条例（EU AVR 2018/2067）"),
     "epa_ghgrp": Source(
         "EPA GHGRP",
         "US EPA Greenhouse Gas Reporting Program, 40 CFR Part 98: validation checks at data "
         "entry, and after submission automated checks of internal consistency and of ranges "
         "expected for similar facilities (e-GGRT help, ccdsupport.com, FAQ 407).",
         "https://www.ecfr.gov/current/title-40/chapter-I/subchapter-C/part-98",
-        r"EPA GHGRP|e-GGRT"),
+        r"EPA GHGRP|e-GGRT",
+        "美国环保署温室气体报告计划（EPA GHGRP）"),
     "nigrini_2012": Source(
         "Nigrini (2012)",
         "Nigrini, M. J. (2012), Benford's Law: Applications for Forensic Accounting, Auditing, "
         "and Fraud Detection, Hoboken NJ: Wiley: first-digit and first-two-digits tests and "
         "their mean absolute deviation (MAD) conformity ranges.",
-        "", r"Nigrini"),
+        "", r"Nigrini",
+        "Nigrini (2012)《本福特定律：在法务会计、审计和舞弊检测中的应用》"),
     "idea_digit_tests": Source(
         "IDEA digit tests",
         "CaseWare IDEA: Benford's-law and last-digit tests of audit data analytics (IDEA tech "
         "tip: using Benford's law).",
-        "https://idea.caseware.com/blog/idea-tech-tip-using-benfords-law", r"\bIDEA\b"),
+        "https://idea.caseware.com/blog/idea-tech-tip-using-benfords-law", r"\bIDEA\b",
+        "CaseWare IDEA 审计数据分析中的数字检验"),
     "statsmodels_rlm": Source(
         "statsmodels RLM",
         "statsmodels: robust linear models (RLM, Huber's T norm), the robust regression the "
         "C_ar–NCV band is fitted with.",
-        "https://www.statsmodels.org/stable/rlm.html", r"statsmodels"),
+        "https://www.statsmodels.org/stable/rlm.html", r"statsmodels",
+        "statsmodels 稳健线性模型（RLM）"),
 }
 
 #: The primary sources each section of the research notes names, by (notes, section).
@@ -263,13 +335,20 @@ def _mentioned(text: str) -> set[str]:
     return {k for k, s in BIBLIOGRAPHY.items() if re.search(s.pattern, text)}
 
 
-def cite(source: str) -> str:
+def cite(source: str, locale: str = "en") -> str:
     """``source`` with every reference to the research notes replaced by the primary
     sources that section names (their labels), once each: sources the text already names
     are not repeated, and the remarks in parentheses stay with the section they follow.
 
+    In ``zh-CN`` the sources are named by their Chinese labels (``Source.label_zh``), in
+    the same order, joined by ``；``; the check's own English wording around them and its
+    English remarks are left out (remarks without English words, such as case names or
+    ``|Δ| > 0.5%``, stay).
+
     >>> cite("Nigrini (2012); practices notes A.1")
     'Nigrini (2012); IDEA digit tests'
+    >>> cite("GB/T 213; domain notes §7 check 5", "zh-CN")
+    'GB/T 213《煤的发热量测定方法》；环办气候函〔2022〕111号'
     """
     seen = _mentioned(source)
     out: list[tuple[str, list[str]]] = []          # (text, remarks) in order
@@ -297,8 +376,44 @@ def cite(source: str) -> str:
                 out[-1][1].extend(remarks)
             elif remarks:
                 out.append(("; ".join(remarks), []))
+    if locale.startswith("zh"):
+        return _cite_zh(out)
     return "; ".join(f"{text} ({'; '.join(remarks)})" if remarks else text
                      for text, remarks in out if text)
+
+
+#: An English word (three letters or more) in a remark: such remarks are left out in Chinese.
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _in_order(text: str) -> list[str]:
+    """The bibliography keys ``text`` mentions, in the order it mentions them."""
+    found = [(m.start(), k) for k, s in BIBLIOGRAPHY.items()
+             if (m := re.search(s.pattern, text))]
+    return [k for _, k in sorted(found)]
+
+
+def _cite_zh(out: list[tuple[str, list[str]]]) -> str:
+    """The citation ``cite`` assembled (``out``: text and remarks in order) in Chinese: the
+    sources each part names by their Chinese labels, once each, with the remarks that hold no
+    English word."""
+    named: list[tuple[str, list[str]]] = []
+    seen: set[str] = set()
+    for text, remarks in out:
+        remarks = [p[1:].strip() for p in _split(text, "\0")[0][1] if p.startswith("(")] + remarks
+        keys = _in_order(text) + [k for r in remarks for k in _in_order(r)]
+        labels = " ".join(BIBLIOGRAPHY[k].label for k in keys)
+        kept = [r.replace(", ", "、") for r in remarks
+                if not _ENGLISH_WORD.search(r) and f"({r})" not in labels]
+        new = [k for k in dict.fromkeys(keys) if k not in seen]
+        seen.update(new)
+        if new:
+            named += [(BIBLIOGRAPHY[k].label_in("zh-CN"), []) for k in new]
+            named[-len(new)][1].extend(kept)
+        elif kept and named:
+            named[-1][1].extend(kept)
+    return "；".join(f"{label}（{'；'.join(remarks)}）" if remarks else label
+                    for label, remarks in named)
 
 
 def references(source: str) -> list[Source]:

@@ -32,10 +32,6 @@ def _texts(widget) -> list[tuple[str, str]]:
             out.append((f"{type(widget).__name__}.{name}", value))
     if isinstance(widget, w.HTML | w.Label) and widget.value:
         shown = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", widget.value, flags=re.S)
-        # KNOWN GAP (issue 12): the check explanations' rationale, sources and threshold
-        # meanings exist in English only; they are left out here until translated.
-        shown = re.sub(r'<details class="check-explained".*?</details>', " ", shown,
-                       flags=re.S)
         heads = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", shown, flags=re.S)
         out += [("th", html.unescape(re.sub("<[^>]+>", "", h))) for h in heads]
         for tag in ("summary", "b", "button", "label"):

@@ -26,6 +26,8 @@ from workbench.config import by_year
        config_keys=("checks.co2_recompute_rel_tol",),
        rationale="A filed CO2 that its own inputs do not give is a calculation error or a "
                  "manual override; either misstates emissions directly.",
+       rationale_zh="填报的排放量若不能由其自身填报的参数算出，要么是计算错误，要么是人为改写了结"
+                    "果；两者都会直接导致排放量失实。",
        source="发电设施核算指南 formula; domain notes §7 check 1 (|Δ| > 0.5%)")
 def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -49,6 +51,8 @@ def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("checks.carbon_identity_abs_pct",),
        rationale="CC is C_ar / NCV; when the filed three disagree one of them was changed "
                  "after the lab reported.",
+       rationale_zh="单位热值含碳量 CC = 收到基元素碳含量 C_ar / 收到基低位发热量 "
+                    "NCV；三者填报值互不吻合，说明其中某一项在检测报告出具后被改动过。",
        source="CC = C_ar / NCV_ar (platform calculated field); domain notes §1.2")
 def carbon_identity(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly[x.monthly["carbon_ar_pct"].notna()]
@@ -67,6 +71,9 @@ def carbon_identity(x: Inputs, cfg: dict) -> pd.DataFrame:
        needs=("labs",), config_keys=("checks.basis_conversion_abs_pct",),
        rationale="C_ar = C_ad × (100 − M_t)/(100 − M_ad). Invented total moisture (the 中碳能投 "
                  "case) lowers C_ar; a result that does not follow from its own sample is altered.",
+       rationale_zh="C_ar = C_ad × (100 − M_t)/(100 − M_ad)"
+                    "，即由空气干燥基换算到收到基。虚构全水分（中碳能投案例）会压低收到基元素碳含"
+                    "量；换算结果与同一样品的检测数据对不上，说明结果被改动过。",
        source="GB/T 483 basis conversion; MEE typical cases 2022; domain notes §7 check 2")
 def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -91,6 +98,8 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
                     "checks.filed_vs_report_abs_ncv_gj_per_t"),
        rationale="The monthly deposit must carry the lab's result; a different number means "
                  "the value was changed between the report and the filing.",
+       rationale_zh="月度存证必须如实填报检测报告中的结果；填报值与报告不同，说明数值在出具报告到"
+                    "填报之间被改动过。",
        source="环办气候函〔2022〕111号 (monthly deposit of lab reports)")
 def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -125,6 +134,8 @@ def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("policy.default_coal_cc_tc_per_gj", "checks.default_match_abs_tc_per_gj"),
        rationale="A measured carbon content that lands exactly on the default is an "
                  "'experience value' filled in without a test.",
+       rationale_zh="实测的单位热值含碳量恰好等于缺省值，说明这是未经检测、按“经验值”填上的数值"
+                    "，冒充了实测值。",
        source="domain notes §3.2 (经验值补齐) and §7 check 10")
 def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = _coal(x.monthly)
@@ -143,6 +154,8 @@ def default_as_measured(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("policy.default_coal_cc_tc_per_gj", "checks.default_match_abs_tc_per_gj"),
        rationale="The default changed (0.03356 → 0.03085 tC/GJ in June 2022); using another "
                  "year's default misstates emissions.",
+       rationale_zh="缺省值曾经调整（2022年6月由 0.03356 tC/GJ 调为 0.03"
+                    "085 tC/GJ）；套用其他年度的缺省值会导致排放量失实。",
        source="MEE notice of 8 June 2022; domain notes §1.2")
 def default_value_by_year(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = _coal(x.monthly)

@@ -28,6 +28,9 @@ from workbench.checks.registry import check, flag_rows
        rationale="NCV, H and moisture of one sample are tied by GB/T 213; invented moisture or "
                  "a changed NCV breaks the tie (MEE asks for the same sample's C, NCV, H, S, M "
                  "precisely for this cross-check).",
+       rationale_zh="同一样品的低位发热量、氢含量和水分之间存在 GB/T 213 规定的换算关系"
+                    "；虚构水分或改动低位发热量会破坏这一关系（生态环境部要求报告给出同一样品的碳"
+                    "、低位发热量、氢、全硫和水分，正是为了便于这种交叉核对）。",
        source="GB/T 213; 环办气候函〔2022〕111号; domain notes §7 check 5")
 def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -50,6 +53,7 @@ def gbt213_ncv(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("checks.energy_balance_abs_mwh", "checks.energy_balance_rel"),
        rationale="Supply is the allocation base (benchmark × supply); inflating it raises "
                  "free allowances.",
+       rationale_zh="供电量是配额分配的基数（基准值 × 供电量）；虚增供电量会多获得免费配额。",
        source="发电设施核算指南 definitions; domain notes §1.4 and §7 check 11")
 def energy_balance(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -70,6 +74,8 @@ def energy_balance(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("checks.capacity_hours_rel_tol", "checks.capacity_hours_abs_mwh"),
        rationale="A unit cannot produce more than its capacity for the hours it ran; either "
                  "generation or hours is wrong, and load factor with them.",
+       rationale_zh="机组的发电量不可能超过装机容量乘以运行小时数；超过则说明发电量或运行小时有误"
+                    "，负荷系数也随之失真。",
        source="domain notes §1.4 (F = generation / (capacity × hours)) and §7 check 11")
 def capacity_hours(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -89,6 +95,8 @@ def capacity_hours(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("checks.load_factor_abs_tol",),
        rationale="The load factor sets the allocation correction factor (0.75/0.85 breakpoints); "
                  "a filed value that its inputs do not give shifts allowances.",
+       rationale_zh="负荷（出力）系数决定配额分配中的修正系数（以 0.75 和 0.85 为分段"
+                    "点）；填报值与发电量、容量、运行小时算出的值不符，会改变配额量。",
        source="domain notes §1.4 and §1.5 (correction factors)")
 def load_factor(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -111,6 +119,8 @@ _DAILY = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh", "suppl
        needs=("daily",), config_keys=("checks.daily_sum_rel_tol",),
        rationale="以日保月: automated daily records (DCS, weighbridge) secure the month; a monthly "
                  "figure below its own days is the signature of under-reported fuel.",
+       rationale_zh="以日保月：自动采集的日数据（分散控制系统、地磅等）保障月度数据的真实性；月度值低于"
+                    "其各日数据之和，是少报燃料消耗的典型特征。",
        source="MEE 以日保月、以月保年 (Q&A of 31 Oct 2023); domain notes §2.3")
 def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -145,6 +155,8 @@ def daily_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
        config_keys=("checks.bands.supply_coal_gce_per_kwh", "checks.heat_allocation_efficiency"),
        rationale="Electricity supplied fixes a floor on the fuel burnt (best units ≈ 255 gce/kWh);"
                  " CO2 below that floor means fuel or carbon was under-reported.",
+       rationale_zh="供电量决定了燃料消耗的下限（先进机组供电煤耗约 255 gce/kWh）；排"
+                    "放量低于这一下限，说明燃料消耗量或含碳量被少报。",
        source="domain notes §1.5 scale check (300 gce/kWh × CC → ≈ 0.85 tCO2/MWh) and §7 check 12")
 def fuel_triangle(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly[x.monthly["supply_mwh"] > 0]

@@ -68,6 +68,8 @@ def _population_row(code: str, evidence: str, **numbers: float) -> dict:
        config_keys=("checks.benford_min_n", "checks.benford_min_n_first_two"),
        rationale="Naturally occurring amounts follow Benford's law; a province's or lab's "
                  "numbers that do not were possibly made up. A population prompt, not a verdict.",
+       rationale_zh="自然形成的数量服从本福特定律；某省或某检测机构的数据不服从，可能是编造的。这"
+                    "只是对总体的提示，不是结论。",
        source="Nigrini (2012); practices notes A.1")
 def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -105,6 +107,8 @@ def benford(x: Inputs, cfg: dict) -> pd.DataFrame:
                     "checks.round_number_min_months"),
        rationale="Weighed coal rarely lands on round tens; many round figures suggest estimates "
                  "typed in rather than measured.",
+       rationale_zh="过磅称重的煤量很少恰好是十的整数倍；大量整数说明数据是估算后录入的，而非实际"
+                    "计量。",
        source="IDEA last-digit tests; practices notes A.1")
 def round_numbers(x: Inputs, cfg: dict) -> pd.DataFrame:
     c = cfg["checks"]

@@ -32,6 +32,8 @@ def _evidence(rows: pd.DataFrame) -> pd.Series:
        needs=("labs",),
        rationale="A report dated before its sample was taken or received cannot be genuine; "
                  "altered dates are how batch back-tests were disguised as monthly tests.",
+       rationale_zh="检测报告日期早于采样日期或收样日期，报告不可能真实；篡改日期正是把批量补测伪"
+                    "装成月度检测的手法。",
        source="MEE typical cases 2022 (中碳能投, 辽宁东煤); domain notes §7 check 6")
 def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -52,6 +54,7 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
                   "{expected_high:.0f})",
        needs=("labs",), config_keys=("policy.lab_report_deadline_days",),
        rationale="Reports long after the month are the other face of batch back-testing.",
+       rationale_zh="月后很久才出具的检测报告，是批量补测的另一种表现。",
        source="环办气候函〔2022〕111号 (reports within 40 days of month end)")
 def report_deadline(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -85,6 +88,12 @@ def _running_number(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
                  "together (the 辽宁东煤 case). Back-to-back numbers alone prove nothing: a lab "
                  "with one client numbers that way, so they count only when the lab's own other "
                  "reports contradict them.",
+       rationale_zh="检测机构按出具顺序为报告（及样品）编号，所有委托方共用一个流水号。某机组各月"
+                    "的报告编号前后紧挨，而同一检测机构的其他报告表明这些编号本应分属不同时间（中"
+                    "间夹有日期居中的报告，或日期更早的报告编号反而更大），说明这些报告是事后一起"
+                    "编号的；多个月份的报告在几天之内相继出具，说明样品是一起检测的（辽宁东煤案例"
+                    "）。仅有连续编号并不能证明问题：只有一个委托方的检测机构本来就会连续编号，因"
+                    "此只有当该机构自己的其他报告与之矛盾时才计入。",
        source="MEE typical cases 2022; domain notes §3.4 and §7 check 6")
 def batch_backtesting(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs.sort_values(["unit_id", "period"])
@@ -177,6 +186,8 @@ _RESULTS = ("carbon_ad_pct", "total_moisture_pct", "moisture_ad_pct", "hydrogen_
        needs=("labs",), scope="population",
        rationale="Seven measured values of two different samples never agree to the last digit;"
                  " identical results were copied from another month or another plant.",
+       rationale_zh="两个不同样品的七项实测值不可能每一位数字都相同；完全相同的结果是从其他月份或"
+                    "其他电厂复制来的。",
        source="domain notes §3.4 and §7 check 7")
 def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -207,6 +218,8 @@ def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
        needs=("labs",), scope="population",
        rationale="One sample yields one report; a sample ID on several reports means one "
                  "test was issued several times.",
+       rationale_zh="一个样品只对应一份检测报告；同一样品编号出现在多份报告上，说明一次检测被重复"
+                    "出具了多份报告。",
        source="domain notes §7 check 7")
 def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs
@@ -225,6 +238,8 @@ def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
        needs=("labs",),
        rationale="Monthly coal reports must come from CMA- or CNAS-accredited labs; an "
                  "unaccredited report is not valid evidence and the default value applies.",
+       rationale_zh="月度燃煤检测报告必须由具有 CMA 或 CNAS 资质的检测机构出具；无资质"
+                    "机构的报告不是有效证据，应按缺省值计算。",
        source="环办气候函〔2022〕111号; domain notes §7 check 8")
 def accreditation(x: Inputs, cfg: dict) -> pd.DataFrame:
     lab = x.labs

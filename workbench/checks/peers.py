@@ -73,6 +73,9 @@ def peer_group(units: pd.DataFrame, min_size: int, edges: list[float]) -> pd.Ser
                  "either runs unusually or files unusual numbers; either is worth a look. One "
                  "typical value per unit and year (median of the months it ran), so outages "
                  "and part-load months do not decide it.",
+       rationale_zh="供电煤耗或厂用电率与同类机组相差很远的机组，要么运行方式特殊，要么填报的数字"
+                    "异常，两者都值得一查。每台机组每年只取一个典型值（运行月份的中位数），因此停"
+                    "机和低负荷月份不会左右判断。",
        source="EPA GHGRP post-submission checks (ccdsupport Q407); domain notes §7 check 14")
 def unit_vs_peers(x: Inputs, cfg: dict) -> Computed:
     m = x.monthly
@@ -213,6 +216,10 @@ def carbon_ncv_bands(lab: pd.DataFrame, units: pd.DataFrame, cfg: dict
                  "fuel and coal rank with a robust spread learned from the population, and "
                  "follows each unit's own coal (its typical distance from the line and its own "
                  "scatter), so a coal that always sits off the line is not flagged for it.",
+       rationale_zh="煤的元素碳含量和发热量同向变化；只压低碳含量（最常见的碳数据造假手法）会使报"
+                    "告落在回归带下方。回归带按燃料和煤种分别拟合，其稳健离散度由全体数据学习得到"
+                    "，并跟随每台机组自己的煤质（其到回归线的典型距离及其自身离散程度），因此煤质"
+                    "一贯偏离回归线的机组不会因此被标记。",
        source="EU MRR NCV–carbon proxy correlation; domain notes §7 check 4; statsmodels RLM")
 def carbon_ncv_regression(x: Inputs, cfg: dict) -> Computed:
     fits, bands = carbon_ncv_bands(x.labs, x.units, cfg)

@@ -143,6 +143,8 @@ for _b in BANDS:
           config_keys=(f"checks.bands.{_b.quantity}",),
           rationale=f"{_b.label_en} outside what coal and units physically show is a typo, a "
                     "unit error or an altered value.",
+          rationale_zh=f"{_b.label_zh}超出煤质和机组在物理上可能的范围，通常是录入错误、"
+                       "计量单位错误或数值被篡改。",
           source="domain notes §6 and §7 check 3 (IPCC 2006; CEC unit statistics)")(
         _band_check(_b))
 
@@ -153,6 +155,7 @@ for _b in BANDS:
        message_en="{observed:.0f} operating hours in a month of {expected_high:.0f} h",
        needs=("monthly:operating_hours_h",),
        rationale="Impossible by definition; points at a unit or period error.",
+       rationale_zh="按定义不可能出现；通常说明机组或所属月份填错。",
        source="domain notes §7 check 11")
 def operating_hours(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly

@@ -31,6 +31,7 @@ inside a wider band, critical outside it); otherwise the spec's severity applies
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ from workbench.checks.inputs import Inputs
 SEVERITIES = schema.SEVERITY_CODES
 BASES = ("rule", "statistical")
 FAMILIES = schema.CHECK_FAMILIES
+#: A CJK character: a Chinese text holds at least one.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Check families as the reader sees them (zh, en).
 FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "Ranges"),
                  "consistency": ("一致性", "Consistency"), "evidence": ("检测证据", "Evidence"),
@@ -80,6 +83,8 @@ class Check:
     ``needs`` names Inputs fields (``"labs"``), monthly columns
     (``"monthly:co2_t"``) or ``"daily"``; all must hold data or the check is
     skipped, and an enterprise lacking one is reported as not checked by it.
+    ``rationale`` and ``rationale_zh`` say why the check matters, in English and in Chinese
+    (both required: a check without a Chinese ``rationale_zh`` is refused).
     ``uses`` names inputs the check reads for part of its work (one quantity of
     several): an enterprise lacking one is reported as partly checked.
     ``subject`` is what its flags are about (``schema.SUBJECT_CODES``: a monthly value, a
@@ -110,6 +115,7 @@ class Check:
     uses: tuple[str, ...] = ()
     subject: str = "monthly_value"
     value_unit: str = ""
+    rationale_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -124,6 +130,8 @@ class Check:
             raise ValueError(f"{self.id}: subject {self.subject!r} not in {schema.SUBJECT_CODES}")
         if self.basis == "statistical" and self.severity == "critical":
             raise ValueError(f"{self.id}: a statistical check is at most a warning on its own")
+        if not _CJK.search(self.rationale_zh):
+            raise ValueError(f"{self.id}: rationale_zh (why it matters, in Chinese) is required")
 
     def missing_inputs(self, x: Inputs) -> list[str]:
         """The declared inputs that hold no data (empty = the check can run)."""

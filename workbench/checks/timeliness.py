@@ -20,6 +20,7 @@ from workbench.checks.registry import check, flag_rows
        message_en="deposited {observed:.0f} days after month end (deadline {expected_high:.0f})",
        needs=("monthly:submitted_at",), config_keys=("policy.deposit_deadline_days",),
        rationale="Late deposits defeat monthly control: the data can be shaped after the fact.",
+       rationale_zh="逾期存证使月度管控失效：数据可以在事后被修饰。",
        source="环办气候函〔2022〕111号 (40 days after month end)")
 def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -36,6 +37,8 @@ def late_deposit(x: Inputs, cfg: dict) -> pd.DataFrame:
        needs=("monthly:period",),
        rationale="A month with no deposit at all hides that month's fuel and carbon. Months "
                  "before a unit's first deposit are not owed (it joined the market later).",
+       rationale_zh="整月没有存证，会掩盖该月的燃料消耗和含碳量。机组首次存证之前的月份不要求存证"
+                    "（该机组较晚纳入碳市场）。",
        source="环办气候函〔2022〕111号; domain notes §7 check 9")
 def missing_month(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -60,6 +63,9 @@ def missing_month(x: Inputs, cfg: dict) -> pd.DataFrame:
        rationale="Each required parameter must be deposited monthly; gaps get filled later with "
                  "'experience values' (MEE expert, 2022). C_ar is required only when carbon is "
                  "measured (a default CC needs no lab result).",
+       rationale_zh="每项必填参数都必须按月存证；缺漏的数据往往事后用“经验值”补齐（生态环境部专"
+                    "家，2022年）。只有实测含碳量时才要求填报收到基元素碳含量 C_ar（采用"
+                    "缺省单位热值含碳量时无需检测结果）。",
        source="环办气候函〔2022〕111号; domain notes §3.2 and §7 check 9")
 def missing_parameter(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly
@@ -84,6 +90,8 @@ def missing_parameter(x: Inputs, cfg: dict) -> pd.DataFrame:
        needs=("monthly_long", "events"),
        rationale="Once the province approves a month, a change must go through a new review; "
                  "a silent revision afterwards rewrites reviewed evidence.",
+       rationale_zh="省级主管部门审核通过某月数据后，任何修改都必须重新审核；事后悄悄修改数据，等"
+                    "于改写了已审核的证据。",
        source="MEE three-level review (Q&A of 31 Oct 2023); domain notes §2.3")
 def revision_after_approval(x: Inputs, cfg: dict) -> pd.DataFrame:
     approved = (x.events[x.events["event_code"] == "approved"]
@@ -103,6 +111,7 @@ def revision_after_approval(x: Inputs, cfg: dict) -> pd.DataFrame:
        message_en="surrendered {observed:,.0f} t of {expected:,.0f} t owed",
        needs=("annual",),
        rationale="Surrender short of verified emissions is non-compliance.",
+       rationale_zh="清缴的配额少于经核查的排放量，属于未履约。",
        source="碳排放权交易管理暂行条例 (2024); domain notes §1.5")
 def surrender_shortfall(x: Inputs, cfg: dict) -> pd.DataFrame:
     a = x.annual

@@ -214,6 +214,10 @@ def _baselines_table(m: pd.DataFrame, name: str, values: pd.Series, b: pd.DataFr
                  "that normal (lower carbon, less coal per MWh) is how altered values show even "
                  "when each stays inside a plausible band. Normal is learned from the unit's "
                  "other years and its peers, so seasons are not mistaken for anomalies.",
+       rationale_zh="机组在不同年份的同一月份，燃用的煤和运行方式大体相同，也与本省同类机组当月的"
+                    "情况相近；某月明显偏离这一正常水平（含碳量更低、每兆瓦时耗煤更少），正是被篡"
+                    "改的数据即使每个值都在合理范围内也会暴露出来的方式。正常水平由机组其他年份的"
+                    "数据和同类机组学习得到，因此不会把季节变化误判为异常。",
        source="domain notes §7 checks 13 and 14")
 def unit_level_shift(x: Inputs, cfg: dict) -> Computed:
     m = x.monthly
@@ -263,6 +267,12 @@ _BASIS = {"own_years": "对比本机组其他年份同月 / vs the unit's same m
                  "change of load only one, and each has its own learned baseline and scale; learned "
                  "from its own months, and profiles are learned too, so a province whose "
                  "heating season starts in mid-October is not flagged in October.",
+       rationale_zh="热电联产机组的热用户（工业用汽、集中供暖）不会在几个月内突然消失；供热量远低"
+                    "于本机组其他年份的同月水平，或低于其自身水平乘以本省同类机组的季节曲线，说明"
+                    "有供热量未填报。供热量从三个角度判断（每兆瓦时发电量的供热量、每运行小时的供"
+                    "热量和供热总量）：漏报供热会使三者同时下降，而停机或负荷变化只影响其中之一；"
+                    "每个角度都有各自学习得到的基线和尺度，均由机组自身的月份数据学习，季节曲线也"
+                    "是学习得到的，因此供暖季从10月中旬开始的省份不会在10月被标记。",
        source="domain notes §3.1 (heat hidden, 中碳能投) and §7 check 13 (heat-supply jumps)")
 def heat_drop(x: Inputs, cfg: dict) -> Computed:
     m = x.monthly
@@ -314,6 +324,9 @@ def heat_drop(x: Inputs, cfg: dict) -> Computed:
                  "last month far beyond how such values usually change between consecutive "
                  "months (pooled over all units) marks a step in the data, e.g. right after a "
                  "default-value policy change. Year on year is the seasonal check's job.",
+       rationale_zh="含碳量、发热量和供电煤耗的变化都很缓慢；与上月相比的跳变远超相邻月份间通常的"
+                    "变化幅度（汇总所有机组估计），说明数据出现了台阶式变化，例如缺省值政策调整之"
+                    "后。同比变化由季节性检查负责。",
        source="domain notes §3.4 (step changes after policy dates) and §7 check 14")
 def change(x: Inputs, cfg: dict) -> pd.DataFrame:
     m = x.monthly.sort_values(["unit_id", "period"])
