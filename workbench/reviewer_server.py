@@ -8,7 +8,8 @@ edits) changes it; the copy is refreshed when the tracked notebook's code change
 old copy kept beside it).  JupyterLab itself, one click away at ``/lab``, speaks the
 user's language (the zh-CN language pack, chosen by config ``general.locale``).
 
-The server runs as a child with its log in the working folder; the last line printed is
+The server runs as a child with its log in the working folder (stopped with this process,
+by Ctrl-C or a termination signal); the last line printed is
 the address with the real port (a busy one is skipped) and the login token, generated
 here and handed over in the environment (never on a command line other users can read).
 """
@@ -19,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -112,6 +114,10 @@ def _wait(proc: subprocess.Popen, port: int, token: str, log: Path) -> None:
             time.sleep(0.3)
 
 
+def _interrupted(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(tracked: Path, folder: Path, env: dict[str, str], port: int, locale: str,
           open_browser: bool, echo) -> int:
     """Serve the working copy of ``tracked`` from ``folder`` until interrupted; print (with
@@ -131,6 +137,7 @@ def serve(tracked: Path, folder: Path, env: dict[str, str], port: int, locale: s
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=child_env, stdout=out,  # noqa: S603 - our command
                                 stderr=subprocess.STDOUT)
+    signal.signal(signal.SIGTERM, _interrupted)     # stopped by a signal: stop JupyterLab too
     try:
         _wait(proc, port, token, log)
         url = app_url(port, copy.name, token)

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,18 @@ def lab(tmp_path_factory, demo_dir):
         proc.terminate()
         proc.wait(30)
         busy.close()
+    base = url.split("/voila/")[0]
+    deadline = time.monotonic() + 30                 # JupyterLab went with the command
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/status", timeout=2).close()  # noqa: S310
+        except urllib.error.HTTPError:
+            pass
+        except OSError:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("JupyterLab still answers after `workbench lab` was terminated")
 
 
 @pytest.fixture(scope="module")
