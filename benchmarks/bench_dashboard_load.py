@@ -37,8 +37,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,7 +46,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from playwright.async_api import async_playwright  # noqa: E402
-from voila_server import CHROMIUM_ARGS, chromium_path, free_port, voila_server  # noqa: E402
+from voila_server import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    stop,
+    voila_server,
+    wait_until_answering,
+)
 
 from workbench.config import load_config  # noqa: E402
 from workbench.review import ReviewData  # noqa: E402
@@ -89,23 +94,10 @@ def _uncapped_server(dataset: Path, config: Path, log: Path, pool_size: int):
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(url + "api/status", timeout=2).close()  # noqa: S310
-                    break
-                except urllib.error.HTTPError:
-                    break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise RuntimeError("voila exited") from None
-                    time.sleep(0.3)
+            wait_until_answering(url + "api/status", proc, log, 600)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, 60)
 
 
 def _tree(server: psutil.Process) -> tuple[float, int]:

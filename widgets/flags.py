@@ -281,14 +281,14 @@ class FlagsPanel:
         """Draw the flags; the jump list chooses the first (worst) flag, or keeps its choice
         when ``keep_selection`` (the same flags relabelled)."""
         f = self._flags
+        keys = flag_keys(f)
         self._w_coverage.value = coverage_html(self._coverage, self._locale)
-        self._show_grid()
         msg = "message_zh" if self._locale == "zh-CN" else "message_en"
         chosen = self._w_pick.value if keep_selection and self._w_pick.value is not None else 0
-        keys = flag_keys(f)
         self._w_pick.options = [
             (self._option_text(r, keys.iloc[i], msg), i) for i, r in enumerate(f.itertuples())]
         self._w_pick.value = chosen if len(f) else None
+        self._show_grid(keys)                           # the chosen flag selected in it
         self._explain_picked()                          # also when the value did not change
         family = f["check_id"].str.split(".").str[0]
         children, titles = [], []
@@ -310,13 +310,12 @@ class FlagsPanel:
         for i, t in enumerate(titles):
             self._w_groups.set_title(i, t)
 
-    def _show_grid(self) -> None:
-        """All the enterprise's flags in one grid (sort, filter, export), critical rows
-        highlighted, the flag chosen in the list selected."""
+    def _show_grid(self, keys: pd.Series) -> None:
+        """All the enterprise's flags (their flag ``keys``) in one grid (sort, filter,
+        export), critical rows highlighted, the flag chosen in the list selected."""
         f = self._flags
         shown = f[[c for c in GRID_COLUMNS if c in f.columns]].assign(
-            disposition=[disposition_text(self._disposed.get(k), self._locale)
-                         for k in flag_keys(f)])
+            disposition=[disposition_text(self._disposed.get(k), self._locale) for k in keys])
         self.grid.show(shown, f["severity"] == "critical", self._w_pick.value)
 
     def _option_text(self, row, key: str, msg: str) -> str:

@@ -45,24 +45,41 @@ def voila_server(dataset: Path, config: Path, log: Path, pool_size: int = 2,
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}/"
         try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"voila exited with {proc.returncode}: "
-                                       + log.read_text(errors="replace")[-2000:])
-                try:
-                    urllib.request.urlopen(url + "api/status", timeout=2).close()  # noqa: S310
-                    break
-                except urllib.error.HTTPError:
-                    break  # the server answers (a refusal still means it is up)
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("voila did not answer in time") from None
-                    time.sleep(0.3)
+            wait_until_answering(url + "api/status", proc, log, timeout_s)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
+
+
+def wait_until_answering(url: str, proc: subprocess.Popen, log: Path, timeout_s: float,
+                         any_status: bool = True) -> None:
+    """Wait until the server ``proc`` (its output in ``log``) answers ``url``: with any HTTP
+    status when ``any_status`` (a refusal still means it is up), else only with 200 (a proxy
+    answers 404 before its routes exist).  RuntimeError with the log's tail when the server
+    exits or does not answer within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}: "
+                               + log.read_text(errors="replace")[-3000:])
+        try:
+            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - localhost
+            return
+        except urllib.error.HTTPError:
+            if any_status:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer in {timeout_s} s: "
+                               + log.read_text(errors="replace")[-3000:])
+        time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen, timeout_s: float = 20) -> None:
+    """Terminate ``proc``, killing it when it does not end within ``timeout_s``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()

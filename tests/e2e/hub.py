@@ -12,15 +12,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "findings"), str(ROOT / "tests" / "browser")]
 from pg_server import Server, binaries  # noqa: E402 - the findings tests' server
+from voila_server import stop, wait_until_answering  # noqa: E402
 
 PREFIX = Path(os.environ.get("WB_E2E_PREFIX", "/opt/wb-e2e"))
 #: OS users (and database roles of the same name): two reviewers and a supervisor.
@@ -52,24 +50,6 @@ def _user(name: str, group: str | None) -> None:
 def _drop_user(name: str) -> None:
     subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
     subprocess.run(["userdel", "--remove", name], capture_output=True)
-
-
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180) -> None:
-    """Wait until ``url`` answers 200: the proxy answers 404 until the Hub has added its
-    own route, which takes a while on a loaded machine."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited {proc.returncode}: "
-                               + log.read_text(errors="replace")[-3000:])
-        try:
-            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - localhost
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("jupyterhub did not answer: "
-                                   + log.read_text(errors="replace")[-3000:]) from None
-            time.sleep(0.5)
 
 
 @contextmanager
@@ -118,15 +98,12 @@ def _deployment(artifacts: Path):
                  str(PREFIX / "src" / "deploy" / "jupyterhub_config.py")],
                 env=hub_env, cwd=state, stdout=out, stderr=subprocess.STDOUT)
             base = f"http://127.0.0.1:{port}"
-            _wait_http(base + "/hub/login", hub, log)
+            # 200, not any answer: the proxy says 404 until the Hub has added its route
+            wait_until_answering(base + "/hub/login", hub, log, 180, any_status=False)
             yield base
     finally:
         if hub is not None:
-            hub.terminate()
-            try:
-                hub.wait(30)
-            except subprocess.TimeoutExpired:
-                hub.kill()
+            stop(hub, 30)
         for name in (REVIEWER_JS, REVIEWER_ZJ, SUPERVISOR, DASHBOARD_USER):
             _drop_user(name)
         server.stop()

@@ -173,7 +173,7 @@ def anchor(db: str | None, out: Path | None) -> None:
         sys.exit(1)
     if out is None:
         try:
-            seq, digest = store.record_anchor()
+            seq, digest = store.record_anchor(verdict)
         except FindingsError as exc:
             _fail(exc)
         where = "wb_anchors"

@@ -69,9 +69,9 @@ def upgrade(conn: sa.Connection) -> None:
 def _require_admin_where_secured(conn: sa.Connection) -> None:
     """In a database secured by ``workbench db init`` only its admin migrates: anyone else
     is told so instead of meeting a permission error half-way."""
-    secured = conn.dialect.name == "postgresql" and conn.execute(
-        sa.text("SELECT to_regclass('wb_members') IS NOT NULL")).scalar_one()
-    if secured and not conn.execute(sa.text(
+    from workbench.findings.pg_security import is_installed
+
+    if is_installed(conn) and not conn.execute(sa.text(
             "SELECT EXISTS (SELECT 1 FROM wb_members WHERE role_name = session_user::text "
             "AND kind = 'admin' AND active)")).scalar_one():
         raise StoreOpenError(Problem(

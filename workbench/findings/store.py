@@ -244,12 +244,13 @@ class FindingsStore:
                         sa.text("SELECT role_name FROM wb_members")).scalars())
                 return audit.verify(conn, current, anchors, known)
 
-    def record_anchor(self) -> tuple[int, str]:
+    def record_anchor(self, verdict: audit.Verdict | None = None) -> tuple[int, str]:
         """Record the chain head (seq, hash) in ``wb_anchors`` (a secured database; only its
-        admin may write there) after verifying the chain; return it.  Refused with
-        :class:`PermissionDenied` for anyone else, :class:`ValidationError` when the chain
-        is broken (an anchor must vouch for an intact log)."""
-        verdict = self.verify()
+        admin may write there) after verifying the chain (``verdict``: a verification just
+        made, so it is not made twice); return it.  Refused with :class:`PermissionDenied`
+        for anyone else, :class:`ValidationError` when the chain is broken (an anchor must
+        vouch for an intact log)."""
+        verdict = verdict or self.verify()
         if not verdict.ok:
             raise ValidationError(Problem(
                 "audit_log",
