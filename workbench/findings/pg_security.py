@@ -166,6 +166,20 @@ BEGIN
     END IF;
 END $$;
 
+CREATE OR REPLACE FUNCTION wb_check_change(p_province text, p_old integer, p_new integer,
+                                           p_what_zh text, p_what_en text)
+RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER {path} AS $$
+BEGIN
+    -- a change of a row of p_province, from version p_old to p_new, by the connected role
+    PERFORM wb_check_may_write(p_province);
+    IF p_new <> p_old + 1 THEN
+        PERFORM wb_refuse('WB409',
+            p_what_zh || '已被他人修改（当前版本 ' || p_old || '），请刷新后重试',
+            'the ' || p_what_en || ' was changed by someone else (now version ' || p_old
+            || '); reload and try again');
+    END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION wb_chain_append(p_action text, p_finding_id text, p_payload text,
                                            p_fingerprint text, p_check_version text)
 RETURNS TABLE (seq bigint, hash text)
@@ -278,13 +292,7 @@ BEGIN
             PERFORM wb_refuse('WB422', '问题的编号、企业、省份和创建信息不可修改',
                 'the id, enterprise, province and creation of a finding cannot change');
         END IF;
-        PERFORM wb_check_may_write(OLD.province);
-        IF NEW.version <> OLD.version + 1 THEN
-            PERFORM wb_refuse('WB409',
-                '问题已被他人修改（当前版本 ' || OLD.version || '），请刷新后重试',
-                'the finding was changed by someone else (now version ' || OLD.version
-                || '); reload and try again');
-        END IF;
+        PERFORM wb_check_change(OLD.province, OLD.version, NEW.version, '问题', 'finding');
         IF OLD.status IN ({_literals(sorted(FINAL_STATUSES))}) THEN
             PERFORM wb_refuse('WB422', '问题已是最终状态，不能再修改',
                               'the finding is final; it can no longer be changed');
@@ -367,13 +375,8 @@ BEGIN
             PERFORM wb_refuse('WB422', '预警处理所指的预警和创建信息不可修改',
                 'the flag a disposition is about and its creation cannot change');
         END IF;
-        PERFORM wb_check_may_write(OLD.province);
-        IF NEW.version <> OLD.version + 1 THEN
-            PERFORM wb_refuse('WB409',
-                '预警处理已被他人修改（当前版本 ' || OLD.version || '），请刷新后重试',
-                'the flag disposition was changed by someone else (now version '
-                || OLD.version || '); reload and try again');
-        END IF;
+        PERFORM wb_check_change(OLD.province, OLD.version, NEW.version, '预警处理',
+                                'flag disposition');
     END IF;
     IF NEW.disposition NOT IN ({_literals(DISPOSITIONS)}) THEN
         PERFORM wb_refuse('WB422', '未知的处理结论 ' || NEW.disposition,
@@ -440,6 +443,7 @@ def grants_sql() -> str:
     funcs = ("wb_refuse(text, text, text)", "wb_may_write(text)",
              "wb_written_here(text, text)", "wb_check_enterprise(text, text)",
              "wb_check_may_write(text)", "wb_logged(text, text, integer)",
+             "wb_check_change(text, integer, integer, text, text)",
              "wb_chain_append(text, text, text, text, text)", "wb_lock_head()",
              "wb_append(text, text, text, text, text)", "wb_findings_guard()",
              "wb_require_logged()", "wb_flags_guard()", "wb_dispositions_guard()")
