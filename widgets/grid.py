@@ -22,9 +22,9 @@ from ipydatagrid import DataGrid, TextRenderer, VegaExpr
 from widgets.labels import label
 from workbench.tables import display_frame
 
-#: Name of the hidden column that marks flagged rows.
-FLAGGED = "_flagged"
-#: Background of a flagged row.
+#: The mark in the column that says a row is highlighted (headed in the user's language).
+MARK = "✓"
+#: Background of a highlighted row.
 FLAGGED_COLOUR = "#fde2e1"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,8 +41,9 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
 
 class EvidenceGrid:
     """One table in a grid.  :meth:`show` puts a frame on it (contract column names; shown
-    with zh/en headers and words for codes), marks ``flagged`` rows and selects
-    ``select`` (a row position); ``value`` is the frame as given."""
+    with zh/en headers and words for codes), marks ``flagged`` rows (highlighted, and ✓ in
+    a first column saying what the mark means: 有预警 for evidence, 严重 for flags, 逾期 for
+    findings) and selects ``select`` (a row position); ``value`` is the frame as given."""
 
     def __init__(self, name: str, locale: str = "zh-CN", height: str = "320px"):
         self._name = name
@@ -53,8 +54,6 @@ class EvidenceGrid:
                               header_visibility="column",
                               layout=w.Layout(height=height, width="100%"),
                               base_column_size=110, auto_fit_columns=True)
-        self._grid.default_renderer = TextRenderer(background_color=VegaExpr(
-            f"cell.metadata.data['{FLAGGED}'] ? '{FLAGGED_COLOUR}' : 'white'"))
         self._w_export = w.Button(icon="download")
         self._w_export.on_click(self._export)
         self._w_link = w.HTML()
@@ -85,8 +84,7 @@ class EvidenceGrid:
     def visible(self) -> pd.DataFrame:
         """The rows as the reviewer sees them (after sorting and filtering in the grid),
         with the headers shown."""
-        shown = self._grid.get_visible_data()
-        return shown.drop(columns=[c for c in shown.columns if c == FLAGGED])
+        return self._grid.get_visible_data()
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
@@ -101,8 +99,11 @@ class EvidenceGrid:
             self._w_export.disabled = True
             return
         shown = display_frame(self.value, self._locale)
-        shown[FLAGGED] = self._flagged.to_numpy()
-        self._grid.data = shown.astype({c: "string" for c in shown.columns if c != FLAGGED})
+        marked = label(f"grid_marked_{self._name}", self._locale)
+        shown.insert(0, marked, [MARK if f else "" for f in self._flagged])
+        self._grid.default_renderer = TextRenderer(background_color=VegaExpr(
+            f"cell.metadata.data['{marked}'] == '{MARK}' ? '{FLAGGED_COLOUR}' : 'white'"))
+        self._grid.data = shown.astype("string")
         self._grid.layout.display = None
         self._w_empty.value = ""
         self._w_export.disabled = False

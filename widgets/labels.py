@@ -30,6 +30,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "grid_export": ("导出 XLSX（当前显示的行）", "Export XLSX (rows as shown)"),
     "grid_download": ("下载 {n} 行", "Download {n} rows"),
     "grid_empty": ("无记录", "No records"),
+    "grid_marked_flags": ("严重", "Critical"),
+    "grid_marked_revisions": ("有预警", "Flagged"),
+    "grid_marked_lab_reports": ("有预警", "Flagged"),
+    "grid_marked_findings": ("逾期", "Overdue"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
     "disposition_note": ("说明（已解释、误报时必填）",

@@ -292,9 +292,9 @@ DASHBOARD_NOTEBOOK = "notebooks/supervisor_dashboard.ipynb"
 
 
 #: The only front-end extensions the dashboard page loads (widgets, plotly's renderer and
-#: the evidence grids).
+#: the evidence grids: ipydatagrid with the bqscales and bqplot modules it shares).
 VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
-                    "jupyterlab-plotly", "ipydatagrid")
+                    "jupyterlab-plotly", "ipydatagrid", "bqscales", "bqplot")
 
 
 def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> list[str]:

@@ -237,6 +237,10 @@ def test_drill_down_opens_the_enterprise(page, review):
     playwright.expect(detail).to_have_count(1)
     _expect_flags_of(page, review, top.enterprise_id)
     assert name in _ranking(page).locator("option").first.inner_text().replace("\xa0", " ")
+    grid = page.locator(".lm-DataGrid:visible").first        # the flags as a grid
+    grid.wait_for()
+    assert grid.bounding_box()["height"] > 100
+    assert page.get_by_text("javascript error").count() == 0   # every widget rendered
     card = page.locator(f'.wb-card[data-enterprise="{top.enterprise_id}"]')
     playwright.expect(card.locator(".wb-name")).to_have_text(name)
     playwright.expect(card).to_contain_text(f"风险排名 1/{len(review.risk)}")

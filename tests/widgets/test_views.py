@@ -207,10 +207,11 @@ def test_a_flag_selects_its_record_in_a_spreadsheet_grid_that_exports_what_is_sh
     assert labs.loc[selected["r1"], "covered_period"] == flag["period"]
     shown = h.labs.grid.data
     assert "报告编号" in shown.columns or any("报告" in c for c in shown.columns)
-    assert shown["_flagged"].sum() == labs["report_id"].isin(set(flags["report_id"])).sum() > 0
+    flagged_reports = labs["report_id"].isin(set(flags["report_id"])).sum()
+    assert (shown["有预警"] == "✓").sum() == flagged_reports > 0
     h.labs._export()
     link = h.labs._w_link.value
     assert 'download="lab_reports.xlsx"' in link
     data = link.split("base64,")[1].split('"')[0]
     sheet = pd.read_excel(io.BytesIO(base64.b64decode(data)))
-    assert len(sheet) == len(labs) and "_flagged" not in sheet.columns
+    assert len(sheet) == len(labs) and not [c for c in sheet.columns if c.startswith("_")]
