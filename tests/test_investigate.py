@@ -170,8 +170,8 @@ def test_every_table_and_summary_has_zh_and_en_headers(review):
             zh, en = (inv.display_frame(frame.head(3), loc).columns for loc in ("zh-CN", "en"))
             assert all(map(_has_cjk, zh)) and not any(map(_has_cjk, en)), list(frame.columns)
         for name in case.summary:
-            assert _has_cjk(inv.label_of(name, "zh-CN"))
-            assert not _has_cjk(inv.label_of(name, "en")), name
+            assert _has_cjk(inv.header(name, "zh-CN"))
+            assert not _has_cjk(inv.header(name, "en")), name
         for locale in ("zh-CN", "en"):
             assert case.case_id in inv.heading_html(case, locale)
             assert inv.summary_html(case, locale).startswith("<table")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as w
+import pandas as pd
 
 from widgets.flags import FlagsPanel
 from widgets.header import EnterpriseHeader
@@ -85,9 +86,9 @@ class ReviewerApp:
         for view in self.views[1:]:
             view.show_enterprise(enterprise_id)
 
-    def _jump(self, unit_id: str, parameter_code: str, period: str) -> None:
-        self.history.show_record(unit_id, parameter_code, period)
-        self._w_tabs.selected_index = 1
+    def _jump(self, flag: pd.Series) -> None:
+        self._w_tabs.selected_index = 1           # shown first: a hidden view draws nothing
+        self.history.show_flag(flag)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

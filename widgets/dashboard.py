@@ -30,6 +30,7 @@ import pandas as pd
 
 from widgets.figures import new_figure_widget, show
 from widgets.flags import FlagsPanel
+from widgets.grid import EvidenceGrid
 from widgets.header import EnterpriseHeader
 from widgets.history import FilingHistory
 from widgets.labels import LanguageSwitch, label
@@ -46,8 +47,9 @@ TABS = ("ranking", "trends", "findings", "verifiers", "health", "drill")
 #: Columns of the check-health table shown; the findings ones only with a findings store.
 HEALTH_FLAG_COLUMNS = ("check_id", "flags", "flags_per_1000", "enterprises")
 HEALTH_FINDING_COLUMNS = ("cited", "reviewed", "dismissed", "dismissal_share", "needs_tuning")
-#: Check-health columns shown under another name (its header in ``workbench.tables``).
-HEALTH_HEADERS = {"enterprises": "enterprises_flagged", "dismissal_share": "share_dismissed"}
+#: Check-health columns shown under another name (its header in ``workbench.labels``).
+HEALTH_HEADERS = {"flags": "n_flags", "enterprises": "enterprises_flagged",
+                  "dismissal_share": "share_dismissed"}
 
 
 def _pct(v) -> str:
@@ -109,20 +111,24 @@ class SupervisorDashboard:
         self._w_drill_note = w.HTML()
         self._w_scorecard_note = w.HTML()
         self._w_heatmap = new_figure_widget()
-        self._w_cities = w.HTML()
+        # the dashboard's tables: sortable, filterable grids, exported as shown
+        self.cities = EvidenceGrid("cities", locale, "260px", title="dash_cities")
+        self.verifiers = EvidenceGrid("verifiers", locale, "260px", title="dash_verifiers")
+        self.labs = EvidenceGrid("labs", locale, "260px", title="dash_labs")
+        self.findings_list = EvidenceGrid("findings_list", locale, "260px")
+        self.health = EvidenceGrid("health", locale, "420px")
         self._w_findings = w.HTML()
-        self._w_verifiers = w.HTML()
-        self._w_labs = w.HTML()
         self._w_health = w.HTML()
         self._w_health.add_class("wb-health")
         self.detail_header = EnterpriseHeader(review, locale, store)
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking_note, self._w_ranking, self._w_cities]),
+            w.VBox([self._w_ranking_note, self._w_ranking, self.cities.widget]),
             w.VBox([self._w_trend, self._w_heatmap]),
-            self._w_findings, w.VBox([self._w_scorecard_note, self._w_verifiers, self._w_labs]),
-            self._w_health,
+            w.VBox([self._w_findings, self.findings_list.widget]),
+            w.VBox([self._w_scorecard_note, self.verifiers.widget, self.labs.widget]),
+            w.VBox([self._w_health, self.health.widget]),
             w.VBox([self._w_drill_note, self.detail_header.widget, self.detail_flags.widget,
                     self.detail_history.widget])])
         self._w_tabs.add_class("wb-dash-tabs")
@@ -132,8 +138,7 @@ class SupervisorDashboard:
             child.observe(self._filter_changed, names="value")
         self._w_ranking.observe(self._drill, names="value")
         self._w_tabs.observe(self._draw_open_tab, names="selected_index")
-        self.detail_flags.on_jump(lambda unit, code, _p: self.detail_history.show_record(unit,
-                                                                                          code))
+        self.detail_flags.on_jump(self.detail_history.show_flag)
         self._w_language.on_change(self.set_locale)
         self._w_title = w.HTML()
         self._w_title.add_class("wb-dash-head")
@@ -204,6 +209,8 @@ class SupervisorDashboard:
         self._w_title.value = self._title_html()
         self._w_drill_note.value = (f"<p style='color:#555'>"
                                     f"{html.escape(label('dash_drill_all', locale))}</p>")
+        for grid in (self.cities, self.verifiers, self.labs, self.findings_list, self.health):
+            grid.set_locale(locale)
         self.detail_header.set_locale(locale)
         self.detail_flags.set_locale(locale)
         self.detail_history.set_locale(locale)
@@ -262,16 +269,9 @@ class SupervisorDashboard:
                      "health": partial(self._health, fl[in_period & (mine | whole)], set(ents),
                                        f["from"], f["to"])}
         self._draw_open_tab()
-        self._w_cities.value = (f"<h4>{html.escape(label('dash_cities', self._locale))}</h4>"
-                                + table_html(kpi.risk_by_city(risk, self._review.enterprises),
-                                           self._locale, 25))
-        self._w_verifiers.value = (f"<h4>{html.escape(label('dash_verifiers', self._locale))}</h4>"
-                                   + table_html(kpi.verifier_scorecard(self._x, flags,
-                                                                       f["from"], f["to"]),
-                                              self._locale, 25))
-        self._w_labs.value = (f"<h4>{html.escape(label('dash_labs', self._locale))}</h4>"
-                              + table_html(kpi.lab_scorecard(self._x, flags, f["from"], f["to"]),
-                                           self._locale, 25))
+        self.cities.show(kpi.risk_by_city(risk, self._review.enterprises))
+        self.verifiers.show(kpi.verifier_scorecard(self._x, flags, f["from"], f["to"]))
+        self.labs.show(kpi.lab_scorecard(self._x, flags, f["from"], f["to"]))
         self._findings(set(ents))
 
     def _cards(self, all_months: pd.DataFrame, ents: pd.Series, first: str, last: str) -> None:
@@ -361,12 +361,13 @@ class SupervisorDashboard:
             title += label("dash_heatmap_top", self._locale).format(shown=rows,
                                                                      total=len(matrix))
         show(self._w_heatmap, plots.city_heatmap(matrix.head(rows), title,
-                                                 label("dash_problems", self._locale)))
+                                                 label("dash_problems", self._locale)),
+             self._locale)
 
     def _trend(self, months: pd.DataFrame) -> None:
         show(self._w_trend, plots.kpi_trend(months, {
             key: label(f"dash_{key}", self._locale) for key in ("on_time", "first_pass",
-                                                                 "problems")}))
+                                                                 "problems")}), self._locale)
 
     def _health(self, flags: pd.DataFrame, ents: set, first: str, last: str) -> None:
         """The check-health tab (:func:`~workbench.check_health.check_health`) for the
@@ -394,9 +395,11 @@ class SupervisorDashboard:
             note = self._tuning_html(health)
         scope = label("dash_health_scope", loc).format(unit_months=f"{unit_months:,}")
         self._w_health.value = (f"<h4>{html.escape(label('dash_health', loc))}</h4>"
-                                f"<p>{html.escape(scope)}</p>{note}"
-                                + table_html(health[columns].rename(columns=HEALTH_HEADERS),
-                                             loc, max_rows=len(health)))
+                                f"<p>{html.escape(scope)}</p>{note}")
+        # the checks for tuning are the highlighted rows, marked in the grid's first column
+        shown = [c for c in columns if c != "needs_tuning"]
+        self.health.show(health[shown].rename(columns=HEALTH_HEADERS),
+                         health["needs_tuning"] if self._store is not None else None)
 
     def _tuning_html(self, health: pd.DataFrame) -> str:
         """The checks for tuning, most dismissed first, as a marked, escaped HTML block."""
@@ -418,13 +421,16 @@ class SupervisorDashboard:
     def _findings(self, ents: set) -> None:
         if self._store is None:
             self._w_findings.value = f"<p>{html.escape(label('dash_no_store', self._locale))}</p>"
+            self.findings_list.show(pd.DataFrame())
             return
         lo, hi = self._w_period.value
         rows = [f for f in self._store.list() if f.enterprise_id in ents
                 and kpi.periods_overlap(f.periods, lo, hi)]
         summary = kpi.findings_summary(rows, pd.Timestamp.now())
         rect = summary["rectification"].iloc[0]
-        listing = pd.DataFrame([{"enterprise": f.enterprise_id, "title": f.title,
+        names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
+        listing = pd.DataFrame([{"enterprise": names.get(f.enterprise_id, f.enterprise_id),
+                                 "enterprise_id": f.enterprise_id, "title": f.title,
                                  "severity": f.severity, "status": f.status,
                                  "created": f.created_at.date()} for f in rows])
         note = label("dash_findings_note", self._locale).format(first=lo, last=hi)
@@ -433,8 +439,8 @@ class SupervisorDashboard:
             + table_html(summary["by_status"], self._locale)
             + table_html(summary["by_age"], self._locale)
             + f"<p>{html.escape(note)}</p>"
-            + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>"
-            + (table_html(listing, self._locale, 50) if len(listing) else ""))
+            + f"<p>{html.escape(label('dash_rect', self._locale))}: {_pct(rect['progress'])}</p>")
+        self.findings_list.show(listing)
 
     def _filter_changed(self, _change) -> None:
         if not self._relabelling:

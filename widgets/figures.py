@@ -19,9 +19,10 @@ import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 
+from workbench.plots import plot_config
+
 #: The mime type plotly's JupyterLab/Voilà renderer draws.
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-_CONFIG = {"displaylogo": False}
 
 
 def new_figure_widget() -> w.Output:
@@ -29,10 +30,11 @@ def new_figure_widget() -> w.Output:
     return w.Output(layout=w.Layout(width="100%"))
 
 
-def show(slot: w.Output, figure: go.Figure) -> None:
-    """Replace the figure in ``slot`` (one widget state update, no kernel needed)."""
+def show(slot: w.Output, figure: go.Figure, locale: str) -> None:
+    """Replace the figure in ``slot`` (one widget state update, no kernel needed), its
+    plotly.js tooltips in ``locale``."""
     spec = json.loads(figure.to_json())
-    bundle = {PLOTLY_MIME: {**spec, "config": _CONFIG},
+    bundle = {PLOTLY_MIME: {**spec, "config": plot_config(locale)},
               "text/plain": f"<plotly figure: {len(spec.get('data', []))} traces>"}
     slot.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 

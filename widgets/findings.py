@@ -27,8 +27,9 @@ from workbench.findings.codes import (
     STATUSES,
 )
 from workbench.findings.errors import FindingsError
-from workbench.findings.sheet_columns import AUDIT_ACTIONS, FIELD_LABELS, HISTORY_LABELS
+from workbench.findings.sheet_columns import AUDIT_ACTIONS, HISTORY_LABELS
 from workbench.i18n import pick
+from workbench.labels import COLUMNS
 from workbench.review import ReviewData
 
 
@@ -36,19 +37,12 @@ def _options(codes: dict[str, tuple[str, str]], locale: str) -> list[tuple[str, 
     return [(pick(zh, en, locale), code) for code, (zh, en) in codes.items()]
 
 
-#: Names of the fields a refusal may name that are not columns of a finding (zh, en).
-REFUSAL_FIELDS = {"flags": ("证据（预警）", "Evidence (flags)"), "reason": ("原因", "Reason"),
-                  "note": ("说明", "Note"), "disposition": ("处理结论", "Disposition"),
-                  "flag": ("预警", "Flag"), "actor": ("审核人", "Reviewer"),
-                  "database": ("问题库", "Findings database")}
-
-
 def field_name(field: str, locale: str) -> str:
     """A refusal's field as the reader knows it (``title`` → 问题标题 / Title); fields not
     named here (``flags[0].period``) keep their name after the known part."""
     head, sep, rest = field.partition(".")
     base = head.split("[")[0]
-    names = REFUSAL_FIELDS.get(base) or FIELD_LABELS.get(base)
+    names = COLUMNS.get(base)
     if names is None:
         return field
     return pick(*names, locale) + head[len(base):] + (sep + rest if sep else "")

@@ -29,7 +29,7 @@ from widgets.findings import refusal_html
 from widgets.grid import EvidenceGrid
 from widgets.labels import label
 from workbench import checks
-from workbench.checks.registry import FAMILIES, FAMILY_LABELS
+from workbench.checks.registry import FAMILIES
 from workbench.checks_doc import (
     EXPLANATION_COLUMNS,
     NO_THRESHOLDS,
@@ -37,10 +37,11 @@ from workbench.checks_doc import (
     checks_named,
 )
 from workbench.enterprise_card import flag_keys
-from workbench.findings.codes import DISPOSITIONS
-from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
 from workbench.findings.errors import FindingsError
 from workbench.i18n import pick
+from workbench.labels import DISPOSITIONS, header
+from workbench.labels import FAMILIES as FAMILY_LABELS
+from workbench.labels import SEVERITIES as SEVERITY_LABELS
 from workbench.review import ReviewData
 from workbench.tables import coverage_html
 
@@ -52,11 +53,9 @@ def _num(value: float) -> str:
 #: Columns of the flags grid, in order (the message in the user's language).
 GRID_COLUMNS = ("severity", "check_id", "unit_id", "period", "message_zh", "message_en",
                 "observed", "expected", "delta_co2_t")
-#: Headers of the flag tables (zh, en).
-FLAG_HEADERS = (("严重程度", "Severity"), ("检查项", "Check"), ("机组", "Unit"),
-                ("期间", "Period"), ("说明", "Message"), ("实际值", "Observed"),
-                ("期望值", "Expected"), ("排放影响 (tCO2)", "ΔCO2 (t)"),
-                ("处理", "Disposition"))
+#: Columns of the flag tables (headers from the catalogue).
+FLAG_HEADERS = ("severity", "check_id", "unit_id", "period", "message", "observed", "expected",
+                "delta_co2_t", "disposition")
 
 
 def disposition_text(disposition, locale: str) -> str:
@@ -82,7 +81,7 @@ def flag_rows_html(flags: pd.DataFrame, locale: str, disposed: dict | None = Non
                  getattr(f, msg), _num(f.observed), _num(f.expected), delta,
                  disposition_text(disposed.get(key), locale)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{html.escape(pick(*h, locale))}</th>" for h in FLAG_HEADERS)
+    head = "".join(f"<th>{html.escape(header(h, locale))}</th>" for h in FLAG_HEADERS)
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -116,8 +115,8 @@ def explanation_html(check_id: str, cfg: dict, locale: str, open_: bool = False)
 
 class FlagsPanel:
     """``value`` is the enterprise's flags (a DataFrame), ``coverage`` the checks that could
-    not (fully) run for it; ``on_jump`` receives (unit_id, parameter_code, period) when the
-    reviewer asks to see a flag's records.  With a writable findings ``store`` the flag
+    not (fully) run for it; ``on_jump`` receives the flag (a row of the flags table) when
+    the reviewer asks to see its records.  With a writable findings ``store`` the flag
     chosen in the list can be disposed of (``on_disposed`` callbacks follow each save)."""
 
     def __init__(self, review: ReviewData, locale: str = "zh-CN", store=None):
@@ -129,7 +128,7 @@ class FlagsPanel:
         self._on_disposed: list[Callable[[object], None]] = []
         self._flags = review.flags.iloc[:0]
         self._coverage = review.coverage.iloc[:0]
-        self._jump: list[Callable[[str, str, str], None]] = []
+        self._jump: list[Callable[[pd.Series], None]] = []
         self._explained: dict[tuple[str, str, bool], str] = {}   # (check, locale, open) -> HTML
         self._w_groups = w.Accordion()
         self._w_coverage = w.HTML()
@@ -227,8 +226,8 @@ class FlagsPanel:
         for cb in self._on_disposed:
             cb(saved)
 
-    def on_jump(self, callback: Callable[[str, str, str], None]) -> None:
-        """Call ``callback(unit_id, parameter_code, period)`` on "show records"."""
+    def on_jump(self, callback: Callable[[pd.Series], None]) -> None:
+        """Call ``callback(flag)`` (its row of the flags table) on "show records"."""
         self._jump.append(callback)
 
     def show_enterprise(self, enterprise_id: str | None) -> None:
@@ -331,4 +330,4 @@ class FlagsPanel:
             return
         row = self._flags.iloc[i]
         for cb in self._jump:
-            cb(row["unit_id"], row["parameter_code"], row["period"])
+            cb(row)

@@ -19,8 +19,9 @@ from workbench import schema
 from workbench.enterprise_card import EnterpriseCard, enterprise_card
 from workbench.findings.codes import STATUSES
 from workbench.i18n import pick
+from workbench.labels import MATERIALITY_LEVELS
 from workbench.review import ReviewData
-from workbench.tables import VALUE_LABELS, number_text, table_html
+from workbench.tables import number_text, table_html
 
 CARD_CSS = """<style>
 .wb-card { border: 1px solid #ccd; border-radius: 6px; padding: .5em .9em; margin: .3em 0;
@@ -61,7 +62,7 @@ def _findings_text(card: EnterpriseCard, locale: str) -> str:
 def card_html(card: EnterpriseCard, locale: str, top: int = 5) -> str:
     """The card as escaped HTML; the risk table lists the ``top`` checks by points."""
     s, esc = card.summary, html.escape
-    level = VALUE_LABELS["materiality_level"].get(s["materiality_level"])
+    level = MATERIALITY_LEVELS.get(s["materiality_level"])
     facts = [
         f"{s['province']} · {s['city']}",
         f"{label('industry', locale)} "

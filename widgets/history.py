@@ -33,6 +33,8 @@ class FilingHistory:
         self._drawn: tuple | None = None      # (enterprise, unit, parameter, locale) drawn
         self._tabled: tuple | None = None     # (enterprise, unit, period, locale) of the tables
         self._period: str | None = None       # the period a flag pointed at
+        self._parameter: str | None = None    # ... its parameter
+        self._report: str | None = None       # ... its lab report
         self._visible = True                  # hidden: figures and tables wait (set_visible)
         self._w_unit = w.Dropdown()
         self._w_param = w.Dropdown()
@@ -79,15 +81,29 @@ class FilingHistory:
         self._redraw()
         self._tables()
 
-    def show_record(self, unit_id: str, parameter_code: str, period: str | None = None
-                    ) -> None:
-        """Jump to one unit and parameter (from a flag) and select the period's revision
-        and lab report in their grids."""
-        self._period = period
+    def show_record(self, unit_id: str, parameter_code: str, period: str | None = None,
+                    report_id: str | None = None) -> None:
+        """Jump to one unit and parameter and bring the record of ``period`` to the top of
+        its grid, selected: the lab report ``report_id`` (else the period's first report)
+        and the revision of that parameter and period; the grid holding the record pointed
+        at opens (the lab report when named, else the revision, else the figure)."""
+        self._period, self._parameter, self._report = period, parameter_code, report_id
         self._w_unit.value = unit_id
         if parameter_code in [v for _, v in self._w_param.options]:
             self._w_param.value = parameter_code
         self._tables()
+        if report_id and self.labs.pinned:
+            self._w_tabs.selected_index = 2
+        elif self.revisions.pinned:
+            self._w_tabs.selected_index = 1
+        else:
+            self._w_tabs.selected_index = 0
+
+    def show_flag(self, flag: pd.Series) -> None:
+        """Jump to the records a flag (a row of the flags table) points at."""
+        report = flag.get("report_id")
+        self.show_record(flag["unit_id"], flag["parameter_code"], flag["period"],
+                         report if isinstance(report, str) and report else None)
 
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
@@ -96,7 +112,7 @@ class FilingHistory:
         self._w_param.description = label("parameter", locale)
         self.revisions.set_locale(locale)
         self.labs.set_locale(locale)
-        for i, key in enumerate(("history", "revisions", "labs")):
+        for i, key in enumerate(("history_charts", "revisions", "labs")):
             self._w_tabs.set_title(i, label(key, locale))
         self._unit_changed()
         self._tables()
@@ -125,16 +141,18 @@ class FilingHistory:
         self._drawn = key
         hist = self._review.history(self._enterprise, unit, code)
         name = parameter_label(code, self._locale)
-        show(self._w_series, plots.history_figure(hist, f"{unit} · {name}", name))
+        show(self._w_series, plots.history_figure(hist, f"{unit} · {name}", name), self._locale)
         daily_code = code if code in ("coal_consumption_t", "gas_consumption_knm3",
                                       "generation_mwh", "supply_mwh") else "generation_mwh"
         dvm = self._review.daily_vs_monthly(self._enterprise, unit, daily_code)
         show(self._w_daily, plots.daily_figure(
-            dvm, f"{label('daily', self._locale)} · {parameter_label(daily_code, self._locale)}"))
+            dvm, f"{label('daily', self._locale)} · {parameter_label(daily_code, self._locale)}"),
+             self._locale)
 
     def _tables(self) -> None:
         unit = self._w_unit.value
-        key = (self._enterprise, unit, self._period, self._locale)
+        key = (self._enterprise, unit, self._period, self._parameter, self._report,
+               self._locale)
         if self._hold or not self._visible or key == self._tabled:
             return
         self._tabled = key
@@ -150,16 +168,21 @@ class FilingHistory:
         self.revisions.show(
             rev, [k in marked for k in zip(rev["unit_id"], rev["period"], rev["parameter_code"],
                                            strict=True)],
-            self._first(rev["period"]))
+            self._first(rev["period"], rev["parameter_code"]))
         labs = self._review.labs_of(self._enterprise)
         labs = labs[labs["unit_id"] == unit][LAB_COLUMNS].reset_index(drop=True)
         flagged_reports = set(flags["report_id"].dropna())
+        named = [i for i, r in enumerate(labs["report_id"]) if r == self._report]
         self.labs.show(labs, labs["report_id"].isin(flagged_reports),
-                       self._first(labs["covered_period"]))
+                       named[0] if named else self._first(labs["covered_period"]))
 
-    def _first(self, periods: pd.Series) -> int | None:
-        """The first row of the period a flag pointed at (None: no such row)."""
+    def _first(self, periods: pd.Series, parameters: pd.Series | None = None) -> int | None:
+        """The first row of the period a flag pointed at, of its parameter when
+        ``parameters`` are given and one matches (None: no row of that period)."""
         hits = [i for i, p in enumerate(periods) if p == self._period]
+        if parameters is not None:
+            exact = [i for i in hits if parameters.iloc[i] == self._parameter]
+            hits = exact or hits
         return hits[0] if hits else None
 
 

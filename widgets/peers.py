@@ -9,17 +9,12 @@ from widgets.figures import new_figure_widget, show
 from widgets.labels import label
 from workbench import plots
 from workbench.i18n import pick
+from workbench.labels import columns_of
 from workbench.review import ReviewData
 
-QUANTITIES = {
-    "supply_coal_gce_per_kwh": ("供电煤耗 (gce/kWh)", "Supply coal consumption (gce/kWh)"),
-    "supply_intensity_t_per_mwh": ("供电碳排放强度 (tCO2/MWh)",
-                                   "Supply CO2 intensity (tCO2/MWh)"),
-    "own_use_rate": ("厂用电率", "Own-use rate"),
-    "load_factor": ("负荷系数", "Load factor"),
-    "cc_tc_per_gj": ("单位热值含碳量 (tC/GJ)", "Carbon content per unit heat (tC/GJ)"),
-    "ncv_gj_per_t": ("收到基低位发热量 (GJ/t)", "NCV (GJ/t)"),
-}
+#: The quantities a unit is benchmarked on (headers from the catalogue).
+QUANTITIES = columns_of(("supply_coal_gce_per_kwh", "supply_intensity_t_per_mwh", "own_use_rate",
+                         "load_factor", "cc_tc_per_gj", "ncv_gj_per_t"))
 SCOPES = ("auto", "province", "band", "category")
 
 
@@ -102,7 +97,7 @@ class PeerBenchmark:
         peers, group = self._review.peers_of(unit, quantity, scope)
         name = QUANTITIES[quantity][0 if self._locale == "zh-CN" else 1]
         self._w_group.value = f"<b>{label('peers', self._locale)}</b>: {group} · n={len(peers)}"
-        show(self._w_fig, plots.peer_figure(peers, f"{unit} · {name}", name))
+        show(self._w_fig, plots.peer_figure(peers, f"{unit} · {name}", name), self._locale)
 
     def _carbon(self) -> None:
         key = (self._enterprise, self._locale)
@@ -111,4 +106,4 @@ class PeerBenchmark:
         self._carbon_drawn = key
         fit = self._review.carbon_ncv(self._enterprise)
         title = pick("收到基碳–低位发热量回归带", "C_ar–NCV regression band", self._locale)
-        show(self._w_carbon, plots.carbon_ncv_figure(fit, title))
+        show(self._w_carbon, plots.carbon_ncv_figure(fit, title), self._locale)

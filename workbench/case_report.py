@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.i18n import LOCALES
+from workbench.labels import CASE_SHEETS
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -68,19 +69,6 @@ def report_title(kind: str, name: str) -> str:
 
 #: Report formats by file suffix.
 REPORT_SUFFIXES = (".html", ".pdf", ".xlsx")
-#: Workbook sheet of each case table (zh, en); Excel allows 31 characters.
-SHEETS = {
-    "risk_by_check": ("风险来源", "Risk by check"), "flag_counts": ("预警统计", "Flag counts"),
-    "flags": ("预警", "Flags"), "series": ("关键参数", "Key series"),
-    "labs": ("检测报告", "Lab reports"), "revisions": ("修订记录", "Revisions"),
-    "reports": ("检测报告", "Reports"), "by_enterprise": ("按企业", "By enterprise"),
-    "by_month": ("按月份", "By month"), "per_day": ("每日报告数", "Reports per day"),
-    "dates": ("日期逻辑", "Date logic"), "reused": ("重复结果", "Reused results"),
-    "flags_by_check": ("按检查项", "Flags by check"), "comparison": ("同类对比", "Comparison"),
-    "enterprises": ("核查企业", "Enterprises"), "returns": ("退回", "Returns"),
-    "co2": ("排放量核对", "CO2 check"), "co2_all": ("全部机构排放核对", "CO2, all agencies"),
-    "checks_used": ("检查项说明", "Checks used"),
-}
 #: Sheet of the findings already recorded for the case's enterprises.
 FINDINGS_SHEET = "已记录问题 Findings"
 #: What the report page may load: inline scripts and styles and data/blob images and fonts
@@ -265,7 +253,7 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
     review = ReviewData.open(dataset, results)
     case = build(review, None if case_id == "auto" else case_id)
     summary = pd.DataFrame({"field": list(case.summary), "value": list(case.summary.values())})
-    summary["field"] = [inv.label_of(k, locale) for k in summary["field"]]
+    summary["field"] = [inv.header(k, locale) for k in summary["field"]]
     facts, findings, note = inv.report_about(review, case)
     out.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(out, engine="xlsxwriter",
@@ -278,13 +266,13 @@ def write_workbook(kind: str, case_id: str, dataset: str | Path, results: str | 
         for f in fields(case):
             table = getattr(case, f.name)
             if isinstance(table, pd.DataFrame):
-                zh, en = SHEETS[f.name]
+                zh, en = CASE_SHEETS[f.name]
                 neutralise_frame(inv.display_frame(table, locale)).to_excel(
                     xw, sheet_name=f"{zh} {en}"[:31], index=False)
         recorded = (inv.findings_display(findings, locale) if not note else pd.DataFrame(
             {pick("说明", "Note", locale): [note]}))
         neutralise_frame(recorded).to_excel(xw, sheet_name=FINDINGS_SHEET, index=False)
-        zh, en = SHEETS["checks_used"]
+        zh, en = CASE_SHEETS["checks_used"]
         neutralise_frame(inv.checks_frame(case, review.cfg, locale)).to_excel(
             xw, sheet_name=f"{zh} {en}", index=False)
     return out

@@ -28,39 +28,23 @@ import numpy as np
 import pandas as pd
 
 from workbench import checks, risk, schema
-from workbench.checks.registry import FAMILIES, FAMILY_LABELS, Check
+from workbench.checks.registry import FAMILIES, Check
 from workbench.config import DEFAULTS_PATH
 from workbench.config_model import WorkbenchConfig, config_fields, field_description
 from workbench.exports import html_table
-from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
 from workbench.i18n import pick
+from workbench.labels import BASES, SCOPES, Label, columns_of
+from workbench.labels import FAMILIES as FAMILY_LABELS
+from workbench.labels import SEVERITIES as SEVERITY_LABELS
 from workbench.sources import BIBLIOGRAPHY, cite, references
 
 #: Where ``--write`` puts the document.
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
 
-Label = tuple[str, str]
 #: The columns of a "checks used" table (:func:`explanation_row`), with their zh / en headers.
-EXPLANATION_COLUMNS: dict[str, Label] = {
-    "id": ("检查项编号", "Check ID"),
-    "title": ("检查项", "Check"),
-    "family": ("检查类别", "Family"),
-    "severity": ("严重程度", "Severity"),
-    "basis": ("证据类型", "Basis"),
-    "inputs": ("所需数据", "Inputs"),
-    "rule": ("规则", "Rule"),
-    "rationale": ("为何重要", "Why it matters"),
-    "source": ("来源", "Source"),
-    "thresholds": ("阈值（当前取值）", "Thresholds (values in force)"),
-}
-BASIS_LABELS: dict[str, Label] = {
-    "rule": ("规则：数据本身违反规则", "rule: the data break a rule by themselves"),
-    "statistical": ("统计：与通常情况相比的异常", "statistical: an anomaly against what is usual"),
-}
-SCOPE_LABELS: dict[str, Label] = {
-    "enterprise": ("企业自身", "enterprise: compares an enterprise with itself"),
-    "population": ("全体", "population: compares across enterprises"),
-}
+EXPLANATION_COLUMNS: dict[str, Label] = columns_of((
+    "check_code", "check_title", "family", "severity", "basis", "inputs", "rule", "rationale",
+    "source", "thresholds"))
 #: How a statistical check's severity reads (it is raised only on corroboration).
 CORROBORATED: Label = ("有独立证据佐证时升为严重", "critical only when independent evidence "
                                                "on the same unit-month corroborates it")
@@ -147,8 +131,8 @@ def check_explanation(check_id: str, cfg: Mapping[str, Any], locale: str) -> dic
         "id": spec.id, "title": pick(spec.title_zh, spec.title_en, locale),
         "title_zh": spec.title_zh, "title_en": spec.title_en,
         "family": pick(*FAMILY_LABELS[spec.family], locale),
-        "severity": severity_text(spec, locale), "basis": pick(*BASIS_LABELS[spec.basis], locale),
-        "scope": pick(*SCOPE_LABELS[spec.scope], locale),
+        "severity": severity_text(spec, locale), "basis": pick(*BASES[spec.basis], locale),
+        "scope": pick(*SCOPES[spec.scope], locale),
         "needs": spec.needs, "uses": spec.uses, "rule": rule_text(spec, locale),
         "rationale": pick(spec.rationale_zh, spec.rationale, locale),
         "source": cite(spec.source, locale),
@@ -167,7 +151,7 @@ def explanation_row(explanation: Mapping[str, Any], locale: str) -> dict[str, st
     if e["uses"]:
         inputs.append(f"{pick(*USES, locale)}: {', '.join(e['uses'])}")
     thresholds = [f"{t['key']} = {t['value']} — {t['description']}" for t in e["thresholds"]]
-    return {"id": e["id"], "title": e["title"], "family": e["family"],
+    return {"check_code": e["id"], "check_title": e["title"], "family": e["family"],
             "severity": e["severity"], "basis": e["basis"], "inputs": "\n".join(inputs),
             "rule": e["rule"], "rationale": e["rationale"],
             "source": "\n".join([e["source"], *e["references"]]),

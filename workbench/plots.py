@@ -3,16 +3,18 @@
 Colours carry severity the same way everywhere: critical red, warning amber,
 info grey.
 
-Axes read the same in both languages without plotly.js locales (the plotly package ships
-none, and the dashboard must work offline): months are ``yyyy-mm`` category labels (never
+Axes read the same in both languages: months are ``yyyy-mm`` category labels (never
 plotly's "Jan 2023"), counts tick at whole numbers with thousands separators
-(:func:`count_axis`), hover texts use the same formats.
+(:func:`count_axis`), hover texts use the same formats.  plotly.js's own words (mode-bar
+tooltips, hints) come in the reader's language from :func:`plot_config`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from workbench.labels import PLOTLY_ZH, PLOTLY_ZH_FORMAT
 
 #: A small house template: the full default template costs tens of milliseconds to validate
 #: for every figure, which the 300 ms budget of an enterprise switch cannot spare.
@@ -21,6 +23,22 @@ TEMPLATE = go.layout.Template(layout={
     "colorway": ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"],
     "xaxis": {"gridcolor": "white", "zeroline": False},
     "yaxis": {"gridcolor": "white", "zeroline": False}, "hovermode": "closest"})
+
+#: Mode-bar buttons left out: selections and hover modes a reviewer does not use here, and
+#: "share chart", which uploads the figure to Plotly's cloud (data must not leave).
+MODEBAR_REMOVED = ("select2d", "lasso2d", "toggleSpikelines", "hoverClosestCartesian",
+                   "hoverCompareCartesian", "sendChartToCloud")
+
+
+def plot_config(locale: str) -> dict:
+    """plotly.js's config for a figure read in ``locale``: no logo, a short mode bar, and
+    for zh-CN its tooltips and hints in Chinese (an inline locale, nothing fetched)."""
+    config = {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_REMOVED)}
+    if locale == "zh-CN":
+        config.update(locale="zh-CN", locales={"zh-CN": {"dictionary": PLOTLY_ZH,
+                                                          "format": PLOTLY_ZH_FORMAT}})
+    return config
+
 
 #: An axis of monthly periods (``yyyy-mm`` strings) shown as they are, in order.
 MONTH_AXIS = {"type": "category", "categoryorder": "category ascending"}

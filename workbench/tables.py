@@ -11,115 +11,8 @@ import html
 import pandas as pd
 
 from workbench import checks, schema
-from workbench.checks.registry import FAMILY_LABELS
-from workbench.findings.codes import SEVERITIES as SEVERITY_LABELS
-from workbench.findings.codes import STATUSES as STATUS_LABELS
-from workbench.findings.sheet_columns import FIELD_LABELS as FINDING_FIELDS
-from workbench.i18n import column_label, parameter_label, pick
-
-#: Coded cell values shown as words (column -> code -> (zh, en)).
-VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "severity": SEVERITY_LABELS, "worst_severity": SEVERITY_LABELS,
-    "flag_severity": SEVERITY_LABELS, "family": FAMILY_LABELS, "status": STATUS_LABELS,
-    "materiality_level": {"below": ("低于2%", "below 2 %"), "above_2pct": ("超过2%", "above 2 %"),
-                          "above_5pct": ("超过5%", "above 5 %")},
-    "verification_conclusion": {"pass": ("通过", "pass"),
-                                "pass_with_corrections": ("修正后通过", "pass with corrections"),
-                                "fail": ("不通过", "fail")},
-    "coverage_status": {"not_checked": ("未检查", "not checked"),
-                        "partial": ("部分检查", "partly checked")},
-}
-#: The check inputs a coverage row names as missing (``Check.needs`` / ``uses``), as words;
-#: monthly parameters (``monthly:<code>``) are named by their contract label.
-INPUT_LABELS: dict[str, tuple[str, str]] = {
-    "labs": ("检测报告", "Lab reports"), "events": ("审核记录", "Review events"),
-    "annual": ("年度报告", "Annual reports"), "daily": ("日数据", "Daily data"),
-    "monthly_long": ("月度存证修订", "Monthly filing revisions"),
-    "monthly:period": ("月度存证数据", "Monthly filings"),
-    "monthly:submitted_at": ("存证时间", "Deposit times"),
-    "monthly:fuel_heat_gj": ("燃料热量（消耗量×低位发热量）", "Fuel heat (consumption × NCV)"),
-    "monthly:source_cc_tc_per_gj": ("单位热值含碳量的数据来源",
-                                    "Source of the carbon content per GJ"),
-}
-#: Headers of the columns and summary fields that are not contract columns (zh, en).
-LABELS: dict[str, tuple[str, str]] = {
-    "severity": ("严重程度", "Severity"), "worst_severity": ("最高严重程度", "Worst severity"),
-    "flag_severity": ("预警严重程度", "Flag severity"),
-    "check_id": ("检查项", "Check"), "family": ("检查类别", "Check family"),
-    "critical": ("严重", "Critical"), "warning": ("警告", "Warning"), "info": ("提示", "Info"),
-    "total": ("合计", "Total"), "flags": ("预警数", "Flags"), "message": ("说明", "Message"),
-    "observed": ("观测值", "Observed"), "expected": ("期望值", "Expected"),
-    "delta_co2_t": ("排放影响 (tCO2)", "ΔCO2 (t)"), "points": ("风险分", "Risk points"),
-    "share_of_score": ("占风险分比例", "Share of the score"),
-    "period": ("期间", "Period"), "parameter_code": ("参数", "Parameter"),
-    "revisions": ("修订次数", "Revisions"), "revision": ("修订版本", "Revision"),
-    "previous_value": ("修订前数值", "Previous value"), "previous_at": ("修订前提交时间",
-                                                                  "Previous submission"),
-    "units": ("机组数", "Units"), "capacity_mw": ("总装机容量 (MW)", "Total capacity (MW)"),
-    "risk_score": ("风险分", "Risk score"), "rank": ("风险排名", "Risk rank"),
-    "enterprises_ranked": ("参与排名企业数", "Enterprises ranked"),
-    "n_critical": ("严重预警数", "Critical flags"), "n_warning": ("警告预警数", "Warning flags"),
-    "materiality": ("实质性（最差年份）", "Materiality (worst year)"),
-    "materiality_level": ("实质性水平", "Materiality level"),
-    "days_after_month_end": ("月末后天数 (d)", "Days after month end (d)"),
-    "days_sampling_to_report": ("采样结束至报告天数 (d)", "Sampling end to report (d)"),
-    "n_flags": ("预警数", "Flags"), "reports": ("报告数", "Reports"),
-    "enterprises": ("企业数", "Enterprises"), "periods_covered": ("覆盖月份数", "Months covered"),
-    "most_for_one_unit": ("同一机组最多报告数", "Most for one unit"),
-    "first_period": ("首个月份", "First month"), "last_period": ("末个月份", "Last month"),
-    "flagged_reports": ("有预警的报告数", "Flagged reports"),
-    "has_critical": ("有严重预警", "Has a critical flag"),
-    "max_reports_per_day": ("单日最多报告数", "Most reports in one day"),
-    "share_enterprises_critical": ("有严重预警的企业占比", "Share of enterprises with a critical "
-                                                            "flag"),
-    "share_enterprises_critical_all": ("全部检测机构：有严重预警的企业占比",
-                                       "All labs: share of enterprises with a critical flag"),
-    "accredited": ("有资质编号", "Accredited"),
-    "evidence_flags_per_report": ("每份报告证据预警数", "Evidence flags per report"),
-    "share_flagged": ("有证据预警的报告占比", "Share of reports flagged"),
-    "is_this_case": ("本案", "This case"), "evidence": ("证据", "Evidence"),
-    "returns": ("退回次数", "Returns"), "returns_per_period": ("每企业月退回次数",
-                                                          "Returns per enterprise-month"),
-    "enterprise_years": ("核查企业年数", "Enterprise-years verified"),
-    "share_with_critical": ("有严重预警的企业占比", "Share of enterprises with a critical flag"),
-    "share_with_critical_all": ("全部核查机构：有严重预警的企业占比",
-                                "All agencies: share of enterprises with a critical flag"),
-    "share_corrected": ("核查修正占比", "Share corrected in verification"),
-    "monthly_co2_t": ("月度填报排放量合计 (t)", "Sum of monthly filed CO2 (t)"),
-    "verified_minus_reported_t": ("核查−报告 (tCO2)", "Verified − reported (tCO2)"),
-    "share_verified_minus_reported": ("核查−报告（占报告量）", "Verified − reported (share)"),
-    "field": ("项目", "Item"), "value": ("值", "Value"),
-    # supervisor dashboard tables
-    "risk_total": ("风险分合计", "Risk total"), "risk_max": ("最高风险分", "Highest risk"),
-    "critical_flags": ("严重预警数", "Critical flags"), "status": ("状态", "Status"),
-    "count": ("数量", "Count"), "age": ("已开启时长", "Open for"),
-    "enterprise": ("企业", "Enterprise"), "title": ("标题", "Title"),
-    "created": ("创建日期", "Created"),
-    # checks that could not run (coverage) and check health
-    "coverage_status": ("检查情况", "Status"), "missing": ("缺少的数据", "Missing inputs"),
-    "enterprises_flagged": ("有预警企业数", "Enterprises flagged"),
-    "flags_per_1000": ("每千机组月预警数", "Flags per 1,000 unit-months"),
-    "cited": ("引用的问题记录", "Findings citing it"), "reviewed": ("已处理", "Decided"),
-    "dismissed": ("已撤销", "Dismissed"), "share_dismissed": ("撤销比例", "Dismissal share"),
-    "needs_tuning": ("需调整", "For tuning"),
-    "disposition": ("处理", "Disposition"),
-}
-
-
-def label_of(name: str, locale: str) -> str:
-    """The zh/en header of column ``name``: own labels first, then monthly parameter codes,
-    then contract columns (with their unit), then a finding's fields; KeyError when none
-    has it."""
-    if name in LABELS:
-        return pick(*LABELS[name], locale)
-    if name in schema.PARAMETERS:
-        return parameter_label(name, locale)
-    for table in schema.TABLES.values():
-        if name in table.column_names:
-            return column_label(table.name, name, locale)
-    if name in FINDING_FIELDS:
-        return pick(*FINDING_FIELDS[name], locale)
-    raise KeyError(f"no zh/en label for column {name!r}")
+from workbench.i18n import parameter_label, pick
+from workbench.labels import CODED_COLUMNS, INPUTS, header
 
 
 def check_title(check_id: str, locale: str) -> str:
@@ -150,8 +43,8 @@ def number_text(value: float) -> str:
 def cell_text(column: str, value: object, locale: str) -> object:
     """One cell as the reader sees it: codes as words, shares as percentages, numbers
     rounded (:func:`number_text`)."""
-    if column in VALUE_LABELS and value in VALUE_LABELS[column]:
-        return pick(*VALUE_LABELS[column][value], locale)
+    if column in CODED_COLUMNS and value in CODED_COLUMNS[column]:
+        return pick(*CODED_COLUMNS[column][value], locale)
     if column == "check_id":
         return check_title(str(value), locale)
     if column == "parameter_code" and value in schema.PARAMETERS:
@@ -166,9 +59,11 @@ def cell_text(column: str, value: object, locale: str) -> object:
     return value
 
 
-def display_frame(frame: pd.DataFrame, locale: str) -> pd.DataFrame:
+def display_frame(frame: pd.DataFrame, locale: str, numbers: bool = False) -> pd.DataFrame:
     """``frame`` for reading: the message in ``locale``, codes as words, dates without times,
-    zh/en headers (:func:`label_of`)."""
+    zh/en headers (:func:`workbench.labels.header`); numbers as text for reading
+    (:func:`cell_text`), or left numbers when ``numbers`` (a grid formats them itself and
+    sorts them as numbers)."""
     out = frame.copy()
     if "message_zh" in out.columns:
         keep = pick("message_zh", "message_en", locale)
@@ -178,9 +73,17 @@ def display_frame(frame: pd.DataFrame, locale: str) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             fmt = "%Y-%m-%d %H:%M" if col.endswith("_at") else "%Y-%m-%d"
             out[col] = out[col].dt.strftime(fmt)
+        elif numbers and is_number_column(out[col]):
+            continue
         else:
             out[col] = [cell_text(col, v, locale) for v in out[col]]
-    return out.rename(columns=lambda c: label_of(c, locale))
+    return out.rename(columns=lambda c: header(c, locale))
+
+
+def is_number_column(values: pd.Series) -> bool:
+    """True for a column of numbers (not of booleans)."""
+    return (pd.api.types.is_numeric_dtype(values)
+            and not pd.api.types.is_bool_dtype(values))
 
 
 def table_html(frame: pd.DataFrame, locale: str, max_rows: int = 40) -> str:
@@ -199,8 +102,8 @@ def table_html(frame: pd.DataFrame, locale: str, max_rows: int = 40) -> str:
 def input_text(name: str, locale: str) -> str:
     """One check input (``labs``, ``monthly:own_use_mwh``...) as words; unknown names as
     written."""
-    if name in INPUT_LABELS:
-        return pick(*INPUT_LABELS[name], locale)
+    if name in INPUTS:
+        return pick(*INPUTS[name], locale)
     code = name.removeprefix("monthly:")
     if code != name and code in schema.PARAMETERS:
         p = schema.PARAMETERS[code]

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from grid_ui import choose, exported, filter_contains, header_icons
 from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
 
 from widgets.labels import LABELS
@@ -121,6 +122,7 @@ def _expect_flags_of(page, review, enterprise_id: str) -> None:
 
 
 def test_renders_kpis_sparklines_and_ranking(page, review):
+    assert page.get_by_text("Served by").count() == 0         # no developer text on the page
     expect = playwright.expect
     cards = page.locator(".wb-kpi")
     expect(cards).to_have_count(6)
@@ -150,6 +152,9 @@ def test_trends_tab_draws_trend_and_heatmap(page):
     assert counts and all(re.fullmatch(r"\d{1,3}(,\d{3})*", t) for t in counts), counts
     months = page.locator(".js-plotly-plot .xtick text").all_text_contents()
     assert months and all(re.fullmatch(r"\d{4}-\d{2}", t) for t in months), months
+    # plotly.js's own tooltips in Chinese (an inline locale: nothing fetched)
+    tips = [b.get_attribute("data-title") for b in page.locator(".modebar-btn").all()]
+    assert tips and all(re.search(r"[\u4e00-\u9fff]", t) for t in tips), tips
     page.screenshot(path=ARTIFACTS / "trends.png", full_page=True)
     page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
 
@@ -158,7 +163,12 @@ def test_check_health_tab_lists_the_checks(page, review):
     page.get_by_text(LABELS["dash_health"][0], exact=True).first.click()
     loudest = review.flags["check_id"].value_counts().index[0]
     title = checks.registry()[loudest].title_zh
-    playwright.expect(page.locator(".wb-health td", has_text=title).first).to_be_visible()
+    grid = page.locator(".wb-grid-health")
+    playwright.expect(grid.locator(".lm-DataGrid")).to_be_visible()
+    sheet = exported(page, grid)
+    assert set(sheet["检查项"]) == {c.title_zh for c in checks.registry().values()}
+    assert sheet.set_index("检查项").at[title, "预警数"] == review.flags[
+        "check_id"].value_counts().iloc[0]
     page.screenshot(path=ARTIFACTS / "check_health.png", full_page=True)
     page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
 
@@ -172,7 +182,9 @@ def test_no_write_control_on_the_page(page):
 
 def test_finding_with_script_is_shown_as_text(page):
     page.get_by_text(LABELS["dash_findings"][0], exact=True).first.click()
-    playwright.expect(page.get_by_text(SCRIPT_TITLE)).to_be_visible()
+    grid = page.locator(".wb-grid-findings_list")
+    playwright.expect(grid.locator(".lm-DataGrid")).to_be_visible()   # drawn as text
+    assert list(exported(page, grid)["问题标题"]) == [SCRIPT_TITLE]
     assert page.evaluate("() => window.__xss") is None
     assert page.locator('img[src="x"]').count() == 0
     page.screenshot(path=ARTIFACTS / "findings.png", full_page=True)
@@ -190,6 +202,32 @@ def test_filter_change_updates_ranking(page, review):
     page.screenshot(path=ARTIFACTS / "filtered.png", full_page=True)
     _dropdown(page, LABELS["city"][0]).select_option(label=LABELS["all"][0])
     playwright.expect(_ranking(page).locator("option")).to_have_count(len(_flagged(review)))
+
+
+def test_city_grid_sorts_filters_and_exports_as_shown(page, review):
+    """The risk-by-city grid, as a supervisor uses it: keep the cities whose name holds
+    州, sort by risk total ascending, export: the workbook holds those rows in that
+    order, with the headers shown."""
+    container = page.locator(".wb-grid-cities")
+    grid = container.locator(".lm-DataGrid")
+    icons = header_icons(page, grid)
+    by_city = kpi.risk_by_city(kpi.period_risk(review.flags, review.cfg),
+                               review.enterprises)
+    assert len(icons) == len(by_city.columns)
+    whole = exported(page, container)
+    assert list(whole["地市"]) == list(by_city["city"])          # as computed, all rows
+    filter_contains(page, grid, icons[list(by_city.columns).index("city")], "州")
+    column = list(by_city.columns).index("risk_total")
+    choose(page, grid, icons[column], "Sort Ascending")
+    page.screenshot(path=ARTIFACTS / "cities_grid.png", full_page=True)
+    kept = by_city[by_city["city"].str.contains("州")].sort_values("risk_total")
+    assert 0 < len(kept) < len(by_city)
+    sheet = exported(page, container)
+    assert list(sheet["地市"]) == list(kept["city"])
+    assert list(sheet.columns[:3]) == ["省份", "地市", "企业数"]
+    choose(page, grid, icons[0], "Clear Filters in All Columns")
+    choose(page, grid, icons[column], "No Sort")
+    assert len(exported(page, container)) == len(by_city)
 
 
 def _move_handle(page, which: str, steps: int) -> None:
@@ -222,6 +260,11 @@ def test_period_filter_reranks_the_enterprises(page, review):
     playwright.expect(page.locator(".wb-ranking-note")).to_contain_text(f"{first} 至 {last}")
     playwright.expect(page.locator(".wb-kpi .wb-kpi-change").first).to_contain_text(
         LABELS["dash_vs_prev"][0].split(" ")[0])
+    in_period = review.flags[kpi.flags_in_period(review.flags, first, last)]
+    by_city = kpi.risk_by_city(kpi.period_risk(in_period, review.cfg), review.enterprises)
+    sheet = exported(page, page.locator(".wb-grid-cities"))   # the city table follows
+    assert list(sheet["地市"]) == list(by_city["city"])
+    assert list(sheet["企业数"]) == list(by_city["enterprises"])
     page.screenshot(path=ARTIFACTS / "period.png", full_page=True)
     _move_handle(page, "lower", -16)
     _move_handle(page, "upper", 4)

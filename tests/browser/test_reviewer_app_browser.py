@@ -19,9 +19,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from grid_ui import exported
 from voila_server import CHROMIUM_ARGS, chromium_path
 
 from workbench.findings import open_store
+from workbench.review import ReviewData
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.xdist_group("browser"),
@@ -103,7 +105,13 @@ def test_the_last_line_names_the_port_in_use_and_the_token(lab):
     assert int(m.group(1)) != busy_port
 
 
-def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(lab, browser):
+def top_enterprise(dataset: Path) -> str:
+    """The enterprise the app opens on: the first of the ranking."""
+    return ReviewData.open(dataset).risk.sort_values("rank")["enterprise_id"].iloc[0]
+
+
+def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(lab, browser,
+                                                                              demo_dir):
     url, _, workdir, db = lab
     before = _digest(TRACKED)
     page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})
@@ -118,6 +126,16 @@ def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(l
     page.get_by_role("button", name="记录处理").click()               # 已核实, the first flag
     playwright.expect(page.get_by_text("已保存").first).to_be_visible()
     playwright.expect(card).to_contain_text("已处理 1 条")
+
+    # "查看记录": the record the chosen (first) flag points at opens, on its grid's first row
+    flag = ReviewData.open(demo_dir).flags_of(top_enterprise(demo_dir)).iloc[0]
+    page.get_by_role("button", name="查看记录").click()
+    pinned = page.locator(".wb-grid", has=page.locator(".wb-pinned")).filter(visible=True)
+    playwright.expect(pinned.locator(".wb-pinned")).to_contain_text("已置于首行并选中")
+    playwright.expect(pinned.locator(".lm-DataGrid")).to_be_visible()
+    first = exported(page, pinned).iloc[0]
+    assert flag["period"] in {str(first.get("期间")), str(first.get("所属月份"))}, first
+    page.screenshot(path=ARTIFACTS / "reviewer_app_jump.png")
 
     page.get_by_text("填报历史", exact=True).first.click()
     page.get_by_text("检测报告", exact=True).first.click()

@@ -41,10 +41,10 @@ def test_xlsx_has_a_sheet_explaining_the_checks_used(flagged, tmp_path, locale):
     assert rows[0] == [pick(*pair, locale) for pair in EXPLANATION_COLUMNS.values()]
     assert rows[1] == [pick(*pair, other_locale(locale)) for pair in EXPLANATION_COLUMNS.values()]
     found = [dict(zip(EXPLANATION_COLUMNS, r, strict=True)) for r in rows[2:]]
-    assert [r["id"] for r in found] == ["accounting.co2_recompute", "evidence.date_order"]
+    assert [r["check_code"] for r in found] == ["accounting.co2_recompute", "evidence.date_order"]
     co2 = found[0]
     e = check_explanation("accounting.co2_recompute", flagged.config, locale)
-    assert co2["title"] == e["title"] and co2["rationale"] == e["rationale"]
+    assert co2["check_title"] == e["title"] and co2["rationale"] == e["rationale"]
     assert co2["source"].startswith(e["source"]) and all(r in co2["source"]
                                                          for r in e["references"])
     assert "checks.co2_recompute_rel_tol = 0.0077" in co2["thresholds"]

@@ -112,8 +112,8 @@ def test_filters_select_findings_and_their_history_and_a_broken_chain_shows(
     assert book.sheetnames == ["Findings 问题", "History 审计历史", "Checks 检查项", "About 说明"]
     assert book.worksheets[1].max_row == 2 + 1
     facts = {row[0]: row[2] for row in _grid(book.worksheets[3]) if row[0]}
-    assert facts["Filters"] == (f"Enterprise ID / 统一社会信用代码 = {kept.enterprise_id}; "
-                                "Status / 状态 = open")
+    assert facts["Filters"] == ("Unified social credit code / 统一社会信用代码 = "
+                                f"{kept.enterprise_id}; Status / 状态 = open")
     assert facts["Audit log verification"].startswith("broken at entry 2: entry 2 was edited")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 
 import ipywidgets as w
 import pytest
@@ -102,8 +101,9 @@ def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
     buttons = [x for x in _walk(d.widget) if isinstance(x, w.Button)]
     assert all(b.icon in ("search", "download") for b in buttons)   # show records, export
     assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
-    html = d._w_findings.value
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "<script>" not in d._w_findings.value
+    titles = d.findings_list.grid.data.iloc[:, 2]           # a grid cell holds text only
+    assert list(titles) == ["<script>alert(1)</script>"]
     ent = review.enterprise_list()["enterprise_id"].iloc[0]
     with pytest.raises(ReadOnlyStore):
         readonly_store.create({"enterprise_id": ent, "periods": ["2024-03"], "title": "t",
@@ -121,13 +121,13 @@ def test_missing_findings_database_is_said_and_logged(demo_dir, tmp_path, capsys
     assert d.ranking                                 # the rest still works
 
 
-def _health_rows(text: str) -> dict[str, list[str]]:
-    """The check-health table as check id -> the cells after its title."""
-    ids = {html.escape(c.title_en, quote=False): cid for cid, c in checks.registry().items()}
-    body = text.split("<tbody>", 1)[1]
-    rows = [re.findall(r"<td>(.*?)</td>", r, re.S) for r in re.findall(r"<tr>(.*?)</tr>",
-                                                                         body, re.S)]
-    return {ids[r[0]]: r[1:] for r in rows}
+def _health_rows(d: SupervisorDashboard) -> dict[str, list[str]]:
+    """The check-health grid as check id -> the cells after its title, as shown."""
+    ids = {c.title_en: cid for cid, c in checks.registry().items()}
+    shown = d.health.grid.data
+    first = 1 if shown.columns[0] == "For tuning" else 0         # the mark column
+    return {ids[r[first]]: [str(v) for v in r[first + 1:]]
+            for r in shown.itertuples(index=False)}
 
 
 def test_check_health_lists_every_check_with_its_flags(review):
@@ -136,10 +136,11 @@ def test_check_health_lists_every_check_with_its_flags(review):
     assert d._w_health.value == ""                         # drawn when its tab is opened
     d._w_tabs.selected_index = TABS.index("health")
     text = d._w_health.value
-    rows = _health_rows(text)
+    rows = _health_rows(d)
     counts = review.flags["check_id"].value_counts()
     assert set(rows) == set(checks.registry())
-    assert {c: int(r[0]) for c, r in rows.items()} == {c: int(counts.get(c, 0)) for c in rows}
+    assert {c: int(r[0].replace(",", "")) for c, r in rows.items()} == {
+        c: int(counts.get(c, 0)) for c in rows}
     manifest = json.loads((review.results / "manifest.json").read_text(encoding="utf-8"))
     loudest = counts.index[0]
     assert float(rows[loudest][1]) == pytest.approx(1000 * counts.iloc[0]
@@ -150,7 +151,7 @@ def test_check_health_lists_every_check_with_its_flags(review):
     city = review.enterprises["city"].value_counts().index[0]
     d.filter(city=city)                                    # open tab: redrawn at once
     in_city = review.enterprises.loc[review.enterprises["city"] == city, "enterprise_id"]
-    shown = sum(int(r[0]) for r in _health_rows(d._w_health.value).values())
+    shown = sum(int(r[0].replace(",", "")) for r in _health_rows(d).values())
     assert shown == review.flags["enterprise_id"].isin(set(in_city)).sum() < len(review.flags)
 
 
@@ -175,9 +176,14 @@ def test_check_dismissed_by_reviewers_is_marked_for_tuning(review, tmp_path, mon
     tuning = text.split("class='wb-tuning'", 1)[1].split("</div>", 1)[0]
     title = checks.registry()[check].title_en
     assert "For tuning" in tuning and f"{html.escape(title)}: 3/3 (100.0%)" in tuning
-    rows = _health_rows(text)
-    assert rows[check][3:] == ["3", "3", "3", "100.0%", "✓"]
-    assert [c for c, r in rows.items() if r[-1] == "✓"] == [check]
+    rows = _health_rows(d)
+    assert rows[check][3:] == ["3", "3", "3", "1.0"]               # a share, shown as 100%
+    header = "Dismissal share"
+    assert d.health.grid.renderers[header].format == ".1%"
+    marked = d.health.grid.data                               # the highlighted rows
+    assert list(marked.columns[:1]) == ["For tuning"]
+    assert [ids for ids, mark in zip(rows, marked["For tuning"], strict=True)
+            if mark == "✓"] == [check]
     assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
     other = review.enterprises.loc[review.enterprises["city"] != review.enterprises.set_index(
         "enterprise_id").at[ent, "city"], "city"].iloc[0]

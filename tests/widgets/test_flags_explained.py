@@ -17,9 +17,10 @@ import pytest
 
 from widgets.flags import FlagsPanel, explanation_html
 from workbench import checks
-from workbench.checks.registry import FAMILY_LABELS, REGISTRY
+from workbench.checks.registry import REGISTRY
 from workbench.checks_doc import check_explanation
 from workbench.i18n import pick
+from workbench.labels import FAMILIES as FAMILY_LABELS
 from workbench.review import ReviewData, cached_results
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -105,5 +105,5 @@ def test_the_findings_list_is_a_grid_with_overdue_findings_highlighted(review, s
                       severity="warning", description="d", due_date=due)
         app.form._w_save.click()
     grid = app.findings.table.grid.data
-    assert list(grid["标题"]) == ["按期", "逾期"] and list(grid["逾期"]) == ["", "✓"]
+    assert list(grid["问题标题"]) == ["按期", "逾期"] and list(grid["逾期"]) == ["", "✓"]
     assert set(grid["状态"]) == {"待处理"} and set(grid["严重程度"]) == {"警告"}

@@ -95,7 +95,7 @@ def test_flags_panel_groups_and_jumps(review, flagged):
     panel.select(0)
     panel._w_show.click()
     first = flags.iloc[0]
-    assert jumps == [(first["unit_id"], first["parameter_code"], first["period"])]
+    assert len(jumps) == 1 and jumps[0][0].equals(first)
 
 
 def test_peer_group_can_be_changed(review, flagged):
@@ -204,7 +204,11 @@ def test_a_flag_selects_its_record_in_a_spreadsheet_grid_that_exports_what_is_sh
     labs = h.labs.value
     assert set(labs["unit_id"]) == {flag["unit_id"]}
     (selected,) = h.labs.grid.selections
-    assert labs.loc[selected["r1"], "covered_period"] == flag["period"]
+    assert selected["r1"] == 0                                  # on the first row, on screen
+    assert labs.loc[0, "covered_period"] == flag["period"]
+    assert "首行" in h.labs._w_pinned.value
+    assert sorted(labs["report_id"]) == sorted(                 # every report still there
+        review.labs_of(flag["enterprise_id"]).query("unit_id == @flag.unit_id")["report_id"])
     shown = h.labs.grid.data
     assert "报告编号" in shown.columns or any("报告" in c for c in shown.columns)
     flagged_reports = labs["report_id"].isin(set(flags["report_id"])).sum()
@@ -215,3 +219,34 @@ def test_a_flag_selects_its_record_in_a_spreadsheet_grid_that_exports_what_is_sh
     data = link.split("base64,")[1].split('"')[0]
     sheet = pd.read_excel(io.BytesIO(base64.b64decode(data)))
     assert len(sheet) == len(labs) and not [c for c in sheet.columns if c.startswith("_")]
+
+
+def test_a_flag_opens_the_grid_of_its_record_with_that_record_first(review):
+    """A lab-report flag opens the lab reports with its report on the first row; a flag on
+    a revised parameter opens the revisions with that parameter's revision of the period
+    first."""
+    flags = review.flags
+    lab = flags[flags["report_id"].notna() & (flags["report_id"] != "")].iloc[0]
+    h = FilingHistory(review)
+    h.show_enterprise(lab["enterprise_id"])
+    h.show_flag(lab)
+    assert h._w_tabs.selected_index == 2 and h.labs.pinned
+    assert h.labs.value.loc[0, "report_id"] == lab["report_id"]
+    revised = review.revisions_of(lab["enterprise_id"]).iloc[:0]
+    for ent in flags["enterprise_id"].unique():
+        rev = review.revisions_of(ent)
+        keys = set(zip(rev["unit_id"], rev["period"], rev["parameter_code"], strict=True))
+        hit = flags[(flags["enterprise_id"] == ent) & (flags["report_id"].isna()
+                                                       | (flags["report_id"] == ""))]
+        hit = hit[[k in keys for k in zip(hit["unit_id"], hit["period"],
+                                          hit["parameter_code"], strict=True)]]
+        if len(hit):
+            revised = hit.iloc[0]
+            break
+    assert len(revised), "the demo has a flag on a revised parameter"
+    h.show_enterprise(revised["enterprise_id"])
+    h.show_flag(revised)
+    assert h._w_tabs.selected_index == 1 and h.revisions.pinned
+    first = h.revisions.value.iloc[0]
+    assert (first["period"], first["parameter_code"]) == (revised["period"],
+                                                          revised["parameter_code"])

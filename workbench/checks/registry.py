@@ -45,13 +45,6 @@ BASES = ("rule", "statistical")
 FAMILIES = schema.CHECK_FAMILIES
 #: A CJK character: a Chinese text holds at least one.
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-#: Check families as the reader sees them (zh, en).
-FAMILY_LABELS = {"accounting": ("核算", "Accounting"), "ranges": ("范围", "Ranges"),
-                 "consistency": ("一致性", "Consistency"), "evidence": ("检测证据", "Evidence"),
-                 "timeliness": ("及时性与完整性", "Timeliness"),
-                 "timeseries": ("时间序列", "Time series"), "peers": ("同类对标", "Peers"),
-                 "digits": ("数字特征", "Digits")}
-
 #: Columns of the flags table, in order (declared in the contract: ``schema.FLAGS``).
 FLAG_COLUMNS = tuple(schema.FLAGS.column_names)
 

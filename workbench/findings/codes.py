@@ -1,5 +1,5 @@
-"""Code lists of a finding (category, severity, action, status) with zh/en labels,
-and the status workflow.
+"""The status workflow of a finding, and the code lists it uses (their words are in the
+one catalogue, :mod:`workbench.labels`).
 
 Workflow: ``open → sent_for_rectification → rectified → closed``; a rectification
 judged inadequate goes back from ``rectified`` to ``sent_for_rectification``;
@@ -11,44 +11,11 @@ other than the reviewer who marked the finding rectified.  ``closed`` and
 
 from __future__ import annotations
 
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "carbon_content": ("元素碳含量", "Carbon content"),
-    "lab_evidence": ("检测报告证据", "Lab-report evidence"),
-    "fuel_consumption": ("燃料消耗量", "Fuel consumption"),
-    "production_data": ("生产数据（发电量、供热量）", "Production data (generation, heat)"),
-    "timeliness": ("存证及时性", "Timeliness of deposits"),
-    "calculation": ("排放量计算", "Emission calculation"),
-    "compliance": ("履约", "Compliance"),
-    "other": ("其他", "Other"),
-}
+from workbench.labels import ACTIONS, CATEGORIES, DISPOSITIONS, SEVERITIES, STATUSES
 
-SEVERITIES: dict[str, tuple[str, str]] = {
-    "critical": ("严重", "Critical"),
-    "warning": ("警告", "Warning"),
-    "info": ("提示", "Info"),
-}
+__all__ = ["ACTIONS", "CATEGORIES", "DISPOSITIONS", "SEVERITIES", "STATUSES", "NOTE_REQUIRED",
+           "NEXT_STEPS", "TRANSITIONS", "FINAL_STATUSES", "code_from_label"]
 
-ACTIONS: dict[str, tuple[str, str]] = {
-    "request_correction": ("要求更正", "Request correction"),
-    "refer_onsite_check": ("移交现场核查", "Refer to on-site check"),
-    "refer_investigation": ("移交立案调查", "Refer for investigation"),
-}
-
-STATUSES: dict[str, tuple[str, str]] = {
-    "open": ("待处理", "Open"),
-    "sent_for_rectification": ("已发整改", "Sent for rectification"),
-    "rectified": ("已整改", "Rectified"),
-    "closed": ("已关闭", "Closed"),
-    "dismissed": ("已撤销", "Dismissed"),
-}
-
-#: What a reviewer concluded about one screening flag (``FindingsStore.dispose``).
-DISPOSITIONS: dict[str, tuple[str, str]] = {
-    "verified": ("已核实", "Verified"),
-    "explained": ("已解释", "Explained"),
-    "false_positive": ("误报", "False positive"),
-    "linked": ("已关联问题", "Linked to a finding"),
-}
 #: Dispositions that need a note saying why (a verification needs none; a link names its
 #: finding).
 NOTE_REQUIRED = frozenset({"explained", "false_positive"})

@@ -7,61 +7,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workbench.findings.codes import ACTIONS, CATEGORIES, SEVERITIES, STATUSES
 from workbench.findings.model import EDITABLE_FIELDS
-
-Label = tuple[str, str]
-Codes = Mapping[str, Label]
+from workbench.labels import (
+    ACTIONS,
+    AUDIT_ACTIONS,
+    CATEGORIES,
+    SEVERITIES,
+    STATUSES,
+    Codes,
+    Label,
+    columns_of,
+)
 
 #: The exported fields in column order, with their zh / en headers.
-FIELD_LABELS: dict[str, Label] = {
-    "id": ("问题编号", "Finding ID"),
-    "enterprise_id": ("统一社会信用代码", "Enterprise ID"),
-    "province": ("省份", "Province"),
-    "unit_id": ("机组编号", "Unit ID"),
-    "periods": ("所属期", "Periods"),
-    "title": ("问题标题", "Title"),
-    "category": ("问题类别", "Category"),
-    "severity": ("严重程度", "Severity"),
-    "description": ("问题描述", "Description"),
-    "materiality_t": ("影响排放量 Δ (tCO2)", "Emission impact Δ (tCO2)"),
-    "recommended_action": ("建议措施", "Recommended action"),
-    "due_date": ("整改期限", "Due date"),
-    "status": ("状态", "Status"),
-    "status_reason": ("状态原因", "Status reason"),
-    "rectification_ref": ("整改证明文件", "Rectification document"),
-    "rectification_date": ("整改日期", "Rectification date"),
-    "dataset_fingerprint": ("数据集指纹", "Dataset fingerprint"),
-    "created_by": ("创建人", "Created by"),
-    "created_at": ("创建时间 (UTC)", "Created at (UTC)"),
-    "updated_by": ("修改人", "Updated by"),
-    "updated_at": ("修改时间 (UTC)", "Updated at (UTC)"),
-    "version": ("版本", "Version"),
-    "flags": ("关联预警", "Evidence flags"),
-}
+FIELD_LABELS: dict[str, Label] = columns_of((
+    "id", "enterprise_id", "province", "unit_id", "periods", "title", "category", "severity",
+    "description", "materiality_t", "recommended_action", "due_date", "status",
+    "status_reason", "rectification_ref", "rectification_date", "dataset_fingerprint",
+    "created_by", "created_at", "updated_by", "updated_at", "version", "flags"))
 EXPORT_COLUMNS = tuple(FIELD_LABELS)
 #: Coded fields of a finding and their code lists (labelled in a column of their own).
 CODED: dict[str, Codes] = {"category": CATEGORIES, "severity": SEVERITIES,
                            "recommended_action": ACTIONS, "status": STATUSES}
-#: Audit-log actions (``workbench.findings.store``).
-AUDIT_ACTIONS: dict[str, Label] = {"create": ("新建", "Created"), "import": ("导入", "Imported"),
-                                   "update": ("修改", "Updated"),
-                                   "transition": ("状态变更", "Status changed"),
-                                   "dispose": ("预警处理", "Flag disposed")}
-HISTORY_LABELS: dict[str, Label] = {
-    "seq": ("序号", "Seq"), "at": ("时间 (UTC)", "Time (UTC)"), "actor": ("操作人", "Actor"),
-    "action": ("操作", "Action"), "finding_id": FIELD_LABELS["id"],
-    "title": FIELD_LABELS["title"], "version": FIELD_LABELS["version"],
-    "changes": ("变更（前 → 后）", "Changes (before → after)"),
-    "dataset_fingerprint": FIELD_LABELS["dataset_fingerprint"],
-    "hash": ("哈希 (SHA-256)", "Hash (SHA-256)"),
-    "status": FIELD_LABELS["status"], "reason": ("原因与整改证明", "Reason and evidence"),
-}
-FLAG_LABELS: dict[str, Label] = {
-    "check_id": ("预警规则", "Check"), "unit_id": FIELD_LABELS["unit_id"],
-    "period": ("期间", "Period"), "parameter_code": ("参数", "Parameter"),
-    "dataset_fingerprint": FIELD_LABELS["dataset_fingerprint"],
-}
+HISTORY_LABELS: dict[str, Label] = columns_of((
+    "seq", "at", "actor", "action", "finding_id", "title", "version", "changes",
+    "dataset_fingerprint", "hash", "status", "reason"))
+FLAG_LABELS: dict[str, Label] = columns_of((
+    "check_id", "unit_id", "period", "parameter_code", "dataset_fingerprint"))
 REPORT_TITLE: Label = ("碳排放数据质量审核问题清单", "Findings of the carbon data-quality review")
 SOURCE_LABEL: Label = ("来源文件", "Source file")
 NONE_LABEL: Label = ("无", "none")
@@ -101,6 +73,7 @@ HEADER_ALIASES = {
     "建议措施": "recommended_action", "处理建议": "recommended_action",
     "整改期限": "due_date", "整改截止日期": "due_date",
     "预警": "flags", "关联预警": "flags",
+    "EnterpriseID": "enterprise_id",            # the English header of earlier exports
 }
 
 

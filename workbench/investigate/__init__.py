@@ -71,7 +71,9 @@ from workbench.investigate.lab import (
     reports_per_day,
 )
 from workbench.investigate.verifier import VerifierCase, verification_differences, verifier_case
-from workbench.tables import check_title, display_frame, label_of, table_html
+from workbench.labels import header
+from workbench.plots import plot_config
+from workbench.tables import check_title, display_frame, table_html
 
 __all__ = [
     "AUTO_IDS", "DATE_CHECKS", "KIND_LABELS", "REUSE_CHECKS", "Case", "EnterpriseCase", "LabCase",
@@ -80,8 +82,8 @@ __all__ = [
     "read_findings", "report_about",
     "check_title", "checks_frame", "checks_html",
     "co2_difference_figure", "critical_enterprises", "display_frame", "enterprise_case",
-    "flag_counts", "heading_html", "key_series", "known_ids", "label_of", "lab_case",
-    "lab_comparison", "lab_month_figure", "report_flags", "report_lag_figure",
+    "flag_counts", "heading_html", "key_series", "known_ids", "header", "lab_case",
+    "lab_comparison", "lab_month_figure", "plot_config", "report_flags", "report_lag_figure",
     "reports_per_day", "reports_per_day_figure", "reports_with_flags", "resolve_id",
     "risk_by_check", "series_figure", "summary_html", "table_html", "verification_differences",
     "verifier_case",

@@ -20,30 +20,18 @@ import pandas as pd
 from workbench.findings.codes import CATEGORIES, FINAL_STATUSES, SEVERITIES, STATUSES
 from workbench.i18n import pick
 from workbench.investigate.case import Case
+from workbench.labels import Label, columns_of
 from workbench.results import MANIFEST
 from workbench.review import ReviewData
 
 #: Fields of the "about this report" block (zh, en), in the order shown.
-ABOUT_LABELS: dict[str, tuple[str, str]] = {
-    "generated_at": ("生成时间 (UTC)", "Generated at (UTC)"),
-    "prepared_by": ("编制人", "Prepared by"),
-    "dataset": ("数据集", "Dataset"),
-    "dataset_fingerprint": ("数据集指纹", "Dataset fingerprint"),
-    "workbench_version": ("工作台版本", "Workbench version"),
-    "config_hash": ("筛查配置哈希", "Screening configuration hash"),
-    "findings_store": ("问题库", "Findings store"),
-    "findings_recorded": ("已记录问题数", "Findings recorded"),
-}
+ABOUT_LABELS: dict[str, Label] = columns_of((
+    "generated_at", "prepared_by", "dataset", "dataset_fingerprint", "workbench_version",
+    "config_hash", "findings_store", "findings_recorded"))
 #: Columns of the findings table (zh, en).
-FINDING_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("问题编号", "Finding ID"), "enterprise_id": ("统一社会信用代码",
-                                                     "Unified social credit code"),
-    "title": ("标题", "Title"), "category": ("类别", "Category"),
-    "severity": ("严重程度", "Severity"), "status": ("状态", "Status"),
-    "periods": ("期间", "Periods"), "due_date": ("整改期限", "Due date"),
-    "overdue": ("已逾期", "Overdue"), "created_at": ("创建日期", "Created"),
-    "created_by": ("创建人", "Created by"),
-}
+FINDING_LABELS: dict[str, Label] = columns_of((
+    "id", "enterprise_id", "title", "category", "severity", "status", "periods", "due_date",
+    "overdue", "created", "created_by"))
 FINDING_COLUMNS = tuple(FINDING_LABELS)
 
 
@@ -101,7 +89,7 @@ def findings_frame(findings: list, today: date | None = None) -> pd.DataFrame:
              "periods": ", ".join(f.periods or []), "due_date": _day(f.due_date),
              "overdue": bool(f.due_date and f.due_date < today
                              and f.status not in FINAL_STATUSES),
-             "created_at": _day(f.created_at), "created_by": f.created_by} for f in findings]
+             "created": _day(f.created_at), "created_by": f.created_by} for f in findings]
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 
 

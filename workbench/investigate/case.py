@@ -14,13 +14,13 @@ import pandas as pd
 
 from workbench.checks.registry import FAMILIES, SEVERITIES
 from workbench.i18n import pick
-from workbench.tables import cell_text, label_of, table_html
+from workbench.labels import CASE_KINDS, header
+from workbench.tables import cell_text, table_html
 
 #: IDs that pick the highest-risk case.
 AUTO_IDS = frozenset({"", "auto"})
 #: What each case kind is called (zh, en).
-KIND_LABELS = {"enterprise": ("企业", "Enterprise"), "lab": ("检测机构", "Laboratory"),
-               "verifier": ("核查机构", "Verification agency")}
+KIND_LABELS = CASE_KINDS
 
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -148,7 +148,7 @@ def case_table_html(frame: pd.DataFrame, locale: str) -> str:
 
 def summary_html(case: Case, locale: str) -> str:
     """The case summary as a two-column escaped HTML table (item, value)."""
-    rows = pd.DataFrame({"field": [label_of(k, locale) for k in case.summary],
+    rows = pd.DataFrame({"field": [header(k, locale) for k in case.summary],
                          "value": [cell_text(k, v, locale) for k, v in case.summary.items()]})
     return rows.to_html(index=False, escape=True, na_rep="—", header=False)
 

@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from workbench.i18n import parameter_label, pick
+from workbench.labels import header
 from workbench.plots import SEVERITY_COLOURS, TEMPLATE
 from workbench.review import KEY_PARAMETERS
-from workbench.tables import label_of
 
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 40}
 
@@ -42,7 +42,7 @@ def lab_month_figure(by_month: pd.DataFrame, locale: str) -> go.Figure:
     grid = by_month.pivot(index="enterprise_name", columns="covered_period", values="reports")
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index),
                                zmin=0, colorscale="Blues",
-                               colorbar={"title": label_of("reports", locale)}))
+                               colorbar={"title": header("reports", locale)}))
     fig.update_yaxes(automargin=True, autorange="reversed")      # same order as the table
     fig.update_layout(template=TEMPLATE, height=26 * len(grid) + 140, margin=_MARGIN,
                       title=pick("各企业每月报告数", "Reports per enterprise and month", locale))
@@ -56,7 +56,7 @@ def reports_per_day_figure(per_day: pd.DataFrame, locale: str) -> go.Figure:
                                                 False: SEVERITY_COLOURS[""]})
     fig = go.Figure(go.Bar(x=d["report_date"], y=d["reports"], marker_color=colours))
     fig.update_layout(template=TEMPLATE, height=300, margin=_MARGIN,
-                      yaxis_title=label_of("reports", locale),
+                      yaxis_title=header("reports", locale),
                       title=pick("每日出具报告数（红色 = 同一机组当天多份）",
                                  "Reports per day (red = several for one unit that day)", locale))
     return fig
@@ -70,8 +70,8 @@ def report_lag_figure(reports: pd.DataFrame, cfg: dict, locale: str) -> go.Figur
                                  marker_color=SEVERITY_COLOURS[""]))
     fig.add_vline(x=deadline, line={"color": SEVERITY_COLOURS["critical"], "dash": "dash"})
     fig.update_layout(template=TEMPLATE, height=280, margin=_MARGIN,
-                      xaxis_title=label_of("days_after_month_end", locale),
-                      yaxis_title=label_of("reports", locale),
+                      xaxis_title=header("days_after_month_end", locale),
+                      yaxis_title=header("reports", locale),
                       title=pick(f"报告日期距月末天数（虚线 = {deadline} 天期限）",
                                  f"Report date after month end (dashed = {deadline}-day deadline)",
                                  locale))

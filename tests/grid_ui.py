@@ -1,0 +1,65 @@
+"""Driving an ipydatagrid grid (``widgets.grid.EvidenceGrid``) in the browser as a reviewer
+does: its header menu (sort, filter by condition), and its export link read back as a
+workbook.  The grid draws on a canvas: a header menu opens from the small icon at the right
+of a header cell, found by clicking along the header row."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pandas as pd
+
+#: The header row lies this far below the top of the grid's box (px).
+HEADER_Y = 18
+
+
+def _menu_open(page) -> bool:
+    return page.locator(".lm-Menu:visible").count() > 0
+
+
+def header_icons(page, grid) -> list[float]:
+    """The x positions of the menu icons of the grid's header cells, left to right."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    y = box["y"] + HEADER_Y
+    found: list[float] = []
+    x = box["x"] + 6
+    while x < box["x"] + box["width"] - 20:
+        page.mouse.click(x, y)
+        if _menu_open(page):
+            found.append(x)
+            page.keyboard.press("Escape")
+            x += 30                                  # the next cell's icon is further on
+        else:
+            x += 4
+    return found
+
+
+def choose(page, grid, icon_x: float, item: str) -> None:
+    """Open the header menu at ``icon_x`` and choose ``item`` (its English label)."""
+    page.mouse.click(icon_x, grid.bounding_box()["y"] + HEADER_Y)
+    page.locator(".lm-Menu-itemLabel:visible", has_text=item).first.click()
+
+
+def filter_contains(page, grid, icon_x: float, text: str) -> None:
+    """Keep the rows whose column (the header menu at ``icon_x``) contains ``text``."""
+    choose(page, grid, icon_x, "Filter by condition")
+    dialog = page.locator(".ipydatagrid-filterMenu:visible")
+    dialog.locator("select").first.select_option(label="Contains")
+    dialog.locator("input").first.fill(text)
+    dialog.get_by_text("Apply", exact=True).click()
+    dialog.wait_for(state="hidden")
+
+
+def exported(page, container) -> pd.DataFrame:
+    """Click the grid's export button and read the workbook its download link holds."""
+    link = container.locator("a.wb-download")
+    before = link.get_attribute("href") if link.count() else None
+    container.locator("button").filter(has_text="XLSX").first.click()
+    page.wait_for_function(
+        "([el, old]) => el.querySelector('a.wb-download') && "
+        "el.querySelector('a.wb-download').href !== old",
+        arg=[container.element_handle(), before])
+    href = container.locator("a.wb-download").get_attribute("href")
+    return pd.read_excel(io.BytesIO(base64.b64decode(href.split("base64,", 1)[1])))
