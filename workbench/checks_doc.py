@@ -303,15 +303,7 @@ def render(cfg: Mapping[str, Any] | None = None) -> str:
     return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
 
 
-def main(argv: Sequence[str]) -> int:
-    """Print the document, or write it to :data:`DOC_PATH` with ``--write``."""
-    text = render()
-    if "--write" in argv:
-        DOC_PATH.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from workbench.generated_doc import main
+
+    sys.exit(main(render, DOC_PATH, sys.argv[1:]))

@@ -618,6 +618,131 @@ class Findings(Table):
                     "rectified (per the audit log); a reason is needed either way.")
 
 
+# --- factor tables (the 2025 sectors) -------------------------------------------------------
+
+#: The factor tables of ``[factors.tables]``, each with versions keyed by guideline.
+FACTOR_TABLES = ("fuels", "carbonates", "steel", "cement", "aluminium", "gwp")
+#: What a factor row is: fuel NCV, carbon content per unit heat, oxidation factor; carbonate
+#: factor; steel process material (``input``) or carbon-fixing product (``deduction``, also a
+#: cement non-carbonate deduction factor); clinker EF; aluminium default, PFC slope factor,
+#: C2F6/CF4 ratio, default PFC factor; global warming potential.
+FACTOR_KINDS = ("ncv", "cc", "of", "carbonate", "input", "deduction", "clinker_ef", "default",
+                "slope", "ratio", "pfc_default", "gwp")
+#: Confidence tags of the domain notes (shared/domain/sectors-2025.md §0).
+CONFIDENCE_TAGS = ("C", "T", "K", "U")
+
+FactorCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"),
+                       _expect("a factor code (lower-case letters, digits and _)",
+                               "因子代码（小写字母、数字和下划线）")]
+FactorVersionName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+                              _expect("a version name (letters, digits, . _ -)",
+                                      "版本名（字母、数字及 . _ -）")]
+Confidence = Annotated[Literal[CONFIDENCE_TAGS],
+                       _expect('a confidence tag: "C", "T", "K" or "U"',
+                               '置信度标记："C"、"T"、"K" 或 "U"')]
+FactorKind = Annotated[Literal[FACTOR_KINDS],
+                       _expect(f"a factor kind: {', '.join(FACTOR_KINDS)}",
+                               f"因子类型：{'、'.join(FACTOR_KINDS)}")]
+Flag = Annotated[bool, _expect("true or false", "true 或 false")]
+
+
+class FactorRow(Table):
+    """One factor of a version of a factor table (``[factors.tables.<table>.<version>.rows.
+    <code>]``): its value with unit, where it comes from and how sure that is."""
+
+    label_zh: NonEmptyText = Field(description="Name in Chinese.")
+    label_en: NonEmptyText = Field(description="Name in English.")
+    kind: FactorKind = Field(description="What the factor is (FACTOR_KINDS).")
+    value: Positive = Field(description="The value, in unit.")
+    unit: NonEmptyText = Field(description="Unit of the value (tCO2/t, tC/GJ, GJ/t, %...).")
+    source: NonEmptyText = Field(
+        description="Document and section the value comes from (sectors-2025.md section).")
+    confidence: Confidence = Field(
+        description="Confidence tag of the domain notes: C confirmed, T third-party "
+                    "implementation, K well-known reference value, U uncertain.")
+    uncertain: Flag = Field(
+        description="true where the notes mark the value open: use it only with its note.")
+    note: Text = Field(description="Alternatives, caveats, what to confirm.")
+
+    @field_validator("uncertain")
+    @classmethod
+    def _tag_u_is_uncertain(cls, value: bool, info: ValidationInfo) -> bool:
+        if info.data.get("confidence") == "U" and not value:
+            raise _expected("uncertain = true for a value tagged U",
+                            "标记为 U 的取值须设 uncertain = true")
+        return value
+
+
+class FactorVersion(Table):
+    """One version of a factor table, keyed by guideline: its rows and what the notes do not
+    give (``not_found``, never invented)."""
+
+    guideline: NonEmptyText = Field(description="Guideline (code) or reference of the version.")
+    title_zh: NonEmptyText = Field(description="Title in Chinese.")
+    title_en: NonEmptyText = Field(description="Title in English.")
+    note: Text = Field(description="How the version's rows are used; caveats.")
+    not_found: list[NonEmptyText] = Field(
+        description="Values this version would need that the notes do not give.")
+    rows: Annotated[dict[FactorCode, FactorRow], annotated_types.MinLen(1)] = Field(
+        description="The factors, by code.")
+
+
+FactorVersions = Annotated[dict[FactorVersionName, FactorVersion], annotated_types.MinLen(1)]
+
+
+class FactorTables(Table):
+    """``[factors.tables]``: every factor table, each a set of versions."""
+
+    fuels: FactorVersions = Field(
+        description="Fossil fuel defaults: NCV (GJ/t, GJ/10^4 Nm3), carbon content per unit "
+                    "heat (tC/GJ) and oxidation factor, by version.")
+    carbonates: FactorVersions = Field(
+        description="Carbonate decomposition factors (tCO2/t), by version.")
+    steel: FactorVersions = Field(
+        description="Steel: process materials (tCO2/t) and carbon-fixing products deducted "
+                    "(tCO2/t), by version.")
+    cement: FactorVersions = Field(
+        description="Cement clinker: default process EF by clinker type (tCO2/t clinker) and "
+                    "non-carbonate deduction factors (tCO2/t), by version.")
+    aluminium: FactorVersions = Field(
+        description="Aluminium: anode defaults, PFC slope factor, C2F6/CF4 ratio and default "
+                    "PFC factors, by version.")
+    gwp: FactorVersions = Field(
+        description="Global warming potentials of CF4 and C2F6 (tCO2e/t), by IPCC set.")
+
+
+class Factors(Table):
+    """``[factors]``: the factor tables of the 2025 sectors and the version of each in force
+    (one line each)."""
+
+    tables: FactorTables = Field(
+        description="The factor tables, each with versions keyed by guideline.")
+    fuels: FactorVersionName = Field(
+        description="Version in force of factors.tables.fuels.")
+    carbonates: FactorVersionName = Field(
+        description="Version in force of factors.tables.carbonates.")
+    steel: FactorVersionName = Field(description="Version in force of factors.tables.steel.")
+    cement: FactorVersionName = Field(description="Version in force of factors.tables.cement.")
+    aluminium: FactorVersionName = Field(
+        description="Version in force of factors.tables.aluminium.")
+    gwp: FactorVersionName = Field(
+        description="GWP set in force for CF4 and C2F6 (a version of factors.tables.gwp; "
+                    "uncertain: AR5 in a tool for the 2024 guideline, SAR in the 2013 era).")
+
+    @field_validator(*FACTOR_TABLES)
+    @classmethod
+    def _a_version_of_its_table(cls, value: str, info: ValidationInfo) -> str:
+        tables = info.data.get("tables")
+        if tables is None:
+            return value
+        versions = list(getattr(tables, info.field_name))
+        if value not in versions:
+            raise _expected(f"a version of factors.tables.{info.field_name}: "
+                            f"{', '.join(versions)}",
+                            f"factors.tables.{info.field_name} 中的版本：{'、'.join(versions)}")
+        return value
+
+
 class WorkbenchConfig(Table):
     """The whole configuration: one field per top-level table of ``defaults.toml``."""
 
@@ -630,6 +755,8 @@ class WorkbenchConfig(Table):
     check_health: CheckHealth = Field(description="Check health: dismissals and tuning.")
     dashboard: Dashboard = Field(description="The supervisor dashboard (Voila).")
     findings: Findings = Field(description="The findings store.")
+    factors: Factors = Field(
+        description="Versioned factor tables of the 2025 sectors and the versions in force.")
 
 
 def _above(value: float, info: ValidationInfo, other: str, table: str) -> float:
@@ -823,6 +950,37 @@ DESCRIPTIONS_ZH: dict[str, str] = {
         "整数检验：只判断至少达到这么多吨的月度耗煤量。",
     "checks.round_number_min_months":
         "整数检验：只判断至少有这么多个此类数值的企业。",
+    "factors":
+        "2025年新纳入行业（钢铁、水泥、铝冶炼）的分版本因子表及各表当前采用的版本。",
+    "factors.tables":
+        "全部因子表，每张表按核算指南分版本。",
+    "factors.tables.fuels":
+        "化石燃料缺省值：低位发热量（GJ/t、GJ/万Nm3）、单位热值含碳量（tC/GJ）和碳氧化率，"
+        "按版本。",
+    "factors.tables.carbonates":
+        "碳酸盐分解排放因子（tCO2/t），按版本。",
+    "factors.tables.steel":
+        "钢铁：原料（熔剂、电极、外购含碳原料）排放因子和固碳产品扣减因子（tCO2/t），按版本。",
+    "factors.tables.cement":
+        "水泥熟料：按熟料类别的过程排放因子缺省值（tCO2/t 熟料）和非碳酸盐替代原料扣减系数"
+        "（tCO2/t），按版本。",
+    "factors.tables.aluminium":
+        "铝冶炼：炭阳极参数缺省值、CF4 斜率系数、C2F6/CF4 比值和 PFC 缺省排放因子，按版本。",
+    "factors.tables.gwp":
+        "CF4 和 C2F6 的全球变暖潜势（tCO2e/t），按 IPCC 评估报告版本。",
+    "factors.fuels":
+        "当前采用的 factors.tables.fuels 版本。",
+    "factors.carbonates":
+        "当前采用的 factors.tables.carbonates 版本。",
+    "factors.steel":
+        "当前采用的 factors.tables.steel 版本。",
+    "factors.cement":
+        "当前采用的 factors.tables.cement 版本。",
+    "factors.aluminium":
+        "当前采用的 factors.tables.aluminium 版本。",
+    "factors.gwp":
+        "当前采用的 CF4、C2F6 全球变暖潜势版本（factors.tables.gwp 中的版本；尚待确认："
+        "实施2024年指南的工具采用 AR5，2013年指南时期采用 SAR）。",
 }
 
 

@@ -374,7 +374,7 @@ TEXT: dict[str, Label] = {
     "grid_marked_health": ("需调整", "For tuning"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
-    "disposition_note": ("说明（已解释、误报时必填）",
+    "disposition_note": ("备注（已解释、误报时必填）",
                          "Note (needed for explained / false positive)"),
     "disposition_no_link": ("不关联问题", "No finding linked"),
     # enterprise header card

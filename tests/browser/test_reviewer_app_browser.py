@@ -130,7 +130,7 @@ def test_the_reviewer_lands_in_the_app_and_saves_without_touching_the_notebook(l
     # "查看记录": the record the chosen (first) flag points at opens, on its grid's first row
     flag = ReviewData.open(demo_dir).flags_of(top_enterprise(demo_dir)).iloc[0]
     page.get_by_role("button", name="查看记录").click()
-    pinned = page.locator(".wb-grid", has=page.locator(".wb-pinned")).filter(visible=True)
+    pinned = page.locator(".wb-grid", has=page.locator("p.wb-pinned")).filter(visible=True)
     playwright.expect(pinned.locator(".wb-pinned")).to_contain_text("已置于首行并选中")
     playwright.expect(pinned.locator(".lm-DataGrid")).to_be_visible()
     first = exported(page, pinned).iloc[0]

@@ -77,7 +77,7 @@ def test_findings_and_disposed_flags_are_counted_on_the_card(review, store):
         child.value for child in app.flags._w_groups.children)
 
     app.flags.dispose(1, "explained", "")                       # a note is needed: refused
-    assert "说明: 不能为空" in app.flags.disposal_message
+    assert "备注: 不能为空" in app.flags.disposal_message
     assert store.dispositions(ent)[0].version == 1
     app.flags.dispose(1, "linked", finding_id=app.form.value.id)
     assert store.dispositions(ent)[0].finding_id == app.form.value.id

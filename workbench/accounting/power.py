@@ -13,25 +13,18 @@ from typing import TypeVar
 
 import numpy as np
 
+# the combustion formula and the CO2/C ratio, as the power guideline writes them
+from workbench.accounting.common import CO2_PER_C as CO2_PER_C
+from workbench.accounting.common import fuel_co2_t as fuel_co2_t
+
 ArrayLike = TypeVar("ArrayLike")
 
-#: Mass ratio of CO2 to C.
-CO2_PER_C = 44.0 / 12.0
 #: GB/T 213 constants (J/g): latent heat of the water formed from hydrogen per % H,
 #: and of the moisture per % M_t.
 GBT213_H_FACTOR = 206.0
 GBT213_M_FACTOR = 23.0
 #: Standard coal equivalent: 29.3076 GJ per tce.
 GJ_PER_TCE = 29.3076
-
-
-def fuel_co2_t(consumption, ncv, cc_tc_per_gj, oxidation_rate):
-    """CO2 from fuel combustion (t).
-
-    ``consumption`` in t (coal) or knm3 (gas), ``ncv`` in GJ/t or GJ/knm3 to
-    match, ``cc_tc_per_gj`` in tC/GJ and ``oxidation_rate`` as a fraction.
-    """
-    return consumption * ncv * cc_tc_per_gj * oxidation_rate * CO2_PER_C
 
 
 def cc_from_carbon_ar(carbon_ar_pct, ncv_gj_per_t):
