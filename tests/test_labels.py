@@ -18,9 +18,10 @@ CODE_LISTS = {name: value for name, value in vars(labels).items()
               if name.isupper() and isinstance(value, dict) and name not in
               ("COLUMNS", "TEXT", "CODED_COLUMNS", "INPUTS", "CASE_SHEETS")
               and all(isinstance(v, tuple) and len(v) == 2 for v in value.values())}
-#: Modules whose zh/en pairs are not labels: the data contract's own column labels, check
+#: Modules whose zh/en pairs are not labels: the data contract's own column and code labels, check
 #: messages' vocabulary, import refusal messages, the dashboard's busy page.
-NOT_LABELS = {"workbench/labels.py", "workbench/schema.py", "workbench/checks/timeseries.py",
+NOT_LABELS = {"workbench/labels.py", "workbench/schema.py", "workbench/sector_contract.py",
+              "workbench/checks/timeseries.py",
               "workbench/ingest/reasons.py", "workbench/dashboard_server/__init__.py"}
 #: A dict entry mapping a key to a (Chinese, other) pair: a label table in the making.
 LABEL_ENTRY = re.compile(r'"[a-z_]+": \("[^"]*[\u4e00-\u9fff]')

@@ -7,7 +7,8 @@ import pytest
 from workbench import schema
 from workbench.ingest.parse import code_lookup
 
-UNIT_SUFFIX = re.compile(r"_(pct|mw|t|mwh|gj|h|gj_per_t|mj_per_kg|tc_per_gj|knm3|gj_per_knm3)$")
+UNIT_SUFFIX = re.compile(r"_(pct|mw|t|mwh|gj|h|gj_per_t|mj_per_kg|tc_per_gj|knm3|gj_per_knm3|"
+                         r"t_per_d|kt|ka)$")
 
 
 @pytest.mark.parametrize("table", list(schema.TABLES.values()), ids=lambda t: t.name)

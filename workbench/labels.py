@@ -97,32 +97,8 @@ VERIFICATION_CONCLUSIONS: dict[str, Label] = {
 COVERAGE_STATUSES: dict[str, Label] = {
     "not_checked": ("未检查", "not checked"), "partial": ("部分检查", "partly checked"),
 }
-#: Steel processes of the process level (工序), sectors-2025 §2.1.
-STEEL_PROCESSES: dict[str, Label] = {
-    "coking": ("焦化工序", "coking"),
-    "sintering": ("烧结工序", "sintering"),
-    "pelletising": ("球团工序", "pelletising"),
-    "ironmaking": ("炼铁工序", "ironmaking (blast furnace)"),
-    "bof": ("转炉炼钢工序", "BOF steelmaking"),
-    "eaf": ("电炉炼钢工序", "EAF steelmaking"),
-    "lime": ("石灰工序", "lime kilns"),
-    "captive_power": ("掺烧自产二次能源的化石燃料发电设施",
-                      "captive power (fossil-fuel plants co-firing own secondary energy)"),
-}
 
-#: Steel production routes of the intensity (sectors-2025 §2.5).
-STEEL_ROUTES: dict[str, Label] = {
-    "bf_bof": ("高炉-转炉长流程", "BF-BOF (long process)"),
-    "eaf": ("电炉短流程", "EAF (short process)"),
-}
 
-#: Clinker types of the default EF (sectors-2025 §3.2); codes of the factor rows.
-CLINKER_TYPES: dict[str, Label] = {
-    "portland": ("硅酸盐水泥熟料", "Portland cement clinker"),
-    "white_portland": ("白色硅酸盐水泥熟料", "white Portland cement clinker"),
-    "sulphoaluminate": ("硫（铁）铝酸盐水泥熟料", "sulpho(ferro)aluminate cement clinker"),
-    "calcium_aluminate": ("铝酸盐水泥熟料", "calcium aluminate cement clinker"),
-}
 
 #: The domain notes' confidence tags of a factor (sectors-2025.md §0).
 CONFIDENCE_TAGS: dict[str, Label] = {

@@ -16,6 +16,12 @@ per code column, the labels accepted for each code (:func:`code_labels`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from workbench import sector_contract
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = "1.0"
 
@@ -48,6 +54,7 @@ class Column:
         nullable: whether an empty cell is acceptable.
         codes: allowed values of a code column (``None`` = free).
         min_value / max_value: physically impossible beyond these (import rejects).
+        required_when: (column, codes) under which a nullable column must be filled.
     """
 
     name: str
@@ -59,6 +66,9 @@ class Column:
     codes: tuple[str, ...] | None = None
     min_value: float | None = None
     max_value: float | None = None
+    #: (column, codes): an empty cell is refused where that column of the row holds one of
+    #: the codes (a power unit's capacity, a clinker line's clinker type…).
+    required_when: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,20 @@ class Table:
     def column_names(self) -> list[str]:
         """Canonical column names in contract order."""
         return [c.name for c in self.columns]
+
+    def frame_of(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame``'s contract columns in contract order, a nullable column it does not
+        have added empty (a power-only source has no clinker type); KeyError for a missing
+        column that may not be empty."""
+        import pandas as pd
+
+        absent = [c for c in self.columns if c.name not in frame.columns]
+        required = [c.name for c in absent if not c.nullable]
+        if required:
+            raise KeyError(f"{self.name}: no column {', '.join(required)}")
+        empty = {c.name: pd.Series(index=frame.index, dtype=PANDAS_DTYPES[c.kind])
+                 for c in absent}
+        return frame.assign(**empty)[self.column_names]
 
     def column(self, name: str) -> Column:
         """The column called ``name`` (KeyError if it is not in the table)."""
@@ -104,10 +128,16 @@ class Parameter:
 
 
 INDUSTRY_CODES = ("power", "steel", "cement", "aluminium")
-UNIT_CATEGORY_CODES = ("coal_gt300", "coal_le300", "coal_unconventional", "gas")
+#: Power generating units (机组) by allocation-plan category.
+POWER_UNIT_CATEGORIES = ("coal_gt300", "coal_le300", "coal_unconventional", "gas")
+#: Every facility kind: power units, then the processes, lines and potlines of the 2025
+#: sectors (:mod:`workbench.sector_contract`).
+UNIT_CATEGORY_CODES = (*POWER_UNIT_CATEGORIES, *sector_contract.FACILITY_SECTOR)
 FUEL_CODES = ("coal", "gangue_coal", "natural_gas")
 COOLING_CODES = ("water", "air")
-SOURCE_CODES = ("measured", "default", "calculated")
+CLINKER_TYPE_CODES = tuple(sector_contract.CLINKER_TYPES)
+SAMPLE_TYPE_CODES = tuple(sector_contract.SAMPLE_TYPES)
+SOURCE_CODES = ("measured", "default", "calculated", "estimated")
 EVENT_CODES = ("submitted", "returned", "approved")
 LEVEL_CODES = ("city", "province", "national")
 VERIFICATION_CONCLUSIONS = ("pass", "pass_with_corrections", "fail")
@@ -135,7 +165,10 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("load_factor", "1", "负荷（出力）系数", "Load (output) factor",
                   min_value=0.0, max_value=1.0),
         Parameter("purchased_electricity_mwh", "MWh", "购入电量", "Purchased electricity"),
-        Parameter("co2_t", "t", "二氧化碳排放量（填报）", "CO2 emissions (as reported)"),
+        Parameter("co2_t", "t", "二氧化碳排放量（填报）", "CO2 emissions (as reported)",
+                  sector="all"),
+        *(Parameter(p.code, p.unit, p.label_zh, p.label_en, p.sector, p.min_value, p.max_value)
+          for p in sector_contract.PARAMETERS),
     )
 }
 
@@ -149,6 +182,8 @@ REQUIRED_PARAMETERS = {
                     "operating_hours_h", "load_factor", "purchased_electricity_mwh", "co2_t"),
 }
 REQUIRED_PARAMETERS["gangue_coal"] = REQUIRED_PARAMETERS["coal"]
+#: Parameters each facility kind of the 2025 sectors must file each month.
+REQUIRED_BY_FACILITY: dict[str, tuple[str, ...]] = sector_contract.REQUIRED
 
 #: Daily parameters (以日保月): they must add up to the monthly value.
 DAILY_PARAMETER_CODES = ("coal_consumption_t", "gas_consumption_knm3", "generation_mwh",
@@ -157,6 +192,12 @@ DAILY_PARAMETER_CODES = ("coal_consumption_t", "gas_consumption_knm3", "generati
 
 def _c(name: str, kind: str, zh: str, en: str, **kw) -> Column:
     return Column(name, kind, zh, en, **kw)
+
+
+#: A column of power units only: empty for the facilities of the other sectors.
+_POWER_ONLY = {"nullable": True, "required_when": ("unit_category_code", POWER_UNIT_CATEGORIES)}
+#: A column of the lab reports of coal samples (the coal analysis of GB/T 212/213/476).
+_COAL_SAMPLE = {"nullable": True, "required_when": ("sample_type_code", ("coal",))}
 
 
 ENTERPRISES = Table(
@@ -179,12 +220,23 @@ UNITS = Table(
         _c("enterprise_id", "str", "统一社会信用代码", "Unified social credit code"),
         _c("unit_category_code", "str", "机组类别", "Unit category", codes=UNIT_CATEGORY_CODES),
         _c("capacity_mw", "float", "装机容量", "Capacity", unit="MW", min_value=0.0,
-           max_value=2000.0),
-        _c("fuel_code", "str", "燃料类型", "Fuel", codes=FUEL_CODES),
-        _c("is_chp", "bool", "是否热电联产", "Combined heat and power"),
-        _c("cooling_code", "str", "冷却方式", "Cooling", codes=COOLING_CODES),
+           max_value=2000.0, **_POWER_ONLY),
+        _c("fuel_code", "str", "燃料类型", "Fuel", codes=FUEL_CODES, **_POWER_ONLY),
+        _c("is_chp", "bool", "是否热电联产", "Combined heat and power", **_POWER_ONLY),
+        _c("cooling_code", "str", "冷却方式", "Cooling", codes=COOLING_CODES, **_POWER_ONLY),
         _c("commissioning_year", "int", "投产年份", "Commissioning year", nullable=True,
            min_value=1950, max_value=2030),
+        _c("clinker_type_code", "str", "熟料类别", "Clinker type", codes=CLINKER_TYPE_CODES,
+           nullable=True, required_when=("unit_category_code", ("clinker_line",))),
+        _c("rated_capacity_t_per_d", "float", "额定产能", "Rated capacity", unit="t/d",
+           nullable=True, min_value=0.0, max_value=20000.0,
+           required_when=("unit_category_code", ("clinker_line",))),
+        _c("design_capacity_kt", "float", "设计年产能", "Design capacity per year", unit="kt",
+           nullable=True, min_value=0.0, max_value=50000.0),
+        _c("cells", "int", "电解槽数", "Cells", nullable=True, min_value=1, max_value=2000,
+           required_when=("unit_category_code", ("potline",))),
+        _c("line_current_ka", "float", "系列电流", "Line current", unit="kA", nullable=True,
+           min_value=0.0, max_value=1000.0, required_when=("unit_category_code", ("potline",))),
     ),
     key=("unit_id",),
     references={"enterprise_id": ("enterprises", "enterprise_id")},
@@ -237,22 +289,32 @@ LAB_REPORTS = Table(
         _c("received_date", "date", "收样日期", "Sample received"),
         _c("test_date", "date", "检测日期", "Test date"),
         _c("report_date", "date", "报告日期", "Report date"),
+        _c("sample_type_code", "str", "样品类别", "Sample type", codes=SAMPLE_TYPE_CODES),
         _c("carbon_ad_pct", "float", "空气干燥基元素碳含量", "Carbon (air-dried)", unit="%",
-           min_value=0.0, max_value=100.0),
+           min_value=0.0, max_value=100.0, **_COAL_SAMPLE),
         _c("total_moisture_pct", "float", "全水分", "Total moisture (as received)", unit="%",
-           min_value=0.0, max_value=100.0),
+           min_value=0.0, max_value=100.0, **_COAL_SAMPLE),
         _c("moisture_ad_pct", "float", "空气干燥基水分", "Moisture (air-dried)", unit="%",
-           min_value=0.0, max_value=100.0),
+           min_value=0.0, max_value=100.0, **_COAL_SAMPLE),
         _c("hydrogen_ad_pct", "float", "空气干燥基氢含量", "Hydrogen (air-dried)", unit="%",
-           min_value=0.0, max_value=100.0),
+           min_value=0.0, max_value=100.0, **_COAL_SAMPLE),
         _c("sulfur_total_pct", "float", "全硫", "Total sulphur", unit="%", min_value=0.0,
-           max_value=100.0),
+           max_value=100.0, nullable=True,
+           required_when=("sample_type_code", ("coal", "anode"))),
         _c("gross_cv_ad_mj_per_kg", "float", "空气干燥基高位发热量", "Gross CV (air-dried)",
-           unit="MJ/kg", min_value=0.0, max_value=40.0),
+           unit="MJ/kg", min_value=0.0, max_value=40.0, **_COAL_SAMPLE),
         _c("ncv_ar_gj_per_t", "float", "收到基低位发热量", "NCV (as received)", unit="GJ/t",
-           min_value=0.0, max_value=40.0),
+           min_value=0.0, max_value=50.0, nullable=True,
+           required_when=("sample_type_code", ("coal", "fuel"))),
         _c("carbon_ar_pct", "float", "收到基元素碳含量", "Carbon (as received)", unit="%",
-           min_value=0.0, max_value=100.0),
+           min_value=0.0, max_value=100.0, nullable=True,
+           required_when=("sample_type_code", ("coal", "fuel"))),
+        _c("cao_pct", "float", "氧化钙含量", "CaO", unit="%", min_value=0.0, max_value=100.0,
+           nullable=True, required_when=("sample_type_code", ("clinker",))),
+        _c("mgo_pct", "float", "氧化镁含量", "MgO", unit="%", min_value=0.0, max_value=100.0,
+           nullable=True, required_when=("sample_type_code", ("clinker",))),
+        _c("ash_pct", "float", "灰分", "Ash", unit="%", min_value=0.0, max_value=100.0,
+           nullable=True, required_when=("sample_type_code", ("anode",))),
     ),
     key=("report_id",),
     references={"enterprise_id": ("enterprises", "enterprise_id"),
@@ -397,6 +459,7 @@ PARAMETER_ALIASES: dict[str, str] = {
     **{p.label_en: p.code for p in PARAMETERS.values()},
     "燃煤量": "coal_consumption_t", "低位发热量": "ncv_gj_per_t", "元素碳含量": "carbon_ar_pct",
     "负荷系数": "load_factor", "出力系数": "load_factor", "排放量": "co2_t",
+    **{alias: p.code for p in sector_contract.PARAMETERS for alias in p.aliases},
 }
 
 #: Canonical values of a ``bool`` column as its labels name them (stored as True/False).
@@ -424,8 +487,8 @@ def _parameter_labels() -> dict[str, tuple[str, ...]]:
 #: ``parameter_code`` takes the names of daily parameters only).  Cells are matched
 #: ignoring case, whitespace and full-/half-width forms (NFKC), and the code itself is
 #: always accepted.  Sources: unit categories from the national allocation plans; 实测值 /
-#: 缺省值 / 计算值 from the platform's parameter sheets; 推荐值 (a guideline's recommended
-#: default) counts as default, while 估算值 (estimated) has no code and is refused.
+#: 缺省值 / 计算值 / 估算值 from the platform's parameter sheets; 推荐值 (a guideline's
+#: recommended default) counts as default.
 CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "industry_code": {
         "power": ("发电", "电力", "发电行业", "电力行业"),
@@ -442,7 +505,13 @@ CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
                                 "燃煤矸石、煤泥、水煤浆等非常规燃煤机组",
                                 "非常规燃煤机组（含燃煤循环流化床机组）", "非常规燃煤机组"),
         "gas": ("燃气机组", "燃气发电机组"),
+        **{code: (zh,) for kinds in sector_contract.FACILITIES.values()
+           for code, (zh, _en) in kinds.items()},
     },
+    "clinker_type_code": {code: (zh,) for code, (zh, _en) in
+                          sector_contract.CLINKER_TYPES.items()},
+    "sample_type_code": {"coal": ("煤样", "煤质", "燃煤"), "clinker": ("熟料", "熟料样"),
+                         "anode": ("炭阳极", "阳极", "预焙阳极"), "fuel": ("其他燃料", "燃料")},
     "fuel_code": {
         "coal": ("燃煤", "煤", "烟煤", "无烟煤", "褐煤", "煤炭", "原煤"),
         "gangue_coal": ("煤矸石", "矸石"),
@@ -458,6 +527,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "measured": ("实测值", "实测", "检测值", "实测数据"),
         "default": ("缺省值", "缺省", "默认值", "推荐值"),
         "calculated": ("计算值", "计算", "核算值"),
+        "estimated": ("估算值", "估算", "估计值"),
     },
     "event_code": {
         "submitted": ("提交", "已提交", "报送", "存证"),
@@ -485,10 +555,15 @@ CODE_NAMES_EN: dict[str, dict[str, str]] = {
     "unit_category_code": {"coal_gt300": "Conventional coal, above 300 MW",
                            "coal_le300": "Conventional coal, 300 MW and below",
                            "coal_unconventional": "Unconventional coal (gangue, slurry, CFB)",
-                           "gas": "Gas-fired"},
+                           "gas": "Gas-fired",
+                           **{code: en for kinds in sector_contract.FACILITIES.values()
+                              for code, (_zh, en) in kinds.items()}},
+    "clinker_type_code": {code: en for code, (_zh, en) in sector_contract.CLINKER_TYPES.items()},
+    "sample_type_code": {code: en for code, (_zh, en) in sector_contract.SAMPLE_TYPES.items()},
     "fuel_code": {"coal": "Coal", "gangue_coal": "Coal gangue", "natural_gas": "Natural gas"},
     "cooling_code": {"water": "Water-cooled", "air": "Air-cooled"},
-    "source_code": {"measured": "Measured", "default": "Default", "calculated": "Calculated"},
+    "source_code": {"measured": "Measured", "default": "Default", "calculated": "Calculated",
+                    "estimated": "Estimated"},
 }
 
 

@@ -108,8 +108,9 @@ def generate(real: Path, seed: int = DEFAULT_SEED, enterprises: int = 200,
     reports = d.lab.rename(columns={"period": "covered_period"})
     tables = {
         "enterprises": ents[schema.ENTERPRISES.column_names].sort_values("enterprise_id"),
-        "units": md.units[schema.UNITS.column_names].sort_values("unit_id"),
-        "lab_reports": reports[schema.LAB_REPORTS.column_names].sort_values("report_id"),
+        "units": schema.UNITS.frame_of(md.units).sort_values("unit_id"),
+        "lab_reports": schema.LAB_REPORTS.frame_of(reports.assign(sample_type_code="coal"))
+        .sort_values("report_id"),
         "monthly_parameters": partial.omit(d.monthly, md.units, omitted),
         "daily_parameters": day,
         "review_events": events,

@@ -58,6 +58,18 @@ def monthly(unit_ids: tuple[str, ...] = ("U1",), period: str = "2024-03") -> pd.
     return pd.DataFrame(rows)
 
 
+def lab_report(**changes) -> pd.DataFrame:
+    """One coal lab report of U1 for 2024-03 (``changes`` replace its cells)."""
+    row = {"report_id": "R1", "enterprise_id": E1, "unit_id": "U1", "lab_name": "示范实验室",
+           "lab_accreditation_no": "", "sample_id": "S1", "covered_period": "2024-03",
+           "sampling_start_date": "2024-03-01", "sampling_end_date": "2024-03-31",
+           "received_date": "2024/4/2", "test_date": "2024年4月3日", "report_date": "20240405",
+           "carbon_ad_pct": "60.1", "total_moisture_pct": "12.5", "moisture_ad_pct": "2.1",
+           "hydrogen_ad_pct": "3.6", "sulfur_total_pct": "0.8", "gross_cv_ad_mj_per_kg": "24.5",
+           "ncv_ar_gj_per_t": "21.1", "carbon_ar_pct": "55.0"}
+    return pd.DataFrame([{**row, **changes}])
+
+
 def write_csv(path: Path, frame: pd.DataFrame, encoding: str = "utf-8") -> Path:
     """``frame`` as a CSV file in ``encoding``."""
     frame.to_csv(path, index=False, encoding=encoding)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import COAL_MONTH, E1, E2, credit_code, quarantine, write_csv
+from conftest import COAL_MONTH, E1, E2, credit_code, lab_report, quarantine, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +32,8 @@ EXPORT_LABELS = {
     ("monthly_parameters", "source_code"): {
         "实测值": "measured", "实测": "measured", "检测值": "measured", "实测数据": "measured",
         "缺省值": "default", "缺省": "default", "默认值": "default", "推荐值": "default",
-        "计算值": "calculated", "计算": "calculated", "核算值": "calculated"},
+        "计算值": "calculated", "计算": "calculated", "核算值": "calculated",
+        "估算值": "estimated", "估算": "estimated"},
     ("review_events", "event_code"): {
         "提交": "submitted", "已提交": "submitted", "报送": "submitted", "存证": "submitted",
         "退回": "returned", "驳回": "returned", "退回修改": "returned",
@@ -46,7 +47,13 @@ EXPORT_LABELS = {
         "燃煤矸石、煤泥、水煤浆等非常规燃煤机组（含燃煤循环流化床机组）": "coal_unconventional",
         "燃煤矸石、煤泥、水煤浆等非常规燃煤机组(含燃煤循环流化床机组)": "coal_unconventional",
         "非常规燃煤机组": "coal_unconventional", "燃气机组": "gas",
-        "300 MW等级以上常规燃煤机组": "coal_gt300"},
+        "300 MW等级以上常规燃煤机组": "coal_gt300", "烧结工序": "sintering",
+        "转炉炼钢工序": "bof", "熟料生产线": "clinker_line", "电解系列": "potline",
+        "钢铁企业层级": "steel_enterprise"},
+    ("units", "clinker_type_code"): {"硅酸盐水泥熟料": "portland",
+                                     "白色硅酸盐水泥熟料": "white_portland"},
+    ("lab_reports", "sample_type_code"): {"煤样": "coal", "熟料": "clinker", "炭阳极": "anode",
+                                          "阳极": "anode", "其他燃料": "fuel"},
     ("units", "fuel_code"): {
         "燃煤": "coal", "煤": "coal", "烟煤": "coal", "无烟煤": "coal", "褐煤": "coal",
         "煤矸石": "gangue_coal", "天然气": "natural_gas", "燃气": "natural_gas"},
@@ -219,6 +226,12 @@ def _label_rows(table: str, n: int | None = None) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame(out), n
 
 
+def _plausible(code: str) -> float:
+    """A value of parameter ``code`` inside its bounds."""
+    top = schema.PARAMETERS[code].max_value
+    return 1.0 if top is None or top > 2 else top / 2
+
+
 def test_every_declared_label_imports_as_its_code(tmp_path, master):
     files = []
     ent, n = _label_rows("enterprises")
@@ -227,12 +240,14 @@ def test_every_declared_label_imports_as_its_code(tmp_path, master):
     files.append(write_csv(tmp_path / "enterprises.csv", ent, "gbk"))
     uni, n = _label_rows("units")
     uni = uni.assign(unit_id=[f"L{i}" for i in range(n)], enterprise_id=E1, capacity_mw="300",
-                     commissioning_year="")
+                     commissioning_year="", rated_capacity_t_per_d="5000", cells="300",
+                     line_current_ka="400")
     files.append(write_csv(tmp_path / "units.csv", uni, "gbk"))
     mon, n = _label_rows("monthly_parameters")
     codes = mon["want_parameter_code"]
     mon = mon.assign(unit_id="U1", period=pd.period_range("2020-01", periods=n, freq="M")
-                     .astype(str), value=[str(COAL_MONTH.get(c, (1.0,))[0]) for c in codes],
+                     .astype(str),
+                     value=[str(COAL_MONTH.get(c, (_plausible(c),))[0]) for c in codes],
                      unit=[schema.PARAMETERS[c].unit for c in codes], report_id="",
                      submitted_at="2024-04-10 09:30:00")
     files.append(write_csv(tmp_path / "monthly_parameters.csv", mon, "gbk"))
@@ -245,6 +260,11 @@ def test_every_declared_label_imports_as_its_code(tmp_path, master):
                      event_at=pd.date_range("2024-04-01", periods=n, freq="h")
                      .strftime("%Y-%m-%d %H:%M:%S"))
     files.append(write_csv(tmp_path / "review_events.csv", rev, "gbk"))
+    lab, n = _label_rows("lab_reports")
+    filled = lab_report().iloc[0].drop(["sample_type_code", "report_id"], errors="ignore")
+    lab = lab.assign(**filled.to_dict(), report_id=[f"R{i}" for i in range(n)], cao_pct="65",
+                     mgo_pct="2", ash_pct="0.4")
+    files.append(write_csv(tmp_path / "lab_reports.csv", lab, "gbk"))
     ann, n = _label_rows("annual_reports")
     ann = ann.assign(enterprise_id=E1, year=[str(2013 + i) for i in range(n)],
                      reported_co2_t="1")

@@ -4,7 +4,17 @@ import copy
 
 import pandas as pd
 import pytest
-from conftest import E1, E2, credit_code, enterprises, monthly, quarantine, units, write_csv
+from conftest import (
+    E1,
+    E2,
+    credit_code,
+    enterprises,
+    lab_report,
+    monthly,
+    quarantine,
+    units,
+    write_csv,
+)
 
 from workbench.config import load_config
 from workbench.dataset import Dataset
@@ -205,17 +215,6 @@ def test_column_bounds_and_nullable_columns(tmp_path):
     assert "below the minimum 1950" in q["reason_en"][1]
     stored = Dataset(tmp_path / "ds").read("units")
     assert stored["commissioning_year"].isna().tolist() == [True]  # G1 files none
-
-
-def lab_report(**changes):
-    row = {"report_id": "R1", "enterprise_id": E1, "unit_id": "U1", "lab_name": "示范实验室",
-           "lab_accreditation_no": "", "sample_id": "S1", "covered_period": "2024-03",
-           "sampling_start_date": "2024-03-01", "sampling_end_date": "2024-03-31",
-           "received_date": "2024/4/2", "test_date": "2024年4月3日", "report_date": "20240405",
-           "carbon_ad_pct": "60.1", "total_moisture_pct": "12.5", "moisture_ad_pct": "2.1",
-           "hydrogen_ad_pct": "3.6", "sulfur_total_pct": "0.8", "gross_cv_ad_mj_per_kg": "24.5",
-           "ncv_ar_gj_per_t": "21.1", "carbon_ar_pct": "55.0"}
-    return pd.DataFrame([{**row, **changes}])
 
 
 @pytest.mark.parametrize("changes, ok", [

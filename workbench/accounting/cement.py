@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from workbench.accounting.common import CO2_PER_C, fuel_co2_t, per
-from workbench.labels import CLINKER_TYPES
+from workbench.sector_contract import CLINKER_TYPES
 
 #: CO2 released per unit of CaO from CaCO3 (44/56) and of MgO from MgCO3 (44/40), §3.2.
 CO2_PER_CAO = 44.0 / 56.0

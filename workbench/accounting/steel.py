@@ -26,8 +26,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from workbench.accounting.common import CO2_PER_C, per
-from workbench.labels import STEEL_PROCESSES as PROCESSES
-from workbench.labels import STEEL_ROUTES as ROUTES
+from workbench.sector_contract import STEEL_FACILITIES, STEEL_ROUTES
+
+#: Processes of the process level (工序), §2.1 (the facilities of a steel works but its
+#: enterprise level).
+PROCESSES = {k: v for k, v in STEEL_FACILITIES.items() if k != "steel_enterprise"}
+#: Production routes of the intensity (§2.5).
+ROUTES = STEEL_ROUTES
 
 
 def _weighted_sum(quantities: Mapping[str, Any], factors: Mapping[str, float],

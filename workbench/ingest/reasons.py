@@ -18,6 +18,8 @@ import pandas as pd
 #: Row rejections: code -> (zh template, en template).
 ROW: dict[str, tuple[str, str]] = {
     "missing": ("{column}：必填，但为空", "{column}: required but empty"),
+    "missing_for": ("{column}：{expected}时必填，但为空",
+                    "{column}: required for {expected}, but empty"),
     "not_number": ("{column}：“{value}”不是数字", "{column}: '{value}' is not a number"),
     "not_integer": ("{column}：“{value}”不是整数", "{column}: '{value}' is not a whole number"),
     "not_bool": ("{column}：“{value}”不是是/否值；可用：{expected}",

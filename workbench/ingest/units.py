@@ -88,8 +88,23 @@ _DEFINITIONS = (
     Unit("tC/GJ", "tC/GJ", 1.0, ("吨碳/吉焦",)),
     Unit("tC/TJ", "tC/GJ", 1e-3, ("吨碳/太焦",)),
     Unit("kgC/GJ", "tC/GJ", 1e-3, ("千克碳/吉焦",)),
-    # time (h)
+    # time (h) and days (d)
     Unit("h", "h", 1.0, ("小时", "hr", "hrs", "hours")),
+    Unit("d", "d", 1.0, ("天", "日", "days")),
+    # the 2025 sectors: electricity per t of product, mass ratios, emission factors per t,
+    # anode-effect minutes, line current and cell voltage, rated daily output
+    Unit("kWh/t", "kWh/t", 1.0, ("千瓦时/吨", "度/吨")),
+    Unit("MWh/t", "kWh/t", 1e3, ("兆瓦时/吨",)),
+    Unit("t/t", "t/t", 1.0, ("吨/吨",)),
+    Unit("kg/t", "t/t", 1e-3, ("千克/吨", "公斤/吨")),
+    Unit("tCO2/t", "tCO2/t", 1.0, ("吨二氧化碳/吨",)),
+    Unit("kgCO2/t", "tCO2/t", 1e-3, ("千克二氧化碳/吨",)),
+    Unit("min/(cell·d)", "min/(cell·d)", 1.0, ("分钟/(槽·日)", "min/cell-day", "分钟/槽日")),
+    Unit("kA", "kA", 1.0, ("千安",)),
+    Unit("A", "kA", 1e-3, ("安", "安培")),
+    Unit("V", "V", 1.0, ("伏", "伏特")),
+    Unit("mV", "V", 1e-3, ("毫伏",)),
+    Unit("t/d", "t/d", 1.0, ("吨/天", "吨/日")),
 )
 
 #: Every accepted unit by its symbol.

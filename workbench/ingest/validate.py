@@ -197,6 +197,26 @@ def _check_column(table: str, column: schema.Column, raw: pd.Series, parts: list
     return values, conversions, labels
 
 
+def _check_required_when(table: str, frame: pd.DataFrame, raw: dict[str, pd.Series],
+                         issues: Issues) -> None:
+    """Refuse empty cells of columns a row's kind needs (``Column.required_when``: a power
+    unit's capacity, a clinker line's clinker type, a coal sample's moisture…)."""
+    for column in schema.TABLES[table].columns:
+        if column.required_when is None:
+            continue
+        other, codes = column.required_when
+        needed = frame[other].isin(codes)
+        empty = (frame[column.name].isna() & needed).to_numpy()
+        if empty.any():
+            kinds = frame[other].where(needed)
+            zh = [f"{label(table, other).zh}为“{schema.code_name(other, k, 'zh-CN')}”"
+                  if isinstance(k, str) else "" for k in kinds]
+            en = [f"{other} {k}" if isinstance(k, str) else "" for k in kinds]
+            issues.add(empty, "missing_for", column.name, raw[column.name],
+                       column=label(table, column.name),
+                       expected=Bi(pd.Series(zh), pd.Series(en)))
+
+
 def _check_cities(table: str, column: str, provinces: pd.Series, raw: pd.Series,
                   issues: Issues) -> None:
     """Reject cities that are not a division of the row's (valid) province."""
@@ -295,6 +315,7 @@ def check(table: str, parts: list[Part], known: Known, max_text: int) -> Checked
     frame = pd.DataFrame(columns)
     for name, cells in extras.items():
         frame[name] = cells.mask(cells == "")
+    _check_required_when(table, frame, raw, issues)
     if table == "monthly_parameters":
         conversions += check_parameters(frame, raw["value"], issues)
     for t, city, province in divisions.CITY_COLUMNS:

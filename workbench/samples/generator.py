@@ -129,7 +129,7 @@ def generate(scale: str | Scale = "demo", seed: int = DEFAULT_SEED,
 
     tables = {
         "enterprises": ents[schema.ENTERPRISES.column_names],
-        "units": md.units[schema.UNITS.column_names],
+        "units": schema.UNITS.frame_of(md.units),
         "monthly_parameters": draft.monthly.sort_values(
             ["unit_id", "period", "parameter_code", "revision"]).reset_index(drop=True),
         "daily_parameters": daily,
@@ -210,8 +210,8 @@ def _legitimate_corrections(monthly: pd.DataFrame, approvals: pd.DataFrame,
 def _lab_reports(w: pd.DataFrame) -> pd.DataFrame:
     lab = w.loc[w["has_lab"]].rename(columns={"period": "covered_period",
                                               "ncv_gj_per_t": "ncv_ar_gj_per_t"})
-    cols = schema.LAB_REPORTS.column_names
-    return lab[cols].sort_values("report_id").reset_index(drop=True)
+    lab = schema.LAB_REPORTS.frame_of(lab.assign(sample_type_code="coal"))
+    return lab.sort_values("report_id").reset_index(drop=True)
 
 
 def write(gen: Generated, out: str | Path, scale: str, seed: int, problem_rate: float) -> Dataset:
