@@ -10,8 +10,9 @@ import io
 
 import pandas as pd
 
-#: The header row lies this far below the top of the grid's box (px).
+#: The header row lies this far below the top of the grid's box (px); rows are this tall.
 HEADER_Y = 18
+ROW_HEIGHT = 20
 
 
 def _menu_open(page) -> bool:
@@ -52,14 +53,29 @@ def filter_contains(page, grid, icon_x: float, text: str) -> None:
     dialog.wait_for(state="hidden")
 
 
+def click_row_at(page, grid, row: int) -> None:
+    """Click data row ``row`` (0 = the first under the header) as the reviewer sees it."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + HEADER_Y + ROW_HEIGHT * (row + 1))
+
+
 def exported(page, container) -> pd.DataFrame:
     """Click the grid's export button and read the workbook its download link holds."""
     link = container.locator("a.wb-download")
-    before = link.get_attribute("href") if link.count() else None
+    before = link.get_attribute("data-export") if link.count() else None
     container.locator("button").filter(has_text="XLSX").first.click()
-    page.wait_for_function(
+    page.wait_for_function(                       # the link of this export (they are numbered)
         "([el, old]) => el.querySelector('a.wb-download') && "
-        "el.querySelector('a.wb-download').href !== old",
+        "el.querySelector('a.wb-download').dataset.export !== old",
         arg=[container.element_handle(), before])
     href = container.locator("a.wb-download").get_attribute("href")
     return pd.read_excel(io.BytesIO(base64.b64decode(href.split("base64,", 1)[1])))
+
+
+def click_row(grid, row: int) -> None:
+    """In the kernel, without a browser: the message the grid's front end sends when the
+    reviewer clicks data row ``row`` (ipydatagrid's ``cell-click``)."""
+    grid._handle_custom_msg({"event_type": "cell-click", "region": "body", "column": "",
+                             "column_index": 0, "row": row, "primary_key_row": row,
+                             "cell_value": ""}, [])

@@ -105,7 +105,10 @@ class SupervisorDashboard:
                          "industry_code": sorted(ents["industry_code"].unique())}
         self._w_cards = w.HTML()
         self._w_trend = new_figure_widget()
-        self._w_ranking = w.Select(rows=12, layout=w.Layout(width="100%"))
+        # the risk ranking: a grid like the others (sort, filter, export); a click on a row
+        # opens that enterprise's detail (again when it is the same row)
+        self.ranking_grid = EvidenceGrid("ranking", locale, "360px")
+        self.ranking_grid.grid.on_cell_click(self._ranking_clicked)
         self._w_ranking_note = w.HTML()
         self._w_ranking_note.add_class("wb-ranking-note")
         self._w_drill_note = w.HTML()
@@ -124,7 +127,7 @@ class SupervisorDashboard:
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking_note, self._w_ranking, self.cities.widget]),
+            w.VBox([self._w_ranking_note, self.ranking_grid.widget, self.cities.widget]),
             w.VBox([self._w_trend, self._w_heatmap]),
             w.VBox([self._w_findings, self.findings_list.widget]),
             w.VBox([self._w_scorecard_note, self.verifiers.widget, self.labs.widget]),
@@ -136,7 +139,6 @@ class SupervisorDashboard:
         self._relabelling = False
         for child in (self._w_province, self._w_city, self._w_industry, self._w_period):
             child.observe(self._filter_changed, names="value")
-        self._w_ranking.observe(self._drill, names="value")
         self._w_tabs.observe(self._draw_open_tab, names="selected_index")
         self.detail_flags.on_jump(self.detail_history.show_flag)
         self._w_language.on_change(self.set_locale)
@@ -158,8 +160,9 @@ class SupervisorDashboard:
 
     @property
     def ranking(self) -> list[str]:
-        """Enterprise ids in the risk ranking as shown."""
-        return [v for _, v in self._w_ranking.options]
+        """Enterprise ids in the risk ranking, in rank order."""
+        shown = self.ranking_grid.value
+        return list(shown["enterprise_id"]) if len(shown) else []
 
     def filter(self, **values) -> None:
         """Set filters by name: province, city, industry."""
@@ -209,7 +212,8 @@ class SupervisorDashboard:
         self._w_title.value = self._title_html()
         self._w_drill_note.value = (f"<p style='color:#555'>"
                                     f"{html.escape(label('dash_drill_all', locale))}</p>")
-        for grid in (self.cities, self.verifiers, self.labs, self.findings_list, self.health):
+        for grid in (self.ranking_grid, self.cities, self.verifiers, self.labs,
+                     self.findings_list, self.health):
             grid.set_locale(locale)
         self.detail_header.set_locale(locale)
         self.detail_flags.set_locale(locale)
@@ -249,12 +253,8 @@ class SupervisorDashboard:
         self._cards(all_months, ents, f["from"], f["to"])
         risk = kpi.period_risk(flags, cfg, ents)
         self.period_risk = risk
-        names = self._review.enterprises.set_index("enterprise_id")["enterprise_name"]
-        self._w_ranking.options = [
-            (f"{r.rank:>3}. {names.get(r.enterprise_id, r.enterprise_id)} · {r.risk_score:.0f}"
-             f" · {reasons_text(r.top_reasons, loc)}"[:160], r.enterprise_id)
-            for r in risk.itertuples()]
-        self._w_ranking.value = None
+        self.ranking_grid.show(ranking_frame(risk, self._review.enterprises, loc),
+                               risk["n_critical"] > 0)
         note = label("dash_ranking_note", loc).format(
             first=f["from"], last=f["to"], flagged=f"{len(risk):,}",
             quiet=f"{len(ents) - len(risk):,}")
@@ -446,16 +446,32 @@ class SupervisorDashboard:
         if not self._relabelling:
             self.refresh()
 
-    def _drill(self, change) -> None:
-        if change["new"]:
-            self.open_enterprise(change["new"])
-            # no row stays chosen: choosing the same one again is a change, and reopens it
-            self._w_ranking.value = None
+    def _ranking_clicked(self, cell: dict) -> None:
+        """A click on a row of the ranking grid (header clicks carry no row) opens its
+        enterprise; ``primary_key_row`` is the row of the data, whatever the sorting."""
+        row = cell.get("primary_key_row")
+        if cell.get("region") == "body" and row is not None:
+            self.open_enterprise(self.ranking_grid.value["enterprise_id"].iloc[int(row)])
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
+
+def ranking_frame(risk: pd.DataFrame, enterprises: pd.DataFrame, locale: str) -> pd.DataFrame:
+    """The ranking as the grid shows it: rank, name, city, score, critical and warning
+    flags, the checks giving most points (as titles), and the credit code."""
+    where = enterprises.set_index("enterprise_id")
+    ids = risk["enterprise_id"]
+    return pd.DataFrame({
+        "rank": risk["rank"].to_numpy(),
+        "enterprise": where["enterprise_name"].reindex(ids).fillna(ids).to_numpy(),
+        "city": where["city"].reindex(ids).to_numpy(),
+        "risk_score": risk["risk_score"].to_numpy(),
+        "n_critical": risk["n_critical"].to_numpy(), "n_warning": risk["n_warning"].to_numpy(),
+        "top_reasons": [reasons_text(r, locale) for r in risk["top_reasons"]],
+        "enterprise_id": ids.to_numpy()})
 
 
 def open_dashboard(dataset: str, results: str | None = None, database_url: str | None = None,

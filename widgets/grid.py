@@ -45,6 +45,34 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     return out.getvalue()
 
 
+def _text_px(text: str) -> int:
+    """About how wide ``text`` draws in the grid's 12 px font (px): a CJK character is a
+    full em, other characters about half."""
+    return sum(13 if ord(ch) >= 0x2E80 else 7 for ch in text)
+
+
+def column_widths(shown: pd.DataFrame, most: int = 360) -> dict[str, int]:
+    """A width for each column (px) that fits its header (with the menu icon) and the
+    longest of its first 500 cells, at most ``most``: long names and messages are
+    readable without widening columns by hand (the grid's own auto-fit measures the
+    header only)."""
+    out = {}
+    for column in shown.columns:
+        cells = shown[column].head(500).astype("string").fillna("")
+        longest = max((_text_px(t) for t in cells), default=0)
+        out[column] = min(most, max(_text_px(str(column)) + 28, longest + 16, 48))
+    return out
+
+
+def _number_renderer(fmt: str, background: str | VegaExpr) -> TextRenderer:
+    """Numbers drawn with the d3-format ``fmt``; an empty number (NaN) as an empty cell
+    (the grid's front end writes NaN itself whatever the text, so it is drawn unseen)."""
+    return TextRenderer(
+        background_color=background,
+        text_value=VegaExpr(f"isFinite(cell.value) ? format(cell.value, '{fmt}') : ''"),
+        text_color=VegaExpr("isFinite(cell.value) ? '#000000' : 'rgba(0, 0, 0, 0)'"))
+
+
 def _number_format(name: str, values: pd.Series) -> str:
     """The d3-format of a column of numbers named ``name``."""
     if name.startswith("share_") or name == "materiality":
@@ -71,7 +99,7 @@ class EvidenceGrid:
         self._grid = DataGrid(pd.DataFrame({"": []}), selection_mode="row", editable=False,
                               header_visibility="column",
                               layout=w.Layout(height=height, width="100%"),
-                              base_column_size=110, auto_fit_columns=True)
+                              base_column_size=110)
         self._w_export = w.Button(icon="download", layout=w.Layout(width="auto"))
         self._w_export.on_click(self._export)
         # a download made before the reviewer sorted or filtered no longer is "as shown"
@@ -82,6 +110,8 @@ class EvidenceGrid:
         self._w_pinned = w.HTML()
         self._w_title = w.HTML()
         self._pinned = False
+        self._moved = False
+        self._exports = 0                      # downloads made, numbered on their link
         self.widget = w.VBox([self._w_title, self._w_empty, self._w_pinned, self._grid,
                               w.HBox([self._w_export, self._w_link])])
         self.widget.add_class("wb-grid")
@@ -106,7 +136,8 @@ class EvidenceGrid:
         marks = (None if flagged is None else
                  pd.Series(list(flagged), index=frame.index).fillna(False).astype(bool))
         self._pinned = select is not None and 0 <= select < len(frame)
-        if self._pinned:
+        self._moved = self._pinned and select > 0     # brought up from further down
+        if self._moved:
             order = [select, *(i for i in range(len(frame)) if i != select)]
             frame = frame.iloc[order]
             marks = None if marks is None else marks.iloc[order]
@@ -132,7 +163,7 @@ class EvidenceGrid:
     def _render(self) -> None:
         self._w_title.value = (f"<h4>{html.escape(label(self._title, self._locale))}</h4>"
                                if self._title else "")
-        pinned = self._pinned and not self.value.empty
+        pinned = self._moved and not self.value.empty
         self._w_pinned.value = (f'<p class="wb-pinned">'
                                 f'{html.escape(label(f"grid_pinned_{self._name}", self._locale))}'
                                 '</p>' if pinned else "")
@@ -152,11 +183,12 @@ class EvidenceGrid:
                          self._shown_names(), strict=True))
         numeric = [c for c in shown.columns if is_number_column(shown[c])]
         self._grid.default_renderer = TextRenderer(background_color=background)
-        self._grid.renderers = {c: TextRenderer(background_color=background, missing="",
-                                                format=_number_format(names[c], shown[c]))
+        self._grid.renderers = {c: _number_renderer(_number_format(names[c], shown[c]),
+                                                    background)
                                 for c in numeric}
         text = [c for c in shown.columns if c not in numeric]
         self._grid.data = shown.astype({c: "string" for c in text})
+        self._grid.column_widths = column_widths(shown)
         self._grid.layout.display = None
         self._w_empty.value = ""
         self._w_export.disabled = False
@@ -170,5 +202,6 @@ class EvidenceGrid:
         data = xlsx_bytes(self.visible(), self._name)
         href = f"data:{XLSX_MIME};base64,{base64.b64encode(data).decode()}"
         text = html.escape(label("grid_download", self._locale).format(n=len(self.visible())))
+        self._exports += 1
         self._w_link.value = (f'<a class="wb-download" download="{html.escape(self._name)}.xlsx"'
-                              f' href="{href}">{text}</a>')
+                              f' data-export="{self._exports}" href="{href}">{text}</a>')

@@ -199,6 +199,7 @@ COLUMNS: dict[str, Label] = {
     "ncv_gj_per_t": ("收到基低位发热量 (GJ/t)", "NCV (GJ/t)"),
     # supervisor dashboard tables
     "risk_total": ("风险分合计", "Risk total"), "risk_max": ("最高风险分", "Highest risk"),
+    "top_reasons": ("主要风险来源", "Main reasons"),
     "critical_flags": ("严重预警数", "Critical flags"),
     "count": ("数量", "Count"), "age": ("已开启时长", "Open for"),
     "created": ("创建日期", "Created"),
@@ -348,6 +349,7 @@ TEXT: dict[str, Label] = {
     "grid_marked_lab_reports": ("有预警", "Flagged"),
     "grid_marked_findings": ("逾期", "Overdue"),
     "grid_marked_health": ("需调整", "For tuning"),
+    "grid_marked_ranking": ("有严重预警", "Has a critical flag"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
     "disposition_note": ("备注（已解释、误报时必填）",
@@ -438,10 +440,10 @@ TEXT: dict[str, Label] = {
     "dash_store_none": ("问题库不可用", "Findings store unavailable"),
     "dash_ranking_note": ("按 {first} 至 {last} 期间的预警重新计算风险分并排名："
                           "{flagged} 家企业有预警；另有 {quiet} 家企业在此期间无预警，未列出。"
-                          "选择一行打开企业详情。",
+                          "点击一行打开企业详情。",
                           "Risk scored and ranked from the flags of {first} to {last}: "
                           "{flagged} enterprises flagged; {quiet} more have no flag in this "
-                          "period and are not listed. Choose a row to open its detail."),
+                          "period and are not listed. Click a row to open its detail."),
     "dash_drill_all": ("企业详情显示该企业全部期间的预警与填报（不受期间筛选影响），"
                        "风险排名为全部期间的排名。",
                        "The enterprise detail shows all its periods' flags and filings (the "

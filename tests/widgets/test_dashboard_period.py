@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import pytest
+from grid_ui import click_row
 
 from widgets.dashboard import TABS, SupervisorDashboard
 from widgets.figures import figure_of
@@ -48,8 +49,7 @@ def test_period_filter_reranks_from_the_flags_of_the_period(review):
     fl = review.flags[kpi.flags_in_period(review.flags, *WINDOW)]
     expected = kpi.period_risk(fl, review.cfg)
     assert ranked == list(expected["enterprise_id"])
-    options = [text for text, _ in d._w_ranking.options]
-    assert all(o.lstrip().startswith(f"{i + 1}.") for i, o in enumerate(options))
+    assert list(d.ranking_grid.value["rank"]) == list(range(1, len(ranked) + 1))
     note = d._w_ranking_note.value
     assert f"{WINDOW[0]} to {WINDOW[1]}" in note
     assert f"{len(ranked)} enterprises flagged; {len(review.enterprises) - len(ranked)} more" \
@@ -86,12 +86,11 @@ def test_scorecards_and_findings_follow_the_period(review, tmp_path):
 def test_choosing_the_same_row_again_reopens_it(review):
     d = SupervisorDashboard(review)
     first = d.ranking[0]
-    d._w_ranking.value = first
+    click_row(d.ranking_grid.grid, 0)
     assert d._w_tabs.selected_index == TABS.index("drill")
-    assert d._w_ranking.value is None                       # no row stays chosen
     d._w_tabs.selected_index = TABS.index("ranking")
     d.detail_flags.show_enterprise(d.ranking[1])            # something else on the detail
-    d._w_ranking.value = first                              # the same row once more
+    click_row(d.ranking_grid.grid, 0)                                 # the same row once more
     assert d._w_tabs.selected_index == TABS.index("drill")
     assert set(d.detail_flags.value["enterprise_id"]) == {first}
     assert "全部期间" in d._w_drill_note.value              # the detail is not filtered

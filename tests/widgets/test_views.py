@@ -250,3 +250,16 @@ def test_a_flag_opens_the_grid_of_its_record_with_that_record_first(review):
     first = h.revisions.value.iloc[0]
     assert (first["period"], first["parameter_code"]) == (revised["period"],
                                                           revised["parameter_code"])
+
+
+def test_grid_columns_fit_their_longest_cell_up_to_a_limit():
+    import pandas as pd
+
+    from widgets.grid import column_widths
+
+    shown = pd.DataFrame({"企业": ["大唐南京发电有限公司", "短"], "n": ["1", "2"],
+                          "说明": ["很长的说明" * 40, ""]})
+    widths = column_widths(shown)
+    assert widths["企业"] >= 13 * 10                  # ten CJK characters are readable
+    assert widths["n"] < widths["企业"]
+    assert widths["说明"] == 360                      # long text is capped (and elided)
