@@ -265,14 +265,19 @@ class SupervisorDashboard:
         # check health also counts the flags on no one enterprise (Benford over a province)
         # when every enterprise is in scope
         whole = (fl["enterprise_id"] == "") & (len(ents) == len(self._x.enterprises))
+        # the tabs not on screen are drawn when opened: each grid redrawn costs the browser
         self._due = {"trends": partial(self._figures, months, flags, periods),
                      "health": partial(self._health, fl[in_period & (mine | whole)], set(ents),
-                                       f["from"], f["to"])}
+                                       f["from"], f["to"]),
+                     "verifiers": partial(self._scorecards, flags, f["from"], f["to"]),
+                     "findings": partial(self._findings, set(ents))}
         self._draw_open_tab()
         self.cities.show(kpi.risk_by_city(risk, self._review.enterprises))
-        self.verifiers.show(kpi.verifier_scorecard(self._x, flags, f["from"], f["to"]))
-        self.labs.show(kpi.lab_scorecard(self._x, flags, f["from"], f["to"]))
-        self._findings(set(ents))
+
+    def _scorecards(self, flags: pd.DataFrame, first: str, last: str) -> None:
+        """The verification agencies' and labs' scorecards of the period."""
+        self.verifiers.show(kpi.verifier_scorecard(self._x, flags, first, last))
+        self.labs.show(kpi.lab_scorecard(self._x, flags, first, last))
 
     def _cards(self, all_months: pd.DataFrame, ents: pd.Series, first: str, last: str) -> None:
         """KPI cards: the value over the filtered periods, its change against the previous
@@ -346,7 +351,7 @@ class SupervisorDashboard:
     def _draw_open_tab(self, _change=None) -> None:
         """Draw the open tab if the current filters' drawing of it is still due (plotly.js
         costs about 2 s of browser time on first use, which would otherwise delay the whole
-        first screen)."""
+        first screen; grids in hidden tabs would be redrawn by the browser on every filter)."""
         draw = self._due.pop(TABS[self._w_tabs.selected_index or 0], None)
         if draw is not None:
             draw()

@@ -112,6 +112,7 @@ class EvidenceGrid:
         self._pinned = False
         self._moved = False
         self._exports = 0                      # downloads made, numbered on their link
+        self._renderers: dict[tuple[str | None, str | None], TextRenderer] = {}
         self.widget = w.VBox([self._w_title, self._w_empty, self._w_pinned, self._grid,
                               w.HBox([self._w_export, self._w_link])])
         self.widget.add_class("wb-grid")
@@ -173,25 +174,40 @@ class EvidenceGrid:
             self._w_export.disabled = True
             return
         shown = display_frame(self.value, self._locale, numbers=True)
-        background: str | VegaExpr = "white"
+        marked = None
         if self._flagged is not None:
             marked = label(f"grid_marked_{self._name}", self._locale)
             shown.insert(0, marked, [MARK if f else "" for f in self._flagged])
-            background = VegaExpr(
-                f"cell.metadata.data['{marked}'] == '{MARK}' ? '{FLAGGED_COLOUR}' : 'white'")
         names = dict(zip(display_frame(self.value.head(0), self._locale).columns,
                          self._shown_names(), strict=True))
         numeric = [c for c in shown.columns if is_number_column(shown[c])]
-        self._grid.default_renderer = TextRenderer(background_color=background)
-        self._grid.renderers = {c: _number_renderer(_number_format(names[c], shown[c]),
-                                                    background)
-                                for c in numeric}
+        # renderers are widgets of their own: made once per look and reused, since every new
+        # one is a model the browser has to create on each redraw
+        default = self._renderer(marked, None)
+        if self._grid.default_renderer is not default:
+            self._grid.default_renderer = default
+        renderers = {c: self._renderer(marked, _number_format(names[c], shown[c]))
+                     for c in numeric}
+        if renderers != self._grid.renderers:
+            self._grid.renderers = renderers
         text = [c for c in shown.columns if c not in numeric]
         self._grid.data = shown.astype({c: "string" for c in text})
         self._grid.column_widths = column_widths(shown)
         self._grid.layout.display = None
         self._w_empty.value = ""
         self._w_export.disabled = False
+
+    def _renderer(self, marked: str | None, number_format: str | None) -> TextRenderer:
+        """The renderer of a column (text, or numbers in ``number_format``) whose rows are
+        highlighted where the ``marked`` column holds the mark (none: no highlight)."""
+        key = (marked, number_format)
+        if key not in self._renderers:
+            background = "white" if marked is None else VegaExpr(
+                f"cell.metadata.data['{marked}'] == '{MARK}' ? '{FLAGGED_COLOUR}' : 'white'")
+            self._renderers[key] = (TextRenderer(background_color=background)
+                                    if number_format is None else
+                                    _number_renderer(number_format, background))
+        return self._renderers[key]
 
     def _shown_names(self) -> list[str]:
         """The contract names of the columns shown, in order (the message under one name)."""

@@ -102,6 +102,7 @@ def test_no_write_control_and_findings_shown_escaped(review, readonly_store):
     buttons = [x for x in _walk(d.widget) if isinstance(x, w.Button)]
     assert all(b.icon in ("search", "download") for b in buttons)   # show records, export
     assert not [x for x in _walk(d.widget) if isinstance(x, w.Textarea | w.DatePicker)]
+    d._w_tabs.selected_index = TABS.index("findings")       # drawn when opened
     assert "<script>" not in d._w_findings.value
     titles = d.findings_list.grid.data.iloc[:, 2]           # a grid cell holds text only
     assert list(titles) == ["<script>alert(1)</script>"]

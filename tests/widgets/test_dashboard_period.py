@@ -70,15 +70,21 @@ def test_scorecards_and_findings_follow_the_period(review, tmp_path):
                    "title": "三月的问题", "severity": "warning"}, review.ds)
     writer.close()
     d = SupervisorDashboard(review, open_store(url, readonly=True, config=cfg), locale="en")
-    assert list(d.findings_list.value["title"]) == ["三月的问题"]
+    assert d.labs.value.empty                               # a tab is drawn when opened
+    d._w_tabs.selected_index = TABS.index("verifiers")
     labs = d.labs.value
-    d._w_period.value = WINDOW
+    assert len(labs)
+    d._w_tabs.selected_index = TABS.index("findings")
+    assert list(d.findings_list.value["title"]) == ["三月的问题"]
+    d._w_period.value = WINDOW                              # the open tab follows at once
     assert d.findings_list.value.empty                      # its month is outside
+    d._w_tabs.selected_index = TABS.index("verifiers")
     assert f"Only findings whose periods lie in {WINDOW[0]} to {WINDOW[1]}" \
         in d._w_findings.value
     assert not d.labs.value.equals(labs)
     assert f"For {WINDOW[0]} to {WINDOW[1]}" in d._w_scorecard_note.value
     d._w_period.value = ("2024-03", "2024-03")
+    d._w_tabs.selected_index = TABS.index("findings")
     assert list(d.findings_list.value["title"]) == ["三月的问题"]
     assert "Findings store read-only" in d._w_title.value
 
