@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from workbench import __version__
+from workbench import __version__, schema
 from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED
 
 #: The reviewer notebook opened by ``workbench lab`` / ``workbench demo``.
@@ -207,6 +207,11 @@ def screen(dataset: Path, out: Path, engine: str, scheduler: str | None,
     if manifest["skipped"]:
         click.echo("跳过（缺少输入）/ skipped for missing inputs: "
                    + ", ".join(manifest["skipped"]))
+    if manifest["sectors_without_checks"]:
+        left = manifest["sectors_without_checks"]
+        click.echo("未筛查（所属行业尚无检查项）/ not screened, no checks for their sector yet: "
+                   + ", ".join(f"{schema.code_name('industry_code', k, 'zh-CN')} / {k} {n}"
+                               for k, n in left.items()))
     if tuning:
         click.echo("需调整阈值（复核撤销比例高）/ checks reviewers overrule, for tuning: "
                    + ", ".join(tuning))

@@ -99,19 +99,42 @@ def coverage(x: Inputs, c: Check, holders: dict[str, pd.Index]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
 
 
+def in_sectors(x: Inputs, sectors: tuple[str, ...]) -> Inputs:
+    """``x`` restricted to the enterprises of ``sectors`` (``x`` itself when it holds no
+    other)."""
+    industry = x.enterprises["industry_code"]
+    if industry.isin(sectors).all():
+        return x
+    return x.subset(x.enterprises.loc[industry.isin(sectors), "enterprise_id"])
+
+
+def sectors_without_checks(x: Inputs, selected: list[Check]) -> dict[str, int]:
+    """Enterprises per industry that none of ``selected`` applies to (not screened at
+    all: their sector has no checks yet)."""
+    covered = {s for c in selected for s in c.sectors}
+    left = x.enterprises.loc[~x.enterprises["industry_code"].isin(covered), "industry_code"]
+    return {str(k): int(v) for k, v in left.value_counts().sort_index().items()}
+
+
 def run_checks(x: Inputs, cfg: dict, selected: list[Check]) -> tuple[pd.DataFrame, RunLog]:
-    """Run ``selected`` checks over ``x``; returns raw flag rows and the run log."""
+    """Run ``selected`` checks over ``x``, each over the enterprises of its sectors;
+    returns raw flag rows and the run log."""
     log = RunLog()
     frames = []
-    holders: dict[str, pd.Index] = {}
+    by_sectors: dict[tuple[str, ...], tuple[Inputs, dict[str, pd.Index]]] = {}
     for c in selected:
-        log.coverage.append(coverage(x, c, holders))
-        missing = c.missing_inputs(x)
+        if c.sectors not in by_sectors:
+            by_sectors[c.sectors] = (in_sectors(x, c.sectors), {})
+        x_c, holders = by_sectors[c.sectors]
+        if x_c.enterprises.empty and not x.enterprises.empty:
+            continue                                   # none of its sectors in this data
+        log.coverage.append(coverage(x_c, c, holders))
+        missing = c.missing_inputs(x_c)
         if missing:
             log.skipped[c.id] = missing
             continue
         t0 = time.perf_counter()
-        raw = c.fn(x, cfg)
+        raw = c.fn(x_c, cfg)
         if isinstance(raw, Computed):
             for name, table in raw.tables.items():
                 log.computed.setdefault(name, []).append(table)
@@ -348,6 +371,8 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
                               "enterprises_partly_checked": int(partial.get(c.id, 0))}
                        for c in select_checks()},
             "skipped": sorted(log.skipped),
+            # enterprises no check applies to (their sector has no checks yet): not screened
+            "sectors_without_checks": sectors_without_checks(base, select_checks()),
             "computed": {name: len(table) for name, table in computed.items()},
             "coverage": {"file": "coverage.parquet",
                          "enterprises_with_checks_not_run": int(cover.loc[

@@ -153,14 +153,20 @@ def _wide(long: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
+#: The parameters the power sector's checks read (a sector parameter nobody filed is not
+#: made a column: no check of the power sector reads it).
+POWER_PARAMETERS = tuple(c for c, p in schema.PARAMETERS.items() if p.sector == "power"
+                         or any(c in req for req in schema.REQUIRED_PARAMETERS.values()))
+
+
 def _complete(wide: pd.DataFrame) -> pd.DataFrame:
-    """Every parameter code (and the source/report of the sourced ones) as a column.
+    """Every power parameter code (and the source/report of the sourced ones) as a column.
 
     A real export rarely carries every parameter: a code nobody filed becomes an
     all-missing column, so a check that uses it sees "no value" (and says it
     could not check) instead of failing on a missing column.
     """
-    wanted = [*schema.PARAMETERS, *(f"{w}_{c}" for w in ("source", "report") for c in SOURCED),
+    wanted = [*POWER_PARAMETERS, *(f"{w}_{c}" for w in ("source", "report") for c in SOURCED),
               "submitted_at", "max_revision"]
     absent = [c for c in wanted if c not in wide.columns]
     if not absent:

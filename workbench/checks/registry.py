@@ -109,6 +109,9 @@ class Check:
     subject: str = "monthly_value"
     value_unit: str = ""
     rationale_zh: str = ""
+    #: The industries (``enterprises.industry_code``) the check applies to: it runs over
+    #: their enterprises only, and says nothing of the others.
+    sectors: tuple[str, ...] = ("power",)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -123,6 +126,9 @@ class Check:
             raise ValueError(f"{self.id}: subject {self.subject!r} not in {schema.SUBJECT_CODES}")
         if self.basis == "statistical" and self.severity == "critical":
             raise ValueError(f"{self.id}: a statistical check is at most a warning on its own")
+        if not self.sectors or not set(self.sectors) <= set(schema.INDUSTRY_CODES):
+            raise ValueError(f"{self.id}: sectors {self.sectors!r} not in "
+                             f"{schema.INDUSTRY_CODES}")
         if not _CJK.search(self.rationale_zh):
             raise ValueError(f"{self.id}: rationale_zh (why it matters, in Chinese) is required")
 

@@ -1,0 +1,72 @@
+"""Each check runs over the enterprises of the sectors it applies to (``Check.sectors``): a
+dataset holding a steel works beside the power plants screens the power plants as before,
+gives the steel works no power-sector flag and no "could not check" row, and the manifest
+says which sectors have no checks (their enterprises were not screened)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.checks import REGISTRY
+from workbench.checks.registry import Check
+from workbench.creditcode import check_character
+from workbench.dataset import Dataset
+from workbench.screen import screen
+
+STEEL = "91320100MA1XY7T20"
+STEEL += check_character(STEEL)
+
+
+def _with_a_steel_works(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` plus one steel enterprise with a blast furnace depositing every month."""
+    t = dict(tables)
+    ents = t["enterprises"]
+    t["enterprises"] = pd.concat([ents, pd.DataFrame([{
+        "enterprise_id": STEEL, "enterprise_name": "示范钢铁有限公司", "province": "江苏",
+        "city": "南京市", "industry_code": "steel", "verifier_name": None}])],
+        ignore_index=True).astype(ents.dtypes)
+    units = t["units"]
+    furnace = pd.DataFrame([{"unit_id": "STEEL-BF1", "enterprise_id": STEEL,
+                             "unit_category_code": "ironmaking", "design_capacity_kt": 3200.0}])
+    t["units"] = pd.concat([units, furnace], ignore_index=True)[units.columns]
+    monthly = t["monthly_parameters"]
+    periods = sorted(monthly["period"].unique())
+    rows = pd.DataFrame([{"unit_id": "STEEL-BF1", "period": p, "parameter_code": code,
+                          "value": value, "unit": unit, "source_code": "measured",
+                          "report_id": None,
+                          "submitted_at": pd.Timestamp(f"{p}-01") + pd.DateOffset(months=1,
+                                                                                   days=20),
+                          "revision": 0, "original_value": None, "original_unit": None}
+                         for p in periods
+                         for code, value, unit in (("hot_metal_output_t", 250_000.0, "t"),
+                                                   ("bfg_generated_1e4nm3", 38_000.0, "万Nm3"),
+                                                   ("co2_t", 300_000.0, "t"))])
+    t["monthly_parameters"] = pd.concat([monthly, rows.astype(monthly.dtypes)],
+                                        ignore_index=True)
+    return t
+
+
+def test_power_checks_leave_a_steel_works_alone_and_the_manifest_says_so(clean_tables,
+                                                                        tmp_path):
+    Dataset(tmp_path / "power").append(clean_tables, log_entry={"source": "test"}, stamp=False)
+    alone = screen(tmp_path / "power", tmp_path / "out-power")
+    Dataset(tmp_path / "mixed").append(_with_a_steel_works(clean_tables),
+                                       log_entry={"source": "test"}, stamp=False)
+    mixed = screen(tmp_path / "mixed", tmp_path / "out-mixed")
+    flags = pd.read_parquet(tmp_path / "out-mixed" / "flags.parquet")
+    cover = pd.read_parquet(tmp_path / "out-mixed" / "coverage.parquet")
+    assert STEEL not in set(flags["enterprise_id"])
+    assert STEEL not in set(cover["enterprise_id"])
+    assert mixed["sectors_without_checks"] == {"steel": 1}
+    assert alone["sectors_without_checks"] == {}
+    before = pd.read_parquet(tmp_path / "out-power" / "flags.parquet")
+    assert len(flags) == len(before)                    # the power plants as before
+
+
+def test_a_check_names_the_sectors_it_applies_to():
+    assert all(c.sectors == ("power",) for c in REGISTRY.values())
+    spec = next(iter(REGISTRY.values()))
+    with pytest.raises(ValueError, match="sectors"):
+        Check(**{**{f: getattr(spec, f) for f in spec.__dataclass_fields__},
+                 "sectors": ("shipping",)})
