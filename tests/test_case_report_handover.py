@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 import workbench
-from workbench import case_report
+from workbench import case_report, plotly_bundle
 from workbench import investigate as inv
+from workbench.case_report import smaller_plotly
 from workbench.cli import main
 from workbench.config import config_hash, load_config
 from workbench.dataset import Dataset
@@ -180,7 +181,8 @@ def test_report_fetches_nothing_from_the_network(handover, kind):
     meta = re.search(r'<meta\b[^>]*http-equiv="Content-Security-Policy"[^>]*>', page)
     assert meta and "default-src 'none'" in re.search(r'content="([^"]*)"', meta.group(0))[1]
     assert meta.start() < page.index("<script")             # in force before any script
-    assert page.count("plotly.js v") == 1                   # the bundle, inline once
+    bundles = re.findall(r"plotly\.js (?:\(cartesian - minified\) )?v\d", page)
+    assert len(bundles) == 1                                # plotly.js inline, once
 
 
 @pytest.mark.slow
@@ -301,6 +303,25 @@ def test_notebooks_show_every_table_in_full_and_the_about_block(kind):
     assert not [c for c in code if "inv.table_html(" in c or "max_rows" in c]
     assert sum("inv.case_table_html(" in c for c in code) >= 3
     assert "HTML(inv.about_html(review, case, locale))" in code
+
+
+@pytest.mark.slow
+def test_report_of_the_largest_enterprise_fits_in_2_mb(handover):
+    """The enterprise with most lab reports: its report carries the cartesian plotly.js
+    (scripts/setup.sh fetches it), all its rows, and stays within 2 MB."""
+    page = handover.pages["enterprise"]
+    assert plotly_bundle.cartesian() is not None, "scripts/setup.sh installs the bundle"
+    assert f"plotly.js (cartesian - minified) v{plotly_bundle.VERSION}" in page
+    assert len(page.encode("utf-8")) <= 2 * 1024 * 1024
+
+
+def test_the_full_plotly_stays_for_a_trace_the_small_bundle_cannot_draw(monkeypatch):
+    from plotly.offline import get_plotlyjs
+
+    monkeypatch.setattr(plotly_bundle, "cartesian", lambda: "SMALL")
+    body = f"<script>{get_plotlyjs()}</script>"
+    assert smaller_plotly(body, {"scatter", "heatmap"}) == "<script>SMALL</script>"
+    assert smaller_plotly(body, {"scatter", "choropleth"}) == body
 
 
 # -- in a browser with the network blocked -----------------------------------------------------

@@ -206,6 +206,29 @@ def offline_outputs(nb: NotebookNode) -> int:
     return removed
 
 
+def trace_types(nb: NotebookNode) -> set[str]:
+    """The plotly trace types the figures of ``nb`` draw."""
+    types = set()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            fig = output.get("data", {}).get("application/vnd.plotly.v1+json")
+            if fig:
+                types |= {t.get("type", "scatter") for t in fig.get("data", [])}
+    return types
+
+
+def smaller_plotly(body: str, types: set[str]) -> str:
+    """``body`` with the full plotly.js bundle it carries replaced by the cartesian one
+    (:mod:`workbench.plotly_bundle`) when that is installed and draws every trace type
+    in ``types``; ``body`` unchanged otherwise."""
+    from plotly.offline import get_plotlyjs
+
+    from workbench import plotly_bundle
+
+    small = plotly_bundle.cartesian() if types <= plotly_bundle.TRACES else None
+    return body.replace(get_plotlyjs(), small, 1) if small else body
+
+
 def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
     """Write executed notebook ``nb`` as HTML without code or prompts, titled by its case,
     self-contained (:data:`TEMPLATE`: nothing is fetched from the network)."""
@@ -221,6 +244,7 @@ def export_html(nb: NotebookNode, kind: str, out_html: Path) -> Path:
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={
         "workbench_csp": CONTENT_SECURITY_POLICY, "workbench_css": REPORT_CSS})
+    body = smaller_plotly(body, trace_types(nb))
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     return out_html
