@@ -119,6 +119,8 @@ def test_dashboard_serving_settings_come_from_the_config():
     assert "--VoilaKernelManager.fill_delay=7" in cmd
     assert f"--MappingKernelManager.cull_idle_timeout={settings['cull_idle_s']}" in cmd
     assert "--strip_sources=True" in cmd and "--show_tracebacks=False" in cmd
+    hint = [a for a in cmd if a.startswith("--VoilaExecutor.cell_error_instruction=")]
+    assert hint and "请联系管理员" in hint[0] and "tell the administrator" in hint[0]
     cold = voila_command(Path("/repo"), 9999, False, {**settings, "pool_size": 0})
     assert "--preheat_kernel=False" in cold and "--no-browser" not in cold
     assert not [a for a in cold if a.startswith("--Voila.base_url")]

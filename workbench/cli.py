@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from workbench import __version__, schema
+from workbench.labels import TEXT
 from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED
 
 #: The reviewer notebook opened by ``workbench lab`` / ``workbench demo``.
@@ -326,6 +327,8 @@ def voila_command(root: Path, port: int, no_browser: bool, settings: dict) -> li
     cmd = [sys.executable, "-m", "workbench.dashboard_server", str(root / DASHBOARD_NOTEBOOK),
            f"--port={port}",
            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
+           # what a viewer reads when a cell fails (Voilà's own hint is about its options)
+           "--VoilaExecutor.cell_error_instruction=" + " / ".join(TEXT["dash_cell_error"]),
            f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
            "--VoilaConfiguration.file_allowlist=.*\\.(png|svg)",
            *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
