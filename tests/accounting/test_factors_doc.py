@@ -3,8 +3,6 @@ current; it lists every version and row with its value, unit, source and uncerta
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,17 +17,6 @@ DOC = ROOT / "docs" / "factors.md"
 @pytest.fixture(scope="module")
 def doc() -> str:
     return DOC.read_text(encoding="utf-8")
-
-
-def test_factors_doc_is_generated_from_the_config(doc):
-    assert doc == factors_doc.render(), (
-        "docs/factors.md is stale: python -m workbench.factors_doc --write")
-
-
-def test_the_command_prints_the_document(doc):
-    out = subprocess.run([sys.executable, "-m", "workbench.factors_doc"], capture_output=True,
-                         text=True, check=True, cwd=ROOT)
-    assert out.stdout == doc
 
 
 def test_every_row_of_every_version_is_listed(doc):
