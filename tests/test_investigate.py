@@ -247,7 +247,8 @@ def test_report_is_html_without_code_titled_by_its_case(kind, review, demo, demo
     zh, en = inv.KIND_LABELS[kind]
     assert f"{zh}调查" in title and f"{en} investigation" in title and expected_id in title
     assert expected_id in _text_outside_scripts(page)
-    assert page.count("plotly.js v") == 1                   # inline once, so it opens offline
+    # plotly.js inline once (the cartesian bundle, or the full one), so it opens offline
+    assert len(re.findall(r"plotly\.js (?:\(cartesian - minified\) )?v\d", page)) == 1
     assert not re.search(r'<script[^>]*src="[^"]*plotly', page)
     assert fetched_urls(page) == []                         # no CDN: MathJax, require.js...
 

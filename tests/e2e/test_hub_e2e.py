@@ -183,7 +183,10 @@ def test_the_supervisor_has_no_server_and_sees_the_finding_read_only(hub, browse
             assert attempt < 5, page.content()[:2000]
     assert page.locator(".wb-kpi").count() == 6
     assert page.locator("textarea").count() == 0
-    page.get_by_text(LABELS["dash_findings"][0], exact=True).first.click()
+    tabs = page.locator(".wb-dash-tabs .lm-TabBar-tab")
+    tabs.filter(has_text=LABELS["dash_findings"][0]).click()
+    page.locator(".wb-dash-tabs .lm-TabBar-tab.lm-mod-current",
+                 has_text=LABELS["dash_findings"][0]).wait_for()   # its tab is open
     findings = page.locator(".wb-grid-findings_list")
     findings.locator(".lm-DataGrid").wait_for()
     assert TITLE in list(exported(page, findings)["问题标题"])
