@@ -411,7 +411,8 @@ TEXT: dict[str, Label] = {
     "dash_labs": ("检测机构评分", "Laboratories"), "dash_drill": ("企业详情（只读）",
                                                       "Enterprise detail (read-only)"),
     "dash_period": ("期间", "Period"),
-    "dash_cell_error": ("看板未能完整显示，请稍后刷新；如仍出错请联系管理员（原因已记入服务器日志）",
+    "dash_cell_error": ("看板未能完整显示，请稍后刷新；如仍出错请联系管理员"
+                        "（原因已记入服务器日志）",
                         "The dashboard could not be drawn completely: reload in a moment, and "
                         "tell the administrator if it fails again (the reason is in the "
                         "server log)"),

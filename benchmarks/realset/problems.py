@@ -29,8 +29,7 @@ import pandas as pd
 from benchmarks.realset import labs
 from workbench.accounting import power
 from workbench.config import by_year
-
-TRUTH_COLUMNS = ("kind", "enterprise_id", "unit_id", "period", "parameter_code")
+from workbench.samples.problems import TRUTH_COLUMNS  # the truth file's format
 
 
 @dataclass

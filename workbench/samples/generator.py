@@ -49,7 +49,7 @@ SCALES: dict[str, Scale] = {
     "national": Scale(None, None, 2100, "2024-01", 12),
 }
 
-TRUTH_COLUMNS = ("kind", "enterprise_id", "unit_id", "period", "parameter_code")
+TRUTH_COLUMNS = problems.TRUTH_COLUMNS
 
 
 @dataclass

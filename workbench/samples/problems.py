@@ -24,6 +24,9 @@ import pandas as pd
 from workbench.accounting import power
 from workbench.config import by_year
 
+#: Columns of ``truth.csv``: one injected problem per row (the kind and where it is).
+TRUTH_COLUMNS = ("kind", "enterprise_id", "unit_id", "period", "parameter_code")
+
 
 @dataclass
 class Draft:
