@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.accounting.common import weighted_sum
 from workbench.config_model import FACTOR_TABLES
 from workbench.i18n import pick
 from workbench.labels import columns_of
@@ -158,15 +159,8 @@ def apply_factors(cfg: Mapping[str, Any], table: str, quantities: Mapping[str, A
     when given: the thin bridge from the configuration to the accounting sums (a steel
     E_proc is ``apply_factors(cfg, "steel", materials, kind="input")``).  A code the table
     (or the kind) lacks is an error, never a silent zero."""
-    table_factors = factors(cfg, table, version, kind)
-    unknown = sorted(set(quantities) - set(table_factors))
-    if unknown:
-        raise KeyError(f"factor table {table!r} has no {kind or 'factor'} row for "
-                       f"{', '.join(unknown)}")
-    total: Any = 0.0
-    for code, quantity in quantities.items():
-        total = total + quantity * table_factors[code]
-    return total
+    return weighted_sum(quantities, factors(cfg, table, version, kind),
+                        f"{table!r} table {kind or 'any'}")
 
 
 def uncertain_factors(cfg: Mapping[str, Any]) -> pd.DataFrame:

@@ -5,6 +5,7 @@ output)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -32,3 +33,17 @@ def per(numerator: Any, denominator: Any) -> Any:
     den = np.asarray(denominator, dtype=float)
     out = numerator / np.where(den > 0, den, np.nan)
     return float(out) if np.ndim(out) == 0 else out
+
+
+def weighted_sum(quantities: Mapping[str, Any], factors: Mapping[str, float],
+                 what: str) -> Any:
+    """Σ quantity × factor over the codes of ``quantities``; a code without a factor is an
+    error naming it (a silently dropped material would understate emissions)."""
+    unknown = sorted(set(quantities) - set(factors))
+    if unknown:
+        raise KeyError(f"no {what} factor for {', '.join(unknown)}; known: "
+                       f"{', '.join(sorted(factors))}")
+    total: Any = 0.0
+    for code, quantity in quantities.items():
+        total = total + quantity * factors[code]
+    return total

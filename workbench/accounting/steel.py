@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workbench.accounting.common import CO2_PER_C, per
+from workbench.accounting.common import CO2_PER_C, per, weighted_sum
 from workbench.sector_contract import STEEL_FACILITIES, STEEL_ROUTES
 
 #: Processes of the process level (工序), §2.1 (the facilities of a steel works but its
@@ -33,20 +33,6 @@ from workbench.sector_contract import STEEL_FACILITIES, STEEL_ROUTES
 PROCESSES = {k: v for k, v in STEEL_FACILITIES.items() if k != "steel_enterprise"}
 #: Production routes of the intensity (§2.5).
 ROUTES = STEEL_ROUTES
-
-
-def _weighted_sum(quantities: Mapping[str, Any], factors: Mapping[str, float],
-                  what: str) -> Any:
-    """Σ quantity × factor over the codes of ``quantities``; a code without a factor is an
-    error naming it (a silently dropped material would understate emissions)."""
-    unknown = sorted(set(quantities) - set(factors))
-    if unknown:
-        raise KeyError(f"no {what} factor for {', '.join(unknown)}; known: "
-                       f"{', '.join(sorted(factors))}")
-    total: Any = 0.0
-    for code, quantity in quantities.items():
-        total = total + quantity * factors[code]
-    return total
 
 
 def fuel_co2_t(consumption, ncv, cc_tc_per_gj):
@@ -87,7 +73,7 @@ def process_material_co2_t(materials_t: Mapping[str, Any], ef_tco2_per_t: Mappin
     0.476 or 0.471, electrode 3.663, purchased pig iron 0.172…).  Fluxes release the CO2 of
     their carbonate; electrodes and carbon-bearing metallics bring carbon that leaves as CO2.
     """
-    return _weighted_sum(materials_t, ef_tco2_per_t, "process-material")
+    return weighted_sum(materials_t, ef_tco2_per_t, "process-material")
 
 
 def product_deduction_t(products_t: Mapping[str, Any], ef_tco2_per_t: Mapping[str, float]):
@@ -99,7 +85,7 @@ def product_deduction_t(products_t: Mapping[str, Any], ef_tco2_per_t: Mapping[st
     of the steel table (crude steel 0.037 in the 2025 example vs 0.0154 in 2013: uncertain).
     The carbon stays in the product, so it is deducted from the mass balance.
     """
-    return _weighted_sum(products_t, ef_tco2_per_t, "product-deduction")
+    return weighted_sum(products_t, ef_tco2_per_t, "product-deduction")
 
 
 def exported_gas_deduction_t(volume_1e4nm3, ncv_gj_per_1e4nm3, cc_tc_per_gj):

@@ -170,17 +170,6 @@ def verifiers(ents: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     return workflow.assign_verifiers(ents, rng)
 
 
-def month_frame(rows: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
-    """Cross join of ``rows`` and ``periods`` with year, month, days and month end."""
-    w = rows.merge(pd.DataFrame({"period": periods}), how="cross")
-    start = pd.to_datetime(w["period"] + "-01")
-    w["year"] = start.dt.year.astype(int)
-    w["month"] = start.dt.month.astype(int)
-    w["days"] = start.dt.days_in_month.astype(int)
-    w["month_end"] = start + pd.to_timedelta(w["days"] - 1, unit="D")
-    return w
-
-
 def deposit_times(w: pd.DataFrame, rng: np.random.Generator, after: pd.Series | None = None
                   ) -> pd.Series:
     """When each enterprise-month of ``w`` was deposited: 3 to 39 days after month end

@@ -36,6 +36,7 @@ import pandas as pd
 
 from workbench.accounting import aluminium as acc
 from workbench.factors import factor, fuel_defaults, gwp
+from workbench.samples.filings import month_frame
 from workbench.samples.names_zh import ORDINALS
 from workbench.samples.sectors import _common as cm
 
@@ -125,7 +126,7 @@ def operations(units: pd.DataFrame, periods: list[str], rng: np.random.Generator
                cfg: dict) -> pd.DataFrame:
     """The clean potline-month frame."""
     pot = units[units["unit_category_code"] == "potline"]
-    w = cm.month_frame(pot, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
+    w = month_frame(pot, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
     n = len(w)
     li = pd.factorize(w["unit_id"])[0]
     n_l = li.max() + 1
@@ -182,7 +183,7 @@ def enterprise_level(units: pd.DataFrame, w: pd.DataFrame, periods: list[str],
     """The enterprise-level facility-months: ingots, diesel, limestone and purchased power,
     from the clean potline frame ``w`` (what the smelter really made)."""
     ae = units[units["unit_category_code"] == "aluminium_enterprise"]
-    e = cm.month_frame(ae, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
+    e = month_frame(ae, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
     n = len(e)
     tot = w.groupby(["enterprise_id", "period"])[["liquid_al_output_t"]].sum()
     tot = tot.reindex(pd.MultiIndex.from_frame(e[["enterprise_id", "period"]]))

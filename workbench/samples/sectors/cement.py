@@ -35,6 +35,7 @@ from workbench.accounting import cement as acc
 from workbench.accounting import power
 from workbench.accounting.common import fuel_co2_t
 from workbench.factors import factors
+from workbench.samples.filings import month_frame
 from workbench.samples.names_zh import ORDINALS
 from workbench.samples.sectors import _common as cm
 
@@ -98,7 +99,7 @@ def master(p: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
 def operations(units: pd.DataFrame, periods: list[str], rng: np.random.Generator,
                cfg: dict) -> pd.DataFrame:
     """The clean line-month frame."""
-    w = cm.month_frame(units, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
+    w = month_frame(units, periods).sort_values(["unit_id", "period"]).reset_index(drop=True)
     n = len(w)
     li = pd.factorize(w["unit_id"])[0]
     n_l = li.max() + 1

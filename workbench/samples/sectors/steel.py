@@ -40,6 +40,7 @@ import pandas as pd
 
 from workbench.accounting import steel as acc
 from workbench.factors import factor, factors, fuel_defaults
+from workbench.samples.filings import month_frame
 from workbench.samples.sectors import _common as cm
 
 DATA = Path(__file__).with_name("data")
@@ -162,7 +163,7 @@ def operations(p: pd.DataFrame, ents: pd.DataFrame, periods: list[str],
     """The clean enterprise-month frame: one row per plant and month, facility values in
     columns ``<kind>:<parameter>``."""
     base = p.assign(enterprise_id=ents["enterprise_id"].to_numpy())
-    w = cm.month_frame(base, periods)
+    w = month_frame(base, periods)
     n = len(w)
     pidx = pd.factorize(w["enterprise_id"])[0]
     n_p = pidx.max() + 1
