@@ -70,3 +70,20 @@ def test_a_check_names_the_sectors_it_applies_to():
     with pytest.raises(ValueError, match="sectors"):
         Check(**{**{f: getattr(spec, f) for f in spec.__dataclass_fields__},
                  "sectors": ("shipping",)})
+
+
+def test_a_works_no_check_screens_is_not_ranked_and_its_card_says_so(clean_tables, tmp_path):
+    from widgets.header import card_html
+    from workbench.enterprise_card import enterprise_card
+    from workbench.review import ReviewData
+
+    Dataset(tmp_path / "mixed").append(_with_a_steel_works(clean_tables),
+                                       log_entry={"source": "test"}, stamp=False)
+    review = ReviewData.open(tmp_path / "mixed")
+    assert STEEL not in set(review.risk["enterprise_id"])       # not ranked as if clean
+    assert len(review.risk) == len(clean_tables["enterprises"])
+    card = card_html(enterprise_card(review, STEEL), "zh-CN")
+    assert "未筛查，不参与风险排名" in card and "风险排名 " not in card
+    assert "STEEL-BF1（炼铁工序 · 3,200 kt/a）" in card and "nan" not in card
+    power = review.risk.sort_values("rank")["enterprise_id"].iloc[0]
+    assert f"风险排名 1/{len(review.risk)}" in card_html(enterprise_card(review, power), "zh-CN")

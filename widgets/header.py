@@ -35,9 +35,30 @@ CARD_CSS = """<style>
 </style>"""
 
 
+def _facility_size(u, locale: str) -> str:
+    """The size of a facility of the 2025 sectors, as filed (design output, rated daily
+    clinker, cells and line current); "" when none is filed."""
+    sizes = []
+    if pd.notna(u.design_capacity_kt):
+        sizes.append(f"{number_text(float(u.design_capacity_kt))} kt/a")
+    if pd.notna(u.rated_capacity_t_per_d):
+        sizes.append(f"{number_text(float(u.rated_capacity_t_per_d))} t/d")
+    if pd.notna(u.cells):
+        sizes.append(pick(f"{int(u.cells)} 槽", f"{int(u.cells)} cells", locale))
+    if pd.notna(u.line_current_ka):
+        sizes.append(f"{number_text(float(u.line_current_ka))} kA")
+    return " · ".join(sizes)
+
+
 def _units_text(units: pd.DataFrame, locale: str) -> str:
     parts = []
     for u in units.itertuples():
+        if pd.isna(u.capacity_mw):                      # a facility of the 2025 sectors
+            kind = schema.code_name("unit_category_code", str(u.unit_category_code), locale)
+            size = _facility_size(u, locale)
+            inner = f"{kind} · {size}" if size else kind
+            parts.append(pick(f"{u.unit_id}（{inner}）", f"{u.unit_id} ({inner})", locale))
+            continue
         what = " · ".join(schema.code_name(c, str(getattr(u, c)), locale)
                           for c in ("unit_category_code", "fuel_code")
                           if pd.notna(getattr(u, c)))
@@ -68,14 +89,17 @@ def card_html(card: EnterpriseCard, locale: str, top: int = 5) -> str:
         f"{label('industry', locale)} "
         f"{schema.code_name('industry_code', s['industry_code'], locale)}",
         f"{label('card_verifier', locale)} {s['verifier_name']}",
-        label("card_units", locale).format(n=s["units"], mw=number_text(s["capacity_mw"])),
+        (label("card_units", locale).format(n=s["units"], mw=number_text(s["capacity_mw"]))
+         if s["industry_code"] == "power" else
+         label("card_facilities", locale).format(n=s["units"])),
     ]
-    risk = label("card_rank", locale).format(rank=s["rank"], of=s["enterprises_ranked"],
-                                             score=number_text(s["risk_score"]),
-                                             critical=s["n_critical"], warning=s["n_warning"])
+    risk = (label("card_rank", locale).format(rank=s["rank"], of=s["enterprises_ranked"],
+                                              score=number_text(s["risk_score"]),
+                                              critical=s["n_critical"], warning=s["n_warning"])
+            if s["screened"] else label("card_not_screened", locale))
     materiality = label("card_materiality", locale).format(
         share=f"{s['materiality']:.1%}", level=pick(*level, locale) if level else "")
-    shown = card.risk.head(top)[["check_id", "flags", "critical", "points", "share_of_score"]]
+    shown = card.risk.head(top)[["check_id", "n_flags", "critical", "points", "share_of_score"]]
     more = len(card.risk) - len(shown)
     coverage = ""
     if card.not_checked or card.partly_checked:
@@ -89,11 +113,12 @@ def card_html(card: EnterpriseCard, locale: str, top: int = 5) -> str:
         f'<span class="wb-code">{esc(s["enterprise_id"])}</span></div>'
         f'<div class="wb-facts">{"".join(f"<span>{esc(str(x))}</span>" for x in facts)}</div>'
         f"<div>{esc(_units_text(card.units, locale))}</div>"
-        f"<div><b>{esc(risk)}</b> · {esc(materiality)}</div>"
-        f'<details class="wb-risk"><summary>{esc(label("card_risk_sources", locale))}'
-        f'{esc(label("card_more", locale).format(n=more)) if more > 0 else ""}</summary>'
-        f"{table_html(shown, locale, max_rows=top)}</details>"
-        f"<div>{coverage}</div>"
+        + (f"<div><b>{esc(risk)}</b> · {esc(materiality)}</div>"
+           f'<details class="wb-risk"><summary>{esc(label("card_risk_sources", locale))}'
+           f'{esc(label("card_more", locale).format(n=more)) if more > 0 else ""}</summary>'
+           f"{table_html(shown, locale, max_rows=top)}</details>"
+           if s["screened"] else f"<div><b>{esc(risk)}</b></div>")
+        + f"<div>{coverage}</div>"
         f"<div>{esc(label('findings', locale))}{pick('：', ': ', locale)}"
         f"{_findings_text(card, locale)}</div>"
         f'<div class="wb-disposed">{esc(disposed)}</div></div>')

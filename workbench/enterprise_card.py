@@ -17,6 +17,7 @@ from datetime import date
 
 import pandas as pd
 
+from workbench import checks
 from workbench.findings.codes import FINAL_STATUSES
 from workbench.findings.model import flag_key
 from workbench.review import ReviewData
@@ -36,11 +37,12 @@ def risk_by_check(flags: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     points (saturated as the score counts them, :func:`workbench.risk.check_points`, summing
     to the score) and share of the score; largest first."""
     f = flags.assign(critical=flags["severity"] == "critical")
-    out = f.groupby("check_id").agg(flags=("check_id", "size"), critical=("critical", "sum"))
+    out = f.groupby("check_id").agg(n_flags=("check_id", "size"),
+                                    critical=("critical", "sum"))
     out["points"] = check_points(flags, cfg, ["enterprise_id"]).groupby("check_id")[
         "points"].sum()
     out["share_of_score"] = out["points"] / out["points"].sum()
-    return out.sort_values(["points", "flags"], ascending=False).reset_index()
+    return out.sort_values(["points", "n_flags"], ascending=False).reset_index()
 
 
 def enterprise_summary(review: ReviewData, enterprise_id: str) -> dict:
@@ -48,11 +50,14 @@ def enterprise_summary(review: ReviewData, enterprise_id: str) -> dict:
     ranking = review.enterprise_list()
     row = ranking.set_index("enterprise_id").loc[enterprise_id]
     units = review.units_of(enterprise_id)
+    screened = row["industry_code"] in {s for c in checks.registry().values()
+                                        for s in c.sectors}
     return {"enterprise_id": enterprise_id, **{k: row[k] for k in (
         "enterprise_name", "province", "city", "industry_code", "verifier_name")},
         "units": len(units), "capacity_mw": float(units["capacity_mw"].sum()),
+        "screened": screened,
         "risk_score": float(row["risk_score"]), "rank": int(row["rank"]),
-        "enterprises_ranked": len(ranking), "n_critical": _count(row["n_critical"]),
+        "enterprises_ranked": len(review.risk), "n_critical": _count(row["n_critical"]),
         "n_warning": _count(row["n_warning"]), "materiality": row["materiality"],
         "materiality_level": row["materiality_level"]}
 
@@ -95,7 +100,8 @@ def enterprise_card(review: ReviewData, enterprise_id: str, findings: Iterable =
         by_status[f.status] = by_status.get(f.status, 0) + 1
     keys = set(flag_keys(flags))
     units = review.units_of(enterprise_id)[
-        ["unit_id", "capacity_mw", "unit_category_code", "fuel_code", "is_chp"]]
+        ["unit_id", "capacity_mw", "unit_category_code", "fuel_code", "is_chp",
+         "design_capacity_kt", "rated_capacity_t_per_d", "cells", "line_current_ka"]]
     return EnterpriseCard(
         summary=enterprise_summary(review, enterprise_id),
         units=units.reset_index(drop=True),

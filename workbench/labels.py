@@ -151,6 +151,7 @@ COLUMNS: dict[str, Label] = {
     "enterprise": ("企业", "Enterprise"),
     "units": ("机组数", "Units"), "capacity_mw": ("总装机容量 (MW)", "Total capacity (MW)"),
     "risk_score": ("风险分", "Risk score"), "rank": ("风险排名", "Risk rank"),
+    "screened": ("已筛查（本行业有检查项）", "Screened (the sector has checks)"),
     "enterprises_ranked": ("参与排名企业数", "Enterprises ranked"),
     "n_critical": ("严重预警数", "Critical flags"), "n_warning": ("警告预警数", "Warning flags"),
     "materiality": ("实质性（最差年份）", "Materiality (worst year)"),
@@ -358,6 +359,9 @@ TEXT: dict[str, Label] = {
     # enterprise header card
     "card_verifier": ("核查机构", "Verifier"),
     "card_units": ("{n} 台机组，合计 {mw} MW", "{n} units, {mw} MW in all"),
+    "card_facilities": ("{n} 个排放设施", "{n} facilities"),
+    "card_not_screened": ("本行业尚无筛查检查项：未筛查，不参与风险排名",
+                          "No screening checks for this sector yet: not screened, not ranked"),
     "card_rank": ("风险排名 {rank}/{of} · 风险分 {score}（严重预警 {critical}，警告 {warning}）",
                   "Risk rank {rank}/{of} · score {score} ({critical} critical, {warning} warning "
                   "flags)"),

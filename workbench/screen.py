@@ -338,8 +338,11 @@ def screen(dataset: str | Path, out: str | Path, engine: str = "pandas",
         raise ValueError(f"unknown engine {engine!r}; use pandas or dask")
     flags = corroborate(flags, REGISTRY)
     cover = log.coverage_table()
-    scores = risk.risk_table(flags, base.monthly, cfg)
-    unit_scores = risk.risk_table(flags, base.monthly, cfg, keys=("enterprise_id", "unit_id"))
+    # ranked: the enterprises some check screened (a sector without checks is not ranked)
+    screened = in_sectors(base, tuple({s for c in select_checks() for s in c.sectors}))
+    scores = risk.risk_table(flags, screened.monthly, cfg)
+    unit_scores = risk.risk_table(flags, screened.monthly, cfg,
+                                  keys=("enterprise_id", "unit_id"))
     seed = cfg["risk"]["spot_check_seed"] if spot_check_seed is None else spot_check_seed
     spots = risk.spot_check_sample(scores, base.enterprises, cfg["risk"]["spot_check_per_city"],
                                    seed)
