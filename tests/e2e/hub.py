@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,7 +49,13 @@ def _user(name: str, group: str | None) -> None:
 
 
 def _drop_user(name: str) -> None:
+    """Remove a test user: its processes first (userdel refuses a user still running
+    something, and a killed process takes a moment to go)."""
     subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+    for _ in range(50):
+        if subprocess.run(["pgrep", "-u", name], capture_output=True).returncode != 0:
+            break
+        time.sleep(0.1)
     subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
