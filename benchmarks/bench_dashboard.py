@@ -35,8 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from grid_ui import exported  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from voila_server import CHROMIUM_ARGS, chromium_path, voila_server  # noqa: E402
+from voila_server import CHROMIUM_ARGS, chromium, chromium_path, voila_server  # noqa: E402
 
 from widgets.labels import LABELS  # noqa: E402
 from workbench.config import load_config  # noqa: E402
@@ -226,8 +225,7 @@ def main() -> None:
     with voila_server(dataset, config, log, pool_size=args.pool_size) as url:
         pool = _wait_for_pool(args.pool_size)
         print(f"kernel pool ready; kernel RSS MB: {sorted(round(m) for _, m in pool.values())}")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        with chromium() as browser:
             renders = []
             ranked = int((review.risk["risk_score"] > 0).sum())    # enterprises with flags
             for _ in range(args.first_renders):
@@ -247,7 +245,6 @@ def main() -> None:
             print(f"filter response with the trends tab open (city -> trend and heatmap "
                   f"redrawn): median {statistics.median(times):.2f} s max {max(times):.2f} s "
                   f"(n={len(times)})")
-            browser.close()
         _wait_for_pool(args.pool_size)
         results, cpu = asyncio.run(_viewers(url, args.viewers))
         errors = [e for _, errs in results for e in errs]

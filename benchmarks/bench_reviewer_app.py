@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-from voila_server import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+from voila_server import chromium  # noqa: E402
 
 
 def _free_port() -> int:
@@ -87,7 +87,7 @@ def main() -> None:
     ap.add_argument("--readme", action="store_true",
                     help="time `workbench demo` itself (the committed demo, warm) as well")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         tmp = Path(tmp)
         copy = tmp / "dataset"
         shutil.copytree(args.dataset, copy,
@@ -96,7 +96,6 @@ def main() -> None:
         cfg.write_text(f'[general]\ndatabase_url = "sqlite:///{tmp / "f.sqlite"}"\n',
                        encoding="utf-8")
         env = dict(os.environ, WORKBENCH_CONFIG=str(cfg))
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         lab = [sys.executable, "-m", "workbench", "lab", str(copy)]
         rows = [("cold", one_run(browser, lab, tmp / "w0", env))]
         rows += [("warm", one_run(browser, lab, tmp / f"w{i + 1}", env))
@@ -104,7 +103,6 @@ def main() -> None:
         if args.readme:
             demo = [sys.executable, "-m", "workbench", "demo"]
             rows += [("demo", one_run(browser, demo, tmp / "wd", env))]
-        browser.close()
     for kind, r in rows:
         print(f"{kind:5s} address printed {r['printed']:6.1f} s · usable {r['usable']:6.1f} s"
               f" · switch {r['switch']:5.2f} s")

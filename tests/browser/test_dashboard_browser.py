@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from grid_ui import choose, click_row_at, exported, filter_contains, header_icons
-from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
+from voila_server import chromium, chromium_path, voila_server
 
 from widgets.labels import LABELS
 from workbench import checks, kpi
@@ -76,10 +76,8 @@ def server(demo_dir, review, tmp_path_factory, monkeypatch_module):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(browser, url: str):

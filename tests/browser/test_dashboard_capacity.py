@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from voila_server import CHROMIUM_ARGS, chromium_path, voila_server
+from voila_server import chromium, chromium_path, voila_server
 
 from workbench.dashboard_server import BUSY_TEXT
 
@@ -108,8 +108,7 @@ def test_viewers_beyond_the_cap_wait_on_the_busy_page_until_a_kernel_is_released
     url, port, log = capped_server
     sampler = _KernelSampler(port)
     sampler.start()
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         try:
             first = _open(browser, url)             # the pool's kernel
             second = _open(browser, url)            # the extra kernel
@@ -156,7 +155,6 @@ def test_viewers_beyond_the_cap_wait_on_the_busy_page_until_a_kernel_is_released
                 time.sleep(0.2)
             assert log.read_text(errors="replace").count(CULLED) == 1
         finally:
-            browser.close()
             sampler.stop.set()
             sampler.join()
     assert sampler.samples > 10 and 0 < sampler.peak <= CAP

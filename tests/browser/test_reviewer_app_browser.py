@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from grid_ui import exported
-from voila_server import CHROMIUM_ARGS, chromium_path
+from voila_server import chromium, chromium_path
 
 from workbench.findings import open_store
 from workbench.review import ReviewData
@@ -91,10 +91,8 @@ def lab(tmp_path_factory, demo_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_the_last_line_names_the_port_in_use_and_the_token(lab):

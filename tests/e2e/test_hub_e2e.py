@@ -119,13 +119,11 @@ def hub():
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    from voila_server import CHROMIUM_ARGS, chromium_path
+    pytest.importorskip("playwright.sync_api")
+    from voila_server import chromium
 
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 playwright_errors = pytest.importorskip("playwright.sync_api")

@@ -8,13 +8,13 @@ import json
 
 import ipywidgets as w
 import pytest
+from findings_db import findings_db
 from grid_ui import click_row
 
 from widgets.dashboard import TABS, SupervisorDashboard, open_dashboard
 from widgets.figures import figure_of
 from workbench import checks, kpi
-from workbench.config import load_config
-from workbench.findings import ReadOnlyStore, open_store
+from workbench.findings import ReadOnlyStore
 from workbench.review import ReviewData
 
 
@@ -31,16 +31,13 @@ def _walk(widget):
 
 @pytest.fixture()
 def readonly_store(review, tmp_path, monkeypatch):
-    cfg = load_config()
-    cfg["findings"]["reviewer_provinces"] = {"alice": ["江苏"]}
-    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
-    writer = open_store(url, config=cfg, actor="alice")
+    writer, reader = findings_db(tmp_path)
     ent = review.enterprise_list()["enterprise_id"].iloc[0]
     writer.create({"enterprise_id": ent, "periods": ["2024-03"], "category": "other",
                    "title": "<script>alert(1)</script>", "severity": "warning",
                    "description": "<img src=x onerror=alert(2)>"}, review.ds)
     writer.close()
-    return open_store(url, readonly=True, config=cfg, actor="alice")   # may write, yet read-only
+    return reader(actor="alice")                     # may write, yet read-only
 
 
 def test_filters_change_kpis_and_ranking(review):
@@ -159,10 +156,7 @@ def test_check_health_lists_every_check_with_its_flags(review):
 
 def test_check_dismissed_by_reviewers_is_marked_for_tuning(review, tmp_path, monkeypatch):
     monkeypatch.setitem(review.cfg["check_health"], "min_reviewed", 2)
-    cfg = load_config()
-    cfg["findings"]["reviewer_provinces"] = {"alice": ["江苏"]}
-    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
-    writer = open_store(url, config=cfg, actor="alice")
+    writer, reader = findings_db(tmp_path)
     ent = review.enterprise_list()["enterprise_id"].iloc[0]
     check = "timeseries.unit_level_shift"
     for _ in range(3):
@@ -172,7 +166,7 @@ def test_check_dismissed_by_reviewers_is_marked_for_tuning(review, tmp_path, mon
                                       "period": "2024-03"}]}, review.ds)
         writer.transition(f.id, "dismissed", f.version, reason="同批次正常波动")
     writer.close()
-    d = SupervisorDashboard(review, open_store(url, readonly=True, config=cfg), locale="en")
+    d = SupervisorDashboard(review, reader(), locale="en")
     d._w_tabs.selected_index = TABS.index("health")
     text = d._w_health.value
     tuning = text.split("class='wb-tuning'", 1)[1].split("</div>", 1)[0]

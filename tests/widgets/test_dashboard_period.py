@@ -10,14 +10,13 @@ import re
 
 import pandas as pd
 import pytest
+from findings_db import findings_db
 from grid_ui import click_row
 
 from widgets.dashboard import TABS, SupervisorDashboard
 from widgets.figures import figure_of
 from widgets.labels import LABELS
 from workbench import kpi, schema
-from workbench.config import load_config
-from workbench.findings import open_store
 from workbench.review import ReviewData
 
 #: A window of the demo's second year whose flags rank differently from the whole data.
@@ -61,15 +60,12 @@ def test_period_filter_reranks_from_the_flags_of_the_period(review):
 
 
 def test_scorecards_and_findings_follow_the_period(review, tmp_path):
-    cfg = load_config()
-    cfg["findings"]["reviewer_provinces"] = {"alice": ["江苏"]}
-    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
-    writer = open_store(url, config=cfg, actor="alice")
+    writer, reader = findings_db(tmp_path)
     ent = review.enterprise_list()["enterprise_id"].iloc[0]
     writer.create({"enterprise_id": ent, "periods": ["2024-03"], "category": "other",
                    "title": "三月的问题", "severity": "warning"}, review.ds)
     writer.close()
-    d = SupervisorDashboard(review, open_store(url, readonly=True, config=cfg), locale="en")
+    d = SupervisorDashboard(review, reader(), locale="en")
     assert d.labs.value.empty                               # a tab is drawn when opened
     d._w_tabs.selected_index = TABS.index("verifiers")
     labs = d.labs.value

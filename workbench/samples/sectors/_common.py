@@ -165,9 +165,16 @@ def enterprise_ids(rng: np.random.Generator, provinces: list[str], cities_: list
     return out
 
 
-def verifiers(ents: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
-    """Verification agencies, as the power generator assigns them."""
-    return workflow.assign_verifiers(ents, rng)
+def enterprises(names, provinces, cities_, industry: str, rng: np.random.Generator
+                ) -> pd.DataFrame:
+    """The enterprises table of one sector: credit codes of their cities
+    (:func:`enterprise_ids`), names, places, industry, and verification agencies assigned
+    as the power generator assigns them."""
+    ents = pd.DataFrame({"enterprise_id": enterprise_ids(rng, list(provinces), list(cities_)),
+                         "enterprise_name": list(names), "province": list(provinces),
+                         "city": list(cities_), "industry_code": industry})
+    ents["verifier_name"] = workflow.assign_verifiers(ents, rng).to_numpy()
+    return ents
 
 
 def deposit_times(w: pd.DataFrame, rng: np.random.Generator, after: pd.Series | None = None

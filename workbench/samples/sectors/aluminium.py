@@ -98,11 +98,8 @@ def smelters(n: int | None, province: str | None, rng: np.random.Generator) -> p
 
 def master(s: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Enterprises, their enterprise-level facility and potlines."""
-    eid = cm.enterprise_ids(rng, list(s["province"]), list(s["city"]))
-    ents = pd.DataFrame({"enterprise_id": eid, "enterprise_name": s["enterprise_name"],
-                         "province": s["province"], "city": s["city"],
-                         "industry_code": "aluminium"})
-    ents["verifier_name"] = cm.verifiers(ents, rng).to_numpy()
+    ents = cm.enterprises(s["enterprise_name"], s["province"], s["city"], "aluminium", rng)
+    eid = list(ents["enterprise_id"])
     rows = []
     for e, cap in zip(eid, s["capacity_kt"], strict=True):
         year = int(rng.integers(2005, 2022))

@@ -77,11 +77,8 @@ def plants(n: int, province: str | None, rng: np.random.Generator) -> pd.DataFra
 
 def master(p: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Enterprises and clinker lines."""
-    eid = cm.enterprise_ids(rng, list(p["province"]), list(p["city"]))
-    ents = pd.DataFrame({"enterprise_id": eid, "enterprise_name": p["enterprise_name"],
-                         "province": p["province"], "city": p["city"],
-                         "industry_code": "cement"})
-    ents["verifier_name"] = cm.verifiers(ents, rng).to_numpy()
+    ents = cm.enterprises(p["enterprise_name"], p["province"], p["city"], "cement", rng)
+    eid = list(ents["enterprise_id"])
     idx = np.repeat(np.arange(len(p)), p["n_lines"].to_numpy())
     no = np.concatenate([np.arange(1, k + 1) for k in p["n_lines"]])
     n = len(idx)

@@ -132,10 +132,8 @@ def select(plants: pd.DataFrame, n: int | None, province: str | None,
 def master(p: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Enterprises and facilities (contract columns plus ``has_*`` and capacities)."""
     city = [_city(r, rng) for r in p.itertuples(index=False)]
-    eid = cm.enterprise_ids(rng, list(p["province"]), city)
-    ents = pd.DataFrame({"enterprise_id": eid, "enterprise_name": p["plant_name_zh"],
-                         "province": p["province"], "city": city, "industry_code": "steel"})
-    ents["verifier_name"] = cm.verifiers(ents, rng).to_numpy()
+    ents = cm.enterprises(p["plant_name_zh"], p["province"], city, "steel", rng)
+    eid = list(ents["enterprise_id"])
     caps = {"steel_enterprise": p["bof_cap"] + p["eaf_cap"], "coking": p["coking_capacity_kt"],
             "sintering": p["sinter_capacity_kt"], "pelletising": p["pellet_capacity_kt"],
             "ironmaking": p["bf_cap"], "bof": p["bof_cap"], "eaf": p["eaf_cap"]}
