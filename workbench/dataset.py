@@ -266,7 +266,7 @@ class Dataset:
             empty = pd.DataFrame({c.name: pd.Series(dtype=schema.PANDAS_DTYPES[c.kind])
                                   for c in spec.columns})
             return empty[columns] if columns else empty
-        frames = [pq.read_table(p, columns=columns, filters=filters).to_pandas() for p in parts]
+        frames = [_read_part(table, p, columns, filters) for p in parts]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def latest_monthly(self) -> pd.DataFrame:
@@ -291,3 +291,25 @@ class Dataset:
                 # table names come from the schema, file names from the manifest
                 con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{files}])")  # noqa: S608
         return con
+
+
+def _read_part(table: str, path: Path, columns: list[str] | None,
+               filters: list[tuple] | None) -> pd.DataFrame:
+    """One Parquet part of ``table``; contract columns added since it was written come as
+    the contract says an absent column reads (empty when nullable, else its input default:
+    a lab report written before sample types is a coal report)."""
+    spec = schema.TABLES[table]
+    held = set(pq.read_schema(path).names)
+    wanted = columns or spec.column_names
+    frame = pq.read_table(path, columns=[c for c in wanted if c in held] if columns else None,
+                          filters=filters).to_pandas()
+    for name in (c for c in wanted if c not in held and c in spec.column_names):
+        column = spec.column(name)
+        default = schema.INPUT_DEFAULTS.get((table, name))
+        if not column.nullable and default is None:
+            raise KeyError(f"{path}: no column {name!r}")
+        value = int(default) if default is not None and column.kind == "int" else default
+        frame[name] = pd.Series(value, index=frame.index,
+                                dtype=schema.PANDAS_DTYPES[column.kind])
+    return frame[wanted] if columns else frame[[*spec.column_names,
+                                                 *(c for c in frame if c not in wanted)]]

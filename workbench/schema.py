@@ -363,6 +363,14 @@ TABLES: dict[str, Table] = {
               REVIEW_EVENTS, ANNUAL_REPORTS)
 }
 
+#: Required columns a file (or a dataset written before the column existed) may leave
+#: out, with the value they then take.
+INPUT_DEFAULTS: dict[tuple[str, str], str] = {
+    ("monthly_parameters", "revision"): "0",
+    # exports (and datasets) of the power sector's time carry coal reports only
+    ("lab_reports", "sample_type_code"): "coal",
+}
+
 #: Order in which tables must be imported so references resolve.
 IMPORT_ORDER = ("enterprises", "units", "lab_reports", "monthly_parameters", "daily_parameters",
                 "review_events", "annual_reports")

@@ -20,12 +20,8 @@ from workbench import schema
 from workbench.ingest import units
 from workbench.ingest.reasons import FileError
 
-#: Required columns a file may leave out, with the value they then take.
-INPUT_DEFAULTS: dict[tuple[str, str], str] = {
-    ("monthly_parameters", "revision"): "0",
-    # exports of the power sector's time carry coal reports only
-    ("lab_reports", "sample_type_code"): "coal",
-}
+#: Required columns a file may leave out, with the value they then take (the contract's).
+INPUT_DEFAULTS = schema.INPUT_DEFAULTS
 
 _SPACE = re.compile(r"\s+")
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.+?)[(\[](?P<unit>[^()\[\]]+)[)\]]$")
