@@ -18,7 +18,7 @@ from workbench.sources import BIBLIOGRAPHY, NOTES_SECTIONS, cite, references
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "checks.md"
-NOTES = re.compile(r"(domain|practices) notes|§")
+NOTES = re.compile(r"(domain|practices|sector) notes|§")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -57,3 +57,24 @@ def test_clean_rates_count_only_clean_unit_months_and_years():
     peers = rates["peers.unit_vs_peers"]
     assert peers["per"] == "unit-year" and peers["clean"] == 1
     assert peers["flags_per_1000"] == pytest.approx(1000.0)
+
+
+def test_figures_per_sector_count_each_sector_alone():
+    """A steel works ranked below a power plant: within steel it is the top one."""
+    months = pd.concat([UNIT_MONTHS, pd.DataFrame({
+        "unit_id": ["S-E"] * 12, "enterprise_id": ["S"] * 12,
+        "period": [f"2024-{m:02d}" for m in range(1, 13)]})], ignore_index=True)
+    truth = pd.concat([TRUTH, pd.DataFrame({
+        "kind": ["steel.inflated_crude_steel"], "enterprise_id": ["S"], "unit_id": ["S-E"],
+        "period": ["2024-06"], "parameter_code": ["crude_steel_output_t"]})], ignore_index=True)
+    flags = _flags([_flag("consistency.daily_sum", "critical", "A", "A1", "2024-03"),
+                    _flag("evidence.accreditation", "critical", "B", "B1", "2024-05"),
+                    _flag("consistency.crude_steel_sum", "warning", "S", "S-E", "2024-06")])
+    risk = pd.DataFrame({"enterprise_id": ["A", "B", "S"], "rank": [1, 2, 3]})
+    industry = pd.Series(["power", "power", "steel"], index=["A", "B", "S"])
+    r = evaluate(flags, risk, truth, pd.Series(["A", "B", "S"]), months, industry)
+    steel, power = r["by_sector"]["steel"], r["by_sector"]["power"]
+    assert steel["min_recall"] == 1.0 and steel["injected_in_top_n"] == 1
+    assert steel["critical_enterprise_periods"] == 0 and steel["clean_enterprises"] == 0
+    assert power["critical_precision"] == 0.5 and power["clean_with_critical"] == 1
+    assert r["injected_in_top_n"] == 1          # overall, S is not in the top 2

@@ -1,7 +1,8 @@
 """Each check runs over the enterprises of the sectors it applies to (``Check.sectors``): a
 dataset holding a steel works beside the power plants screens the power plants as before,
-gives the steel works no power-sector flag and no "could not check" row, and the manifest
-says which sectors have no checks (their enterprises were not screened)."""
+gives the steel works no power-sector flag and no power check's "could not check" row, and
+where a sector has no checks selected the manifest says so (its enterprises were not
+screened, and are not ranked as if clean)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,17 @@ def _with_a_steel_works(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
     return t
 
 
-def test_power_checks_leave_a_steel_works_alone_and_the_manifest_says_so(clean_tables,
-                                                                        tmp_path):
+def _power_only(monkeypatch) -> None:
+    """Screen with the power sector's checks only (as if steel had none)."""
+    from workbench import screen as screen_module
+
+    every = screen_module.select_checks
+    monkeypatch.setattr(screen_module, "select_checks", lambda scope=None: [
+        c for c in every(scope) if c.sectors == ("power",)])
+
+
+def test_power_checks_leave_a_steel_works_alone_and_steel_checks_screen_it(clean_tables,
+                                                                          tmp_path):
     Dataset(tmp_path / "power").append(clean_tables, log_entry={"source": "test"}, stamp=False)
     alone = screen(tmp_path / "power", tmp_path / "out-power")
     Dataset(tmp_path / "mixed").append(_with_a_steel_works(clean_tables),
@@ -56,27 +66,49 @@ def test_power_checks_leave_a_steel_works_alone_and_the_manifest_says_so(clean_t
     mixed = screen(tmp_path / "mixed", tmp_path / "out-mixed")
     flags = pd.read_parquet(tmp_path / "out-mixed" / "flags.parquet")
     cover = pd.read_parquet(tmp_path / "out-mixed" / "coverage.parquet")
-    assert STEEL not in set(flags["enterprise_id"])
-    assert STEEL not in set(cover["enterprise_id"])
-    assert mixed["sectors_without_checks"] == {"steel": 1}
-    assert alone["sectors_without_checks"] == {}
+    steel_checks = {cid for cid, c in REGISTRY.items() if "steel" in c.sectors}
+    assert set(flags.loc[flags["enterprise_id"] == STEEL, "check_id"]) <= steel_checks
+    assert set(cover.loc[cover["enterprise_id"] == STEEL, "check_id"]) <= steel_checks
+    # the works files no crude steel: the enterprise identity says it could not check it
+    assert "accounting.steel_enterprise_identity" in set(
+        cover.loc[cover["enterprise_id"] == STEEL, "check_id"])
+    assert mixed["sectors_without_checks"] == {} == alone["sectors_without_checks"]
     before = pd.read_parquet(tmp_path / "out-power" / "flags.parquet")
-    assert len(flags) == len(before)                    # the power plants as before
+    assert len(flags[flags["enterprise_id"] != STEEL]) == len(before)   # power as before
+
+
+def test_a_sector_without_checks_is_named_in_the_manifest(clean_tables, tmp_path,
+                                                          monkeypatch):
+    _power_only(monkeypatch)
+    Dataset(tmp_path / "mixed").append(_with_a_steel_works(clean_tables),
+                                       log_entry={"source": "test"}, stamp=False)
+    mixed = screen(tmp_path / "mixed", tmp_path / "out-mixed")
+    flags = pd.read_parquet(tmp_path / "out-mixed" / "flags.parquet")
+    assert STEEL not in set(flags["enterprise_id"])
+    assert mixed["sectors_without_checks"] == {"steel": 1}
 
 
 def test_a_check_names_the_sectors_it_applies_to():
-    assert all(c.sectors == ("power",) for c in REGISTRY.values())
+    from workbench import schema
+
+    sectors = {s for c in REGISTRY.values() for s in c.sectors}
+    assert sectors == set(schema.INDUSTRY_CODES)       # every sector has checks
+    for industry in ("steel", "cement", "aluminium"):
+        own = [c for c in REGISTRY.values() if c.sectors == (industry,)]
+        assert any(c.family == "accounting" and c.severity == "critical" for c in own), industry
     spec = next(iter(REGISTRY.values()))
     with pytest.raises(ValueError, match="sectors"):
         Check(**{**{f: getattr(spec, f) for f in spec.__dataclass_fields__},
                  "sectors": ("shipping",)})
 
 
-def test_a_works_no_check_screens_is_not_ranked_and_its_card_says_so(clean_tables, tmp_path):
+def test_a_works_no_check_screens_is_not_ranked_and_its_card_says_so(clean_tables, tmp_path,
+                                                                       monkeypatch):
     from widgets.header import card_html
     from workbench.enterprise_card import enterprise_card
     from workbench.review import ReviewData
 
+    _power_only(monkeypatch)
     Dataset(tmp_path / "mixed").append(_with_a_steel_works(clean_tables),
                                        log_entry={"source": "test"}, stamp=False)
     review = ReviewData.open(tmp_path / "mixed")

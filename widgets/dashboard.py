@@ -116,6 +116,7 @@ class SupervisorDashboard:
         self._w_heatmap = new_figure_widget()
         # the dashboard's tables: sortable, filterable grids, exported as shown
         self.cities = EvidenceGrid("cities", locale, "260px", title="dash_cities")
+        self.industries = EvidenceGrid("industries", locale, "190px", title="dash_industries")
         self.verifiers = EvidenceGrid("verifiers", locale, "260px", title="dash_verifiers")
         self.labs = EvidenceGrid("labs", locale, "260px", title="dash_labs")
         self.findings_list = EvidenceGrid("findings_list", locale, "260px")
@@ -127,7 +128,8 @@ class SupervisorDashboard:
         self.detail_flags = FlagsPanel(review, locale)
         self.detail_history = FilingHistory(review, locale)
         self._w_tabs = w.Tab(children=[
-            w.VBox([self._w_ranking_note, self.ranking_grid.widget, self.cities.widget]),
+            w.VBox([self._w_ranking_note, self.ranking_grid.widget, self.industries.widget,
+                    self.cities.widget]),
             w.VBox([self._w_trend, self._w_heatmap]),
             w.VBox([self._w_findings, self.findings_list.widget]),
             w.VBox([self._w_scorecard_note, self.verifiers.widget, self.labs.widget]),
@@ -212,7 +214,7 @@ class SupervisorDashboard:
         self._w_title.value = self._title_html()
         self._w_drill_note.value = (f"<p style='color:#555'>"
                                     f"{html.escape(label('dash_drill_all', locale))}</p>")
-        for grid in (self.ranking_grid, self.cities, self.verifiers, self.labs,
+        for grid in (self.ranking_grid, self.cities, self.industries, self.verifiers, self.labs,
                      self.findings_list, self.health):
             grid.set_locale(locale)
         self.detail_header.set_locale(locale)
@@ -273,6 +275,10 @@ class SupervisorDashboard:
                      "findings": partial(self._findings, set(ents))}
         self._draw_open_tab()
         self.cities.show(kpi.risk_by_city(risk, self._review.enterprises))
+        industries = kpi.by_industry(self._x, flags, risk, cfg, ents, f["from"], f["to"])
+        self.industries.show(industries.assign(industry_code=[
+            schema.code_name("industry_code", c, loc) for c in industries["industry_code"]]),
+            industries["critical_flags"] > 0)
 
     def _scorecards(self, flags: pd.DataFrame, first: str, last: str) -> None:
         """The verification agencies' and labs' scorecards of the period."""

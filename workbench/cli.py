@@ -16,7 +16,7 @@ import click
 
 from workbench import __version__, schema
 from workbench.labels import TEXT
-from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED
+from workbench.samples import DEFAULT_PROBLEM_RATE, DEFAULT_SEED, SECTORS
 
 #: The reviewer notebook opened by ``workbench lab`` / ``workbench demo``.
 REVIEWER_NOTEBOOK = "notebooks/reviewer_workbench.ipynb"
@@ -53,30 +53,50 @@ def main() -> None:
         sys.exit(2)
 
 
+def _sample_sectors(value: str) -> tuple[str, ...]:
+    """``--sectors`` as a tuple in the generator's order; a usage error for an unknown one."""
+    names = [s.strip().lower() for s in value.split(",") if s.strip()]
+    unknown = [s for s in names if s not in SECTORS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"未知行业 / unknown sector: {', '.join(unknown) or '(none given)'}; "
+            f"可选 / choose from {', '.join(SECTORS)}", param_hint="'--sectors'")
+    return tuple(s for s in SECTORS if s in names)
+
+
 @main.command()
 @click.option("--scale", type=click.Choice(["demo", "province", "national"]), default="demo",
               show_default=True,
-              help="规模：一个省示例 / 全省 / 全国。demo: ~60 enterprises, 24 months; province: "
-                   "~200 enterprises, 24 months; national: 2,100 enterprises, >3M records/year.")
+              help="规模：一个省示例 / 全省 / 全国。demo: 60 power enterprises (24 months) + 8 "
+                   "steel/cement/aluminium (2024) in 江苏; province: ~200 power + 45 others; "
+                   "national: 2,100 power + ~1,200 others, >3M records/year.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
               help="随机种子（同一种子输出相同）/ random seed; the same seed gives the same bytes.")
 @click.option("--problem-rate", type=click.FloatRange(0, 1), default=DEFAULT_PROBLEM_RATE,
               show_default=True,
               help="注入问题的企业比例 / share of enterprises given injected problems.")
+@click.option("--sectors", default=",".join(SECTORS), show_default=True,
+              callback=lambda ctx, param, value: _sample_sectors(value),
+              help="行业（逗号分隔）/ sectors, comma-separated: power, steel, cement, aluminium. "
+                   "钢铁、水泥、电解铝 2025 年起月度存证，示例中置于电力数据的最后一年 / the "
+                   "2025 sectors file in the power data's last year (2024).")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="输出目录（须为空）/ output folder (must not hold a dataset).")
 @click.option("--json", "as_json", is_flag=True, help="输出JSON / print one JSON object.")
-def sample(scale: str, seed: int, problem_rate: float, out: Path, as_json: bool) -> None:
+def sample(scale: str, seed: int, problem_rate: float, sectors: tuple[str, ...], out: Path,
+           as_json: bool) -> None:
     """生成示例数据集（含 truth.csv）/ Generate a sample dataset with its truth.csv."""
     from workbench.samples.generator import generate, write
 
     t0 = time.perf_counter()
-    gen = generate(scale, seed, problem_rate)
+    gen = generate(scale, seed, problem_rate, sectors)
     try:
         ds = write(gen, out, scale, seed, problem_rate)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
+    by_sector = gen.counts_by_sector()
     result = {"dataset": str(out), "scale": scale, "seed": seed, "problem_rate": problem_rate,
+              "sectors": {s: by_sector.get(s, {}) for s in sectors},
               "records": gen.record_count(),
               "tables": {k: len(v) for k, v in gen.tables.items()},
               "truth_rows": len(gen.truth), "fingerprint": ds.fingerprint,
@@ -89,6 +109,11 @@ def sample(scale: str, seed: int, problem_rate: float, out: Path, as_json: bool)
     for table, n in result["tables"].items():
         click.echo(f"  {table:<20} {n:>12,}")
     click.echo(f"  truth.csv            {len(gen.truth):>12,}  (注入问题 / injected problems)")
+    for sector, counts in result["sectors"].items():
+        click.echo(f"  {sector:<10} {counts.get('enterprises', 0):>6,} enterprises "
+                   f"{counts.get('units', 0):>7,} units "
+                   f"{counts.get('monthly_parameters', 0):>10,} monthly rows "
+                   f"{counts.get('truth_rows', 0):>6,} truth rows")
 
 
 @main.command(name="import")
@@ -409,7 +434,8 @@ def demo(port: int, no_browser: bool, workdir: Path | None) -> None:
     dataset = (root / DEMO_DATASET) if root else Path("workbench-demo")
     if not (dataset / "manifest.json").is_file():
         click.echo(f"生成示例数据 / generating the demo dataset -> {dataset}")
-        write(generate("demo"), dataset, "demo", DEFAULT_SEED, DEFAULT_PROBLEM_RATE)
+        write(generate("demo", sectors=SECTORS), dataset, "demo", DEFAULT_SEED,
+              DEFAULT_PROBLEM_RATE)
     if "WORKBENCH_CONFIG" not in os.environ:
         os.environ["WORKBENCH_CONFIG"] = str(_demo_config((root or Path.cwd()) / "runs" / "demo"))
     _launch_lab(dataset, port, no_browser, workdir)

@@ -159,7 +159,7 @@ def load_config() -> dict[str, Any]:
 
 
 #: The tables of the configuration that decide what screening finds (and so its results).
-SCREENING_SECTIONS = ("policy", "checks", "materiality", "risk")
+SCREENING_SECTIONS = ("policy", "checks", "materiality", "risk", "factors")
 
 
 def config_hash(cfg: dict[str, Any]) -> str:

@@ -49,6 +49,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from workbench.schema import FUEL_CODES, UNIT_CATEGORY_CODES
+from workbench.sector_contract import CLINKER_TYPES, STEEL_ROUTES
 
 # --- value types ---------------------------------------------------------------------------
 
@@ -178,18 +179,28 @@ Band = Annotated[list[int | float], annotated_types.Len(2, 2), AfterValidator(_l
                          "[下限, 上限] 数对，且下限小于上限")]
 
 
-def _band_group(name: str) -> str:
-    """``name`` when it is a band group, optionally ``_critical`` (else say which are)."""
-    if name.removesuffix(CRITICAL) in BAND_GROUPS:
-        return name
-    names = [*BAND_GROUPS, *(g + CRITICAL for g in BAND_GROUPS)]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = (f"; did you mean {close[0]}?", f"；是否应为 {close[0]}？") if close else ("", "")
-    raise _expected(f"a group: {', '.join(BAND_GROUPS)}, each optionally + {CRITICAL}",
-                    f"分组名：{'、'.join(BAND_GROUPS)}，可加后缀 {CRITICAL}", hint=hint)
+#: Groups a band of the 2025 sectors may be given for: ``all``, a steel route, a clinker type.
+SECTOR_BAND_GROUPS = ("all", *STEEL_ROUTES, *CLINKER_TYPES)
 
 
-BandGroup = Annotated[str, AfterValidator(_band_group)]
+def _group_of(groups: tuple[str, ...]) -> Callable[[str], str]:
+    """A validator: ``name`` when it is one of ``groups``, optionally ``_critical`` (else
+    say which are)."""
+
+    def check(name: str) -> str:
+        if name.removesuffix(CRITICAL) in groups:
+            return name
+        names = [*groups, *(g + CRITICAL for g in groups)]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = (f"; did you mean {close[0]}?", f"；是否应为 {close[0]}？") if close else ("", "")
+        raise _expected(f"a group: {', '.join(groups)}, each optionally + {CRITICAL}",
+                        f"分组名：{'、'.join(groups)}，可加后缀 {CRITICAL}", hint=hint)
+
+    return check
+
+
+BandGroup = Annotated[str, AfterValidator(_group_of(BAND_GROUPS))]
+SectorBandGroup = Annotated[str, AfterValidator(_group_of(SECTOR_BAND_GROUPS))]
 
 
 def _critical_widens_warning(bands: dict[str, list[float]]) -> dict[str, list[float]]:
@@ -212,6 +223,8 @@ def _critical_widens_warning(bands: dict[str, list[float]]) -> dict[str, list[fl
 
 BandTable = Annotated[dict[BandGroup, Band], annotated_types.MinLen(1),
                       AfterValidator(_critical_widens_warning)]
+SectorBandTable = Annotated[dict[SectorBandGroup, Band], annotated_types.MinLen(1),
+                            AfterValidator(_critical_widens_warning)]
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -344,6 +357,90 @@ class Bands(Table):
                     "typical 0.5-0.85).")
     own_use_rate: BandTable = Field(
         description="Own-use rate (own use / generation) by unit category (share).")
+
+
+class SectorChecks(Table):
+    """``[checks.sectors]``: tolerances of the 2025 sectors' identities and balances
+    (sectors-2025.md §2.6, §3.5, §4.5): a formula or physical law that does not hold is
+    critical, an oddity a warning."""
+
+    identity_rel_tol: Share = Field(
+        description="Filed CO2 vs the guideline formula recomputed from the filed inputs "
+                    "(relative).")
+    sum_rel_tol: Share = Field(
+        description="A total filed twice: crude steel vs BOF + EAF steel, the enterprise's tar "
+                    "and benzene vs its coke ovens' (relative).")
+    gas_balance_rel_tol: Share = Field(
+        description="By-product gas imbalance / generated above which a warning (§2.6 check "
+                    "3: above about 3-5 % is an alert).")
+    gas_balance_critical_rel: Share = Field(
+        description="By-product gas imbalance / generated above which critical.")
+    ef_chemistry_abs_tol: Positive = Field(
+        description="Filed clinker EF vs the EF of the filed CaO/MgO (tCO2/t).")
+    ef_default_abs_tol: Positive = Field(
+        description="A default clinker EF must equal its type's default to this (tCO2/t).")
+    stock_carry_abs_t: NonNegative = Field(
+        description="Opening clinker stock vs the previous month's closing stock (t).")
+    default_match_min_months: Count = Field(
+        description="Months on the fuel table's default a measured fuel CC needs before it is "
+                    "critical (fewer: a warning, possibly chance).")
+    filed_vs_report_abs_pct: Positive = Field(
+        description="Filed clinker CaO/MgO, anode S/ash vs their lab report (points).")
+    net_anode_abs_t_per_t: Positive = Field(
+        description="Filed net anode consumption vs (gross − butts) / output (t/t).")
+    ce_filed_abs_pct: Positive = Field(
+        description="Filed current efficiency vs Faraday's for the output (points), warning.")
+    history_min_months: CountOfTwo = Field(
+        description="Months a facility needs before its own history judges a month.")
+    history_rel_floor: Share = Field(
+        description="Scale floor of the own-history z as a share of the facility's median.")
+    peer_min_units: CountOfTwo = Field(
+        description="Facilities a peer group (sector and route or clinker type) needs.")
+    peer_rel_floor: Share = Field(
+        description="Scale floor of the peer z as a share of the peer median.")
+
+
+class SectorBands(Table):
+    """``[checks.sector_bands]``: typical bands of the 2025 sectors by quantity, each a table
+    of [low, high] by group (``all``, a steel route, a clinker type): a warning outside,
+    critical outside the wider ``<group>_critical`` band (set only where the bound is
+    physical).  The notes' values (§2.5, §3.4, §4.4), tagged uncertain there."""
+
+    steel_intensity_t_per_t: SectorBandTable = Field(
+        description="tCO2 per t crude steel by route (§2.5: BF-BOF 1.7-2.3, EAF 0.05-0.35).")
+    metallic_yield: SectorBandTable = Field(
+        description="Crude steel per t metallic charge (§2.6 check 5: 0.88-0.93).")
+    coke_rate_kg_per_t_hm: SectorBandTable = Field(description="Coke rate (kg/t hot metal).")
+    bfg_nm3_per_t_hm: SectorBandTable = Field(description="BFG generated (Nm3/t hot metal).")
+    hot_metal_per_bof_steel: SectorBandTable = Field(
+        description="Hot metal per t BOF steel (t/t).")
+    tar_yield: SectorBandTable = Field(description="Coal tar per t coal charged (t/t).")
+    benzene_yield: SectorBandTable = Field(description="Crude benzene per t coal charged.")
+    clinker_intensity_t_per_t: SectorBandTable = Field(
+        description="tCO2 per t clinker (§3.4: 0.78-0.90).")
+    kiln_heat_gj_per_t: SectorBandTable = Field(description="Kiln fuel heat (GJ/t clinker).")
+    raw_meal_ratio: SectorBandTable = Field(description="Raw meal per t clinker (t/t).")
+    cao_clinker_pct: SectorBandTable = Field(description="Clinker CaO by clinker type (%).")
+    mgo_clinker_pct: SectorBandTable = Field(description="Clinker MgO by clinker type (%).")
+    ef_measured_tco2_per_t: SectorBandTable = Field(
+        description="A measured or calculated clinker EF by type (tCO2/t).")
+    capacity_use: SectorBandTable = Field(
+        description="Clinker / (rated t/d × operating days) (share).")
+    clinker_factor: SectorBandTable = Field(
+        description="Clinker the mills used by the stock balance / cement made (share).")
+    deduction_share: SectorBandTable = Field(
+        description="Non-carbonate deductions / (Q × EF) (share).")
+    carbide_share: SectorBandTable = Field(description="Carbide slag / raw meal (share).")
+    ac_kwh_per_t: SectorBandTable = Field(description="Electrolysis AC kWh per t aluminium.")
+    ce_implied_pct: SectorBandTable = Field(
+        description="Current efficiency the output implies by Faraday's law (%).")
+    net_anode_t_per_t: SectorBandTable = Field(description="Net anode per t aluminium (t/t).")
+    s_plus_ash_pct: SectorBandTable = Field(description="Anode sulphur + ash (%).")
+    aem_min_per_cell_day: SectorBandTable = Field(
+        description="Anode-effect minutes per cell-day.")
+    alumina_t_per_t: SectorBandTable = Field(description="Alumina per t aluminium (t/t).")
+    aluminium_intensity_t_per_t: SectorBandTable = Field(
+        description="tCO2e (anode CO2 + PFC) per t aluminium (§4.5 check 6: 1.45-1.9).")
 
 
 class Checks(Table):
@@ -494,6 +591,9 @@ class Checks(Table):
     bands: Bands = Field(
         description="Plausibility bands by quantity.  [low, high]; \"warning\" outside the "
                     "band, \"critical\" outside the wider \"critical\" band.")
+    sectors: SectorChecks = Field(
+        description="Tolerances of the 2025 sectors' identities and balances.")
+    sector_bands: SectorBands = Field(description="Typical bands of the 2025 sectors.")
 
 
 class Materiality(Table):
@@ -950,6 +1050,87 @@ DESCRIPTIONS_ZH: dict[str, str] = {
         "整数检验：只判断至少达到这么多吨的月度耗煤量。",
     "checks.round_number_min_months":
         "整数检验：只判断至少有这么多个此类数值的企业。",
+    "checks.sectors.identity_rel_tol":
+        "钢铁、水泥、电解铝：按核算指南公式由填报参数重算排放量时允许的相对偏差。",
+    "checks.sectors.sum_rel_tol":
+        "同一总量两处填报（粗钢产量与转炉钢 + 电炉钢，"
+        "企业层级与焦化工序的焦油、粗苯）允许的相对偏差。",
+    "checks.sectors.gas_balance_rel_tol":
+        "副产煤气平衡差额（产生 − 燃用 − 外供 − 放散）占产生量超过此比例即预警。",
+    "checks.sectors.gas_balance_critical_rel":
+        "副产煤气平衡差额占产生量超过此比例即为严重（煤气柜只能容纳数小时产量）。",
+    "checks.sectors.ef_chemistry_abs_tol":
+        "填报熟料排放因子与由熟料 CaO、MgO 算出的排放因子之差的容差（tCO2/t）。",
+    "checks.sectors.ef_default_abs_tol":
+        "标为缺省值的熟料排放因子须与其熟料类别的缺省值相差不超过此值（tCO2/t）。",
+    "checks.sectors.stock_carry_abs_t":
+        "熟料期初库存与上月期末库存之差的容差（t）。",
+    "checks.sectors.default_match_min_months":
+        "实测燃料单位热值含碳量有这么多个月等于燃料缺省值（典型值）即为严重；月数更少可能是巧合，为预警。",
+    "checks.sectors.filed_vs_report_abs_pct":
+        "填报的熟料 CaO、MgO 和炭阳极硫分、灰分与检测报告之差的容差（百分点），只允许修约误差。",
+    "checks.sectors.net_anode_abs_t_per_t":
+        "填报吨铝阳极净耗与 (毛耗 − 残极) / 铝液产量 之差的容差（t/t）。",
+    "checks.sectors.ce_filed_abs_pct":
+        "填报电流效率与按法拉第定律由产量推算的电流效率之差超过此值即预警（百分点）。",
+    "checks.sectors.history_min_months":
+        "设施至少有这么多个月的数据，才以其自身历史判断某月是否异常。",
+    "checks.sectors.history_rel_floor":
+        "自身历史稳健 z 值的尺度下限，占该设施中位数的比例（熟料过程排放因子应基本恒定，±2%）。",
+    "checks.sectors.peer_min_units":
+        "同类（同行业、同工艺路线或同熟料类别）至少有这么多个设施才做对标。",
+    "checks.sectors.peer_rel_floor":
+        "同类对标稳健 z 值的尺度下限，占同类中位数的比例。",
+    "checks.sector_bands.steel_intensity_t_per_t":
+        "吨粗钢排放量（tCO2/t）按工艺路线的合理范围（长流程 1.7–2.3，电炉 0.05–0.35）。",
+    "checks.sector_bands.metallic_yield":
+        "粗钢产量 / 金属料（铁水 + 废钢 + 生铁 + 直接还原铁）"
+        "的合理范围；超过 1 即钢多于投入的金属。",
+    "checks.sector_bands.coke_rate_kg_per_t_hm":
+        "高炉焦比（kg/t 铁水）的合理范围。",
+    "checks.sector_bands.bfg_nm3_per_t_hm":
+        "吨铁高炉煤气发生量（Nm3/t 铁水）的合理范围。",
+    "checks.sector_bands.hot_metal_per_bof_steel":
+        "转炉钢铁水比（t 铁水 / t 转炉钢）的合理范围。",
+    "checks.sector_bands.tar_yield":
+        "焦油产量占装炉煤的比例的合理范围；超过严重上限即多于炼焦煤挥发分所能产出。",
+    "checks.sector_bands.benzene_yield":
+        "粗苯产量占装炉煤的比例的合理范围。",
+    "checks.sector_bands.clinker_intensity_t_per_t":
+        "吨熟料排放量（tCO2/t）的合理范围。",
+    "checks.sector_bands.kiln_heat_gj_per_t":
+        "吨熟料燃料热耗（GJ/t）的合理范围。",
+    "checks.sector_bands.raw_meal_ratio":
+        "料耗比（生料 / 熟料，t/t）的合理范围。",
+    "checks.sector_bands.cao_clinker_pct":
+        "按熟料类别的熟料 CaO 含量（%）合理范围；低于严重下限的样品不是硅酸盐水泥熟料。",
+    "checks.sector_bands.mgo_clinker_pct":
+        "按熟料类别的熟料 MgO 含量（%）合理范围。",
+    "checks.sector_bands.ef_measured_tco2_per_t":
+        "实测或计算的熟料排放因子（tCO2/t）合理范围，超出须说明理由。",
+    "checks.sector_bands.capacity_use":
+        "熟料产量 / (额定日产能 × 运转天数) 的合理范围；允许超额定 10%，超 25% 为严重。",
+    "checks.sector_bands.clinker_factor":
+        "按熟料库存平衡推算的自用熟料量 / 水泥产量 的合理范围；超过 1 即磨用熟料多于所产水泥。",
+    "checks.sector_bands.deduction_share":
+        "非碳酸盐替代原料扣减量占 熟料产量 × 排放因子 的比例，"
+        "通常低于 5%；掺电石渣的生产线天然更高，故超过 8% 才预警。",
+    "checks.sector_bands.carbide_share":
+        "电石渣占生料的比例；超过 15% 可豁免基准线法配额分配，须核实。",
+    "checks.sector_bands.ac_kwh_per_t":
+        "铝液交流电耗（kWh/t）的合理范围。",
+    "checks.sector_bands.ce_implied_pct":
+        "按法拉第定律由产量推算的电流效率（%）合理范围；超过 100% 在物理上不可能。",
+    "checks.sector_bands.net_anode_t_per_t":
+        "吨铝炭阳极净耗（t/t）合理范围；低于 0.334 即少于还原所需的碳。",
+    "checks.sector_bands.s_plus_ash_pct":
+        "炭阳极硫分与灰分之和（%）的合理上限（超过 3.5% 须警惕）。",
+    "checks.sector_bands.aem_min_per_cell_day":
+        "平均每天每槽阳极效应持续时间（分钟）的合理范围。",
+    "checks.sector_bands.alumina_t_per_t":
+        "吨铝氧化铝单耗（t/t）合理范围；低于 1.889 即少于金属所含的氧化铝。",
+    "checks.sector_bands.aluminium_intensity_t_per_t":
+        "吨铝排放量（阳极 CO2 + 全氟化碳，tCO2e/t）的合理范围。",
     "factors":
         "2025年新纳入行业（钢铁、水泥、铝冶炼）的分版本因子表及各表当前采用的版本。",
     "factors.tables":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import schema
+from workbench import schema, sector_contract
 from workbench.dataset import Dataset
 
 INTRO = """# Data format (数据格式)
@@ -124,6 +124,16 @@ def render(demo: Path | None = None) -> str:
                              [[f"`{p.code}`", p.unit, p.label_zh, p.label_en,
                                _bounds(p.min_value, p.max_value)]
                               for p in schema.PARAMETERS.values()])
+            out += ["", "### The 2025 sectors: what each facility kind files (钢铁、水泥、电解铝)",
+                    "", "Monthly parameters a facility of each kind must file (a missing one is "
+                    "a missing parameter), and what its `co2_t` holds:", ""]
+            out += _md_table(["facility kind", "required every month", "`co2_t` (中文)",
+                              "`co2_t` (English)"],
+                             [[f"`{kind}` {sector_contract.FACILITIES[sector][kind][0]}",
+                               ", ".join(f"`{c}`" for c in required),
+                               *sector_contract.CO2_MEANING[kind]]
+                              for kind, required in sector_contract.REQUIRED.items()
+                              for sector in [sector_contract.FACILITY_SECTOR[kind]]])
             out += ["", "`operating_hours_h` must also not exceed the hours of its month. "
                     "Re-importing a key (unit, period, parameter) with a different value adds "
                     "a new `revision`; the earlier revision stays."]

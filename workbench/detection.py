@@ -60,9 +60,13 @@ def clean_rates(flags: pd.DataFrame, truth: pd.DataFrame, unit_months: pd.DataFr
 
 
 def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
-             enterprises: pd.Series, unit_months: pd.DataFrame | None = None) -> dict:
+             enterprises: pd.Series, unit_months: pd.DataFrame | None = None,
+             industry: pd.Series | None = None) -> dict:
     """All figures as a JSON-ready dict (see the module docstring); the per-check clean
-    rates need ``unit_months`` (unit_id, enterprise_id, period of every monthly row)."""
+    rates need ``unit_months`` (unit_id, enterprise_id, period of every monthly row); with
+    ``industry`` (industry code by enterprise id) the summary figures also per sector
+    (``by_sector``: each sector's enterprises, flags, risk ranks and truth; injected kinds
+    are named ``<sector>.<kind>``, the power sector's without a prefix)."""
     truth = truth.fillna("").astype(str)
     # truth.csv names annual problems by their year in ``period``; flags keep years apart
     original = flags
@@ -77,18 +81,43 @@ def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
                                 strict=True)]
     t = truth.assign(found=found)
     recall = t.groupby("kind")["found"].agg(["mean", "sum", "count"])
+    out = {
+        "recall_by_kind": {k: {"recall": round(float(r["mean"]), 3), "found": int(r["sum"]),
+                               "rows": int(r["count"])} for k, r in recall.iterrows()},
+        "min_recall": round(float(recall["mean"].min()), 3) if len(recall) else None,
+        **_summary(flags, risk, truth, set(enterprises)),
+        "clean_rates": clean_rates(original, truth, unit_months) if unit_months is not None
+        else {},
+    }
+    if industry is not None:
+        out["by_sector"] = {}
+        for sector, ents in industry.groupby(industry).groups.items():
+            ents = set(ents)
+            t = truth[truth["enterprise_id"].isin(ents)]
+            if t.empty:
+                continue
+            rec = recall.loc[[k for k in recall.index if k.split(".")[0] == sector
+                              or ("." not in k and sector == "power")]]
+            out["by_sector"][sector] = {
+                "min_recall": round(float(rec["mean"].min()), 3) if len(rec) else None,
+                **_summary(flags[flags["enterprise_id"].isin(ents)],
+                           risk[risk["enterprise_id"].isin(ents)], t, ents)}
+    return out
+
+
+def _summary(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
+             enterprises: set) -> dict:
+    """Critical precision, clean enterprises with a critical flag and injected enterprises in
+    the top N of ``risk`` (N = their number), over ``enterprises``."""
     crit = flags[flags["severity"] == "critical"]
     crit_ep = set(zip(crit["enterprise_id"], crit["period"], strict=True)) - {("", "")}
     true_ep = set(zip(truth["enterprise_id"], truth["period"], strict=True))
     precision = len(crit_ep & true_ep) / len(crit_ep) if crit_ep else 1.0
     injected = set(truth["enterprise_id"])
-    clean = set(enterprises) - injected
+    clean = enterprises - injected
     clean_crit = clean & set(crit["enterprise_id"])
     top = set(risk.sort_values("rank").head(len(injected))["enterprise_id"])
     return {
-        "recall_by_kind": {k: {"recall": round(float(r["mean"]), 3), "found": int(r["sum"]),
-                               "rows": int(r["count"])} for k, r in recall.iterrows()},
-        "min_recall": round(float(recall["mean"].min()), 3) if len(recall) else None,
         "critical_enterprise_periods": len(crit_ep),
         "critical_precision": round(precision, 3),
         "clean_enterprises": len(clean),
@@ -98,8 +127,6 @@ def evaluate(flags: pd.DataFrame, risk: pd.DataFrame, truth: pd.DataFrame,
         "injected_in_top_n": len(top & injected),
         "injected_in_top_n_share": round(len(top & injected) / len(injected), 3)
         if injected else 1.0,
-        "clean_rates": clean_rates(original, truth, unit_months) if unit_months is not None
-        else {},
     }
 
 
@@ -117,6 +144,16 @@ def to_markdown(result: dict) -> str:
         f"- injected enterprises in the top {result['injected_enterprises']} of the risk list: "
         f"{result['injected_in_top_n']} ({result['injected_in_top_n_share']:.0%})",
     ]
+    if result.get("by_sector"):
+        lines += ["", "| sector | min recall | critical precision | clean with a critical "
+                      "flag | injected in top N |", "|---|---|---|---|---|"]
+        for sector, r in result["by_sector"].items():
+            lines.append(
+                f"| {sector} | {r['min_recall']:.2f} | {r['critical_precision']:.1%} of "
+                f"{r['critical_enterprise_periods']} | {r['clean_with_critical']} of "
+                f"{r['clean_enterprises']} ({r['clean_with_critical_share']:.1%}) | "
+                f"{r['injected_in_top_n']} of {r['injected_enterprises']} "
+                f"({r['injected_in_top_n_share']:.0%}) |")
     if result.get("clean_rates"):
         lines += ["", "Flags on clean data, per check (per 1,000 clean unit-months, or "
                       "unit-years for checks about a unit's year):", "",

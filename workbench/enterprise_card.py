@@ -17,7 +17,6 @@ from datetime import date
 
 import pandas as pd
 
-from workbench import checks
 from workbench.findings.codes import FINAL_STATUSES
 from workbench.findings.model import flag_key
 from workbench.review import ReviewData
@@ -50,8 +49,9 @@ def enterprise_summary(review: ReviewData, enterprise_id: str) -> dict:
     ranking = review.enterprise_list()
     row = ranking.set_index("enterprise_id").loc[enterprise_id]
     units = review.units_of(enterprise_id)
-    screened = row["industry_code"] in {s for c in checks.registry().values()
-                                        for s in c.sectors}
+    # the risk tables hold the enterprises the screening run covered (a sector without
+    # checks in that run is not ranked)
+    screened = enterprise_id in set(review.risk["enterprise_id"])
     return {"enterprise_id": enterprise_id, **{k: row[k] for k in (
         "enterprise_name", "province", "city", "industry_code", "verifier_name")},
         "units": len(units), "capacity_mw": float(units["capacity_mw"].sum()),

@@ -31,8 +31,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from workbench import schema
 from workbench.checks.inputs import Inputs
 from workbench.risk import _top_reasons, check_points
+from workbench.sector_metrics import counted_co2_t
 
 #: Which way each KPI should move: +1 up is better, -1 down is better, 0 neither.
 KPI_BETTER = {"on_time": 1, "first_pass": 1, "returns": -1, "problems": -1, "co2": 0,
@@ -74,12 +76,48 @@ def monthly_kpis(x: Inputs, flags: pd.DataFrame, cfg: dict, province: str | None
         "first_time_pass_rate": first_pass,
         "returns": returned.groupby("period").size(),
         "enterprise_periods_with_problems": problems,
-        "filed_co2_t": m.groupby("period")["co2_t"].sum(),
+        "filed_co2_t": counted_co2_t(m).groupby(m["period"]).sum(),
     })
     out = out.sort_index()
     counts = ["returns", "enterprise_periods_with_problems"]
     out[counts] = out[counts].fillna(0).astype(int)
     return out.rename_axis("period").reset_index()
+
+
+def by_industry(x: Inputs, flags: pd.DataFrame, risk: pd.DataFrame, cfg: dict,
+                enterprise_ids: Iterable[str], first: str, last: str) -> pd.DataFrame:
+    """One row per industry of the enterprises in scope, over the months ``first``–``last``:
+    enterprises, facilities (units, clinker lines, potlines, steel processes), enterprises
+    flagged in the period (``risk`` is :func:`period_risk`), critical flags, enterprise-months
+    with a critical flag, on-time deposit rate, and emissions filed (t CO2e, each
+    enterprise once: :func:`workbench.sector_metrics.counted_co2_t`).  ``flags`` are the
+    period's."""
+    e = x.enterprises[x.enterprises["enterprise_id"].isin(set(enterprise_ids))]
+    industry = e.set_index("enterprise_id")["industry_code"]
+    m = x.monthly[x.monthly["enterprise_id"].isin(industry.index)
+                  & x.monthly["period"].between(first, last)]
+    of_m = m["enterprise_id"].map(industry)
+    deadline = m["month_end"] + pd.Timedelta(days=cfg["policy"]["deposit_deadline_days"] + 1)
+    f = flags[flags["enterprise_id"].isin(industry.index)]
+    crit = f[f["severity"] == "critical"]
+    monthly_crit = crit[crit["period"] != ""].drop_duplicates(["enterprise_id", "period"])
+    units = x.units[x.units["enterprise_id"].isin(industry.index)]
+    out = pd.DataFrame({
+        "enterprises": industry.value_counts(),
+        "facilities": units["enterprise_id"].map(industry).value_counts(),
+        "enterprises_flagged": risk["enterprise_id"].map(industry).value_counts(),
+        "critical_flags": crit["enterprise_id"].map(industry).value_counts(),
+        "enterprise_periods_critical": monthly_crit["enterprise_id"].map(industry)
+        .value_counts(),
+        "share_on_time": (m["submitted_at"] <= deadline).groupby(of_m).mean(),
+        "filed_co2_t": counted_co2_t(m).groupby(of_m).sum(),
+    })
+    order = [c for c in schema.INDUSTRY_CODES if c in out.index]
+    out = out.reindex(order)
+    counts = ["enterprises", "facilities", "enterprises_flagged", "critical_flags",
+              "enterprise_periods_critical"]
+    out[counts] = out[counts].fillna(0).astype(int)
+    return out.rename_axis("industry_code").reset_index()
 
 
 def compliance(x: Inputs, enterprise_ids: Iterable[str] | None = None) -> pd.DataFrame:

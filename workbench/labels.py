@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from workbench import schema
+from workbench import schema, sector_contract
 from workbench.i18n import column_label, parameter_label, pick
 
 Label = tuple[str, str]
@@ -62,6 +62,14 @@ DISPOSITIONS: dict[str, Label] = {
 AUDIT_ACTIONS: dict[str, Label] = {
     "create": ("新建", "Created"), "import": ("导入", "Imported"), "update": ("修改", "Updated"),
     "transition": ("状态变更", "Status changed"), "dispose": ("预警处理", "Flag disposed"),
+}
+#: Peer groups of the 2025 sectors' benchmark (``peers.sector_peers``): steel routes,
+#: clinker types, potlines.
+SECTOR_PEER_GROUPS: dict[str, Label] = {
+    **sector_contract.STEEL_ROUTES, **sector_contract.CLINKER_TYPES,
+    "mixed": ("长短流程混合", "Mixed BF-BOF and EAF"),
+    "other": ("外购铁水或生铁的转炉", "Converter on purchased iron"),
+    "potline": ("电解系列", "Potlines"),
 }
 #: What an investigation is about.
 CASE_KINDS: dict[str, Label] = {
@@ -202,6 +210,11 @@ COLUMNS: dict[str, Label] = {
     "risk_total": ("风险分合计", "Risk total"), "risk_max": ("最高风险分", "Highest risk"),
     "top_reasons": ("主要风险来源", "Main reasons"),
     "critical_flags": ("严重预警数", "Critical flags"),
+    "industry_code": ("行业", "Industry"), "facilities": ("机组/设施数", "Units / facilities"),
+    "enterprise_periods_critical": ("有严重预警的企业月数",
+                                    "Enterprise-months with a critical flag"),
+    "share_on_time": ("按时存证率", "On-time deposit rate"),
+    "filed_co2_t": ("填报排放量 (tCO2e)", "Emissions filed (tCO2e)"),
     "count": ("数量", "Count"), "age": ("已开启时长", "Open for"),
     "created": ("创建日期", "Created"),
     # checks that could not run (coverage) and check health
@@ -351,6 +364,7 @@ TEXT: dict[str, Label] = {
     "grid_marked_findings": ("逾期", "Overdue"),
     "grid_marked_health": ("需调整", "For tuning"),
     "grid_marked_ranking": ("有严重预警", "Has a critical flag"),
+    "grid_marked_industries": ("有严重预警", "Has a critical flag"),
     # flag dispositions
     "disposition_save": ("记录处理", "Record disposition"),
     "disposition_note": ("备注（已解释、误报时必填）",
@@ -406,6 +420,7 @@ TEXT: dict[str, Label] = {
     "dash_findings": ("问题记录", "Findings"), "dash_rect": ("整改进度", "Rectification progress"),
     "dash_compliance": ("履约率", "Compliance"), "dash_ranking": ("风险排名", "Risk ranking"),
     "dash_cities": ("地市风险", "Risk by city"),
+    "dash_industries": ("分行业概况", "By industry"),
     "dash_trends": ("趋势与地市热力图", "Trends and city heatmap"),
     "dash_heatmap_top": ("（问题最多的 {shown} 个地市，共 {total} 个）",
                          " (the {shown} cities with most problems, of {total})"),

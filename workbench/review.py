@@ -283,6 +283,40 @@ class ReviewData:
             self._cache["typical"] = typical.merge(x.units, on="unit_id", how="left")
         return self._cache["typical"]
 
+    def sector_quantities(self, enterprise_id: str) -> pd.DataFrame:
+        """The peer quantities the sector peer check judged for an enterprise's facilities
+        (steel, cement, aluminium): ``unit_id``, ``key`` (``<frame>:<quantity>``),
+        ``label_zh``, ``label_en``, ``unit``, latest year first; empty for power."""
+        t = self.computed("sector_peer_values")
+        if t.empty:
+            return pd.DataFrame(columns=["unit_id", "key", "label_zh", "label_en", "unit"])
+        mine = t[t["enterprise_id"] == enterprise_id]
+        mine = mine.assign(key=mine["sector"] + ":" + mine["quantity"])
+        return (mine.sort_values("year", ascending=False)
+                .drop_duplicates(["unit_id", "key"])[["unit_id", "key", "label_zh",
+                                                      "label_en", "unit"]]
+                .reset_index(drop=True))
+
+    def sector_peers_of(self, unit_id: str, key: str) -> tuple[pd.DataFrame, str, str]:
+        """A facility's peers on a sector quantity (``key`` of :meth:`sector_quantities`): the
+        screening's own comparison, each peer's typical value of the facility's latest year
+        in its group (steel route, clinker type, potlines), from
+        ``computed/sector_peer_values``.  Returns (frame with unit_id, enterprise_id, value,
+        is_self; the peer group's code, :data:`workbench.labels.SECTOR_PEER_GROUPS`; the
+        year)."""
+        t = self.computed("sector_peer_values")
+        frame, quantity = key.split(":", 1)
+        q = t[(t["sector"] == frame) & (t["quantity"] == quantity)]
+        mine = q[q["unit_id"] == unit_id].sort_values("year")
+        if mine.empty:
+            return (pd.DataFrame(columns=["unit_id", "enterprise_id", "value", "is_self"]),
+                    "", "")
+        last = mine.iloc[-1]
+        sel = q[(q["year"] == last["year"]) & (q["peer_group"] == last["peer_group"])]
+        out = sel[["unit_id", "enterprise_id", "value"]]
+        return (out.assign(is_self=out["unit_id"] == unit_id).reset_index(drop=True),
+                str(last["peer_group"]), str(last["year"]))
+
     def peers_of(self, unit_id: str, quantity: str, scope: str = "auto") -> tuple[pd.DataFrame,
                                                                                    str]:
         """The unit's peer group and each peer's typical ``quantity``.

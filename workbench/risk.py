@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.checks.registry import FAMILIES, SEVERITIES
+from workbench.sector_metrics import counted_co2_t
 
 
 def flag_points(flags: pd.DataFrame, cfg: dict) -> pd.Series:
@@ -76,8 +77,11 @@ def risk_table(flags: pd.DataFrame, monthly: pd.DataFrame, cfg: dict,
     or 5 % (smaller), as the EU AVR grades installations.
     """
     k = list(keys)
-    filed_year = monthly.assign(year=monthly["period"].str[:4]).groupby(
-        [*k, "year"])["co2_t"].sum()
+    # per enterprise, each one's emissions once (a steel works' processes and a smelter's
+    # potlines file parts of their enterprise level's total); per unit, the unit's own
+    filed = monthly["co2_t"] if "unit_id" in k else counted_co2_t(monthly)
+    filed_year = monthly.assign(year=monthly["period"].str[:4], _filed=filed).groupby(
+        [*k, "year"])["_filed"].sum().rename("co2_t")
     out = pd.DataFrame(index=filed_year.groupby(level=k).sum().index)
     f = flags[(flags[k] != "").all(axis=1)]        # population flags name no enterprise
     pts = check_points(f, cfg, k)

@@ -31,6 +31,7 @@ from workbench.checks.registry import FLAG_COLUMNS, REGISTRY, Check, Computed
 from workbench.config import config_hash, load_config
 from workbench.corroboration import corroborate
 from workbench.dataset import Dataset
+from workbench.i18n import parameter_label
 from workbench.results import check_replaceable, staged
 
 Progress = Callable[[str, int, int], None]
@@ -183,11 +184,20 @@ def _standardise(raw: pd.DataFrame, c: Check) -> pd.DataFrame:
     rows = out.assign(period=out["period"].where(out["period"] != "",
                                                  out["year"].astype("string").fillna("")))
     rows = rows.to_dict(orient="records")
-    out["message_zh"] = [_fmt(c.message_zh, {**r, "evidence": evidence_in(r["evidence"], 0)})
+    out["message_zh"] = [_fmt(c.message_zh, {**r, "evidence": evidence_in(r["evidence"], 0),
+                                             "parameter": _parameter(r, "zh-CN")})
                          for r in rows]
-    out["message_en"] = [_fmt(c.message_en, {**r, "evidence": evidence_in(r["evidence"], 1)})
+    out["message_en"] = [_fmt(c.message_en, {**r, "evidence": evidence_in(r["evidence"], 1),
+                                             "parameter": _parameter(r, "en")})
                          for r in rows]
     return out
+
+
+def _parameter(row: dict, locale: str) -> str:
+    """The name of a flag row's parameter in ``locale`` (``{parameter}`` in a message; its
+    code when the contract does not know it)."""
+    code = row["parameter_code"]
+    return parameter_label(code, locale) if code in schema.PARAMETERS else code
 
 
 def evidence_in(evidence: str, language: int) -> str:

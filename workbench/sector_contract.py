@@ -249,3 +249,27 @@ REQUIRED: dict[str, tuple[str, ...]] = {
                 "line_current_ka", "current_efficiency_pct",
                 "electrolysis_ac_electricity_mwh", "co2_t", "pfc_co2e_t"),
 }
+
+_GROSS: Label = ("该工序燃用的燃料、煤气及所用原料的毛排放量（未扣除二次能源转移，不计入企业合计）",
+                 "the process's gross CO2 of the fuels, gases and materials it uses (before "
+                 "netting secondary energy; not added to the enterprise total)")
+#: What ``co2_t`` holds on each facility kind of these sectors (§2.2, §3.2, §4.2): the
+#: reading the identity checks recompute, and why an enterprise's total adds some kinds only
+#: (:func:`workbench.sector_metrics.counted_co2_t`).
+CO2_MEANING: dict[str, Label] = {
+    "steel_enterprise": (
+        "企业层级排放量 E_ent = 化石燃料燃烧 + 过程排放 − 固碳产品（不乘碳氧化率；"
+        "企业层级填报的外供副产煤气按其含碳量扣减）",
+        "E_ent = fuels + process materials − carbon fixed in products (no oxidation factor; "
+        "by-product gas exported as filed on the enterprise level deducted by its carbon)"),
+    **{kind: _GROSS for kind in STEEL_FACILITIES if kind != "steel_enterprise"},
+    "clinker_line": (
+        "燃料燃烧排放 + 熟料产量 × 熟料排放因子 − 替代原料扣减（实测排放因子已扣除"
+        "非碳酸盐 CaO/MgO 时不再扣减）",
+        "fuel CO2 + clinker × EF − substitute deductions (none where a measured EF already "
+        "nets non-carbonate CaO/MgO out)"),
+    "aluminium_enterprise": (
+        "企业层级排放量（CO2e）= 化石燃料 + 碳酸盐 + 各电解系列的阳极排放与全氟化碳",
+        "E_ent in CO2e = fuels + carbonates + the potlines' anode CO2 and PFC"),
+    "potline": ("阳极消耗排放（全氟化碳另填 pfc_co2e_t）", "anode CO2 (its PFC in pfc_co2e_t)"),
+}

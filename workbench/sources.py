@@ -189,7 +189,7 @@ BIBLIOGRAPHY: dict[str, Source] = {
         "Energy, Chapter 1 Introduction, Tables 1.2 and 1.3: default net calorific values and "
         "carbon contents of fuels with their 95 % ranges.",
         "https://www.ipcc-nggip.iges.or.jp/public/2006gl/pdf/2_Volume2/V2_1_Ch1_Introduction.pdf",
-        r"IPCC",
+        r"IPCC(?! 2006 Guidelines Vol\. 3)",
         "《2006年IPCC国家温室气体清单指南》第2卷第1章"),
     "cec_statistics": Source(
         "CEC power statistics (中电联)",
@@ -236,6 +236,100 @@ BIBLIOGRAPHY: dict[str, Source] = {
         "tip: using Benford's law).",
         "https://idea.caseware.com/blog/idea-tech-tip-using-benfords-law", r"\bIDEA\b",
         "CaseWare IDEA 审计数据分析中的数字检验"),
+    "steel_guideline": Source(
+        "钢铁行业核算指南",
+        "生态环境部 (MEE): 《企业温室气体排放核算与报告指南 钢铁行业》 and its verification "
+        "guideline, issued 21 January 2025 (code probably CETS—AG—03.01—V01—2024): the "
+        "enterprise-level carbon balance E = E_fuel + E_proc − R_prod, the process level and "
+        f"the summary sheet, default factors of Appendix A. {_MEE_SITE}",
+        "", r"钢铁行业核算指南|核算与报告指南 钢铁行业",
+        "",
+        "生态环境部：《企业温室气体排放核算与报告指南 钢铁行业》及其核查技术指南，2025年1月21日印发"
+        "：企业层级碳平衡 E = 化石燃料燃烧 + 过程排放 − 固碳产品，工序层级与汇总表，附录A缺省值。见"
+        "生态环境部网站 www.mee.gov.cn。"),
+    "cement_guideline": Source(
+        "水泥行业核算指南",
+        "生态环境部 (MEE): 《企业温室气体排放核算与报告指南 水泥行业》 CETS—AG—02.01—V01—2024 and "
+        "CETS—VG—02.01—V01—2024, issued 13 September 2024: clinker process emissions (default "
+        "EF by clinker type less non-carbonate deductions), fuel and alternative fuel, the "
+        f"clinker line and enterprise levels. {_MEE_SITE}",
+        "", r"水泥行业核算指南|核算与报告指南 水泥行业",
+        "",
+        "生态环境部："
+        "《企业温室气体排放核算与报告指南 水泥行业》（CETS—AG—02.01—V01—2024）及核查技术"
+        "指南（CETS—VG—02.01—V01—2024），2024年9月13日印发：熟料过程排放（按熟料类别的缺省排放因子"
+        "扣减非碳酸盐替代原料）、燃料与替代燃料排放、熟料生产设施层级与企业层级。见生态环境部网站 "
+        "www.mee.gov.cn。"),
+    "aluminium_guideline": Source(
+        "铝冶炼行业核算指南",
+        "生态环境部 (MEE): 《企业温室气体排放核算与报告指南 铝冶"
+        "炼行业》 CETS—AG—04.01—V01—2024 and "
+        "CETS—VG—04.01—V01—2024, issued 13 September 2024: anode CO2, anode-effect PFC by the "
+        "slope method, the enterprise level, the auxiliary report items (AC electricity of "
+        f"electrolysis). {_MEE_SITE}",
+        "", r"铝冶炼行业核算指南|核算与报告指南 铝冶炼行业",
+        "",
+        "生态环境部："
+        "《企业温室气体排放核算与报告指南 铝冶炼行业》（CETS—AG—04.01—V01—2024）及核查技"
+        "术指南（CETS—VG—04.01—V01—2024），2024年9月13日印发：阳极消耗排放、按斜率法计算的阳极效应"
+        "全氟化碳排放、企业层级、辅助参数报告项（铝电解交流电耗）"
+        "。见生态环境部网站 www.mee.gov.cn。"),
+    "gbt_176": Source(
+        "GB/T 176",
+        "GB/T 176-2017 《水泥化学分析方法》 (Methods for chemical analysis of cement): CaO and "
+        "MgO of clinker. Full text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB/T 176(?!\d)",
+        "GB/T 176《水泥化学分析方法》",
+        "GB/T 176-2017《水泥化学分析方法》："
+        "熟料中氧化钙、氧化镁的测定。全文见国家标准全文公开系统。"),
+    "gbt_32151": Source(
+        "GB/T 32151",
+        "GB/T 32151-2015 《温室气体排放核算与报告要求》 (Requirements of the greenhouse gas "
+        "emissions accounting and reporting), parts 4 (aluminium), 5 (steel) and 8 (cement): "
+        "the fuel table (NCV, carbon content, oxidation factor) and the measured clinker EF "
+        "from CaO and MgO. Full text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB/T 32151",
+        "GB/T 32151《温室气体排放核算与报告要求》",
+        "GB/T 32151-2015《温室气体排放核算与报告要求》第4部分（铝冶炼）、第5部分（钢铁）、第8部分"
+        "（水泥）：燃料缺省值表（低位发热量、含碳量、碳氧化率）"
+        "及由 CaO、MgO 计算的熟料排放因子。全文见"
+        "国家标准全文公开系统。"),
+    "gb_21256": Source(
+        "GB 21256",
+        "GB 21256-2025 《粗钢生产主要工序单位产品能源消耗限额》 and GB 21342-2025 (coke): energy "
+        "limits of sintering, pelletising, ironmaking, BOF and EAF steelmaking and coking. Full "
+        "text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB 21256",
+        "GB 21256《粗钢生产主要工序单位产品能源消耗限额》",
+        "GB 21256-2025《粗钢生产主要工序单位产品能源消耗限额》及 GB 21342-2025（焦炭）"
+        "：烧结、球团、"
+        "高炉、转炉、电炉和焦化工序的能耗限额。全文见国家标准全文公开系统。"),
+    "gb_16780": Source(
+        "GB 16780",
+        "GB 16780-2021 《水泥单位产品能源消耗限额》: clinker coal consumption and electricity "
+        "limits (levels 1-3). Full text: national standards public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB 16780",
+        "GB 16780《水泥单位产品能源消耗限额》",
+        "GB 16780-2021《水泥单位产品能源消耗限额》：熟料煤耗、电耗限额（1—3级）。全文见国家标准全文"
+        "公开系统。"),
+    "gb_21346": Source(
+        "GB 21346",
+        "GB 21346-2022 《电解铝和氧化铝单位产品能源消耗限额》: AC electricity of liquid "
+        "aluminium (levels 1-3: 12,950 / 13,000 / 13,350 kWh/t). Full text: national standards "
+        "public system (国家标准全文公开系统).",
+        "https://openstd.samr.gov.cn", r"GB 21346",
+        "GB 21346《电解铝和氧化铝单位产品能源消耗限额》",
+        "GB 21346-2022《电解铝和氧化铝单位产品能源消耗限额》：铝液交流电耗（1—3级：12950 / 13000 / "
+        "13350 kWh/t）。全文见国家标准全文公开系统。"),
+    "ipcc_2006_v3": Source(
+        "IPCC 2006 Guidelines Vol. 3",
+        "IPCC (2006), 2006 IPCC Guidelines for National Greenhouse Gas Inventories, Volume 3 "
+        "Industrial Processes and Product Use, Chapter 2 (cement) and Chapter 4 (iron and steel, "
+        "aluminium: Eq. 4.21 anode CO2, the Tier 2 slope method for PFC, Table 4.1 route "
+        "factors).",
+        "https://www.ipcc-nggip.iges.or.jp/public/2006gl/vol3.html",
+        r"IPCC 2006 Guidelines Vol\. 3",
+        "《2006年IPCC国家温室气体清单指南》第3卷"),
     "statsmodels_rlm": Source(
         "statsmodels RLM",
         "statsmodels: robust linear models (RLM, Huber's T norm), the robust regression the "
@@ -272,9 +366,30 @@ NOTES_SECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("domain", "§7 check 14"): ("epa_ghgrp",),
     ("domain", "§7 check 15"): ("eu_avr",),
     ("practices", "A.1"): ("nigrini_2012", "idea_digit_tests"),
+    # shared/domain/sectors-2025.md: steel, cement and aluminium
+    ("sector", "§1.4"): ("gbt_32151",),
+    ("sector", "§1.5"): ("mee_cases_2022",),
+    ("sector", "§2.2"): ("steel_guideline",),
+    ("sector", "§2.4"): ("steel_guideline",),
+    ("sector", "§2.5"): ("steel_guideline", "gb_21256", "ipcc_2006_v3"),
+    ("sector", "§2.6"): ("steel_guideline",),
+    **{("sector", f"§2.6 check {n}"): ("steel_guideline",) for n in range(1, 9)},
+    ("sector", "§2.7"): ("steel_guideline",),
+    ("sector", "§3.2"): ("cement_guideline", "gbt_32151"),
+    ("sector", "§3.3"): ("cement_guideline", "gbt_176"),
+    ("sector", "§3.4"): ("cement_guideline", "gb_16780"),
+    ("sector", "§3.5"): ("cement_guideline",),
+    **{("sector", f"§3.5 check {n}"): ("cement_guideline",) for n in range(1, 8)},
+    ("sector", "§3.6"): ("cement_guideline",),
+    ("sector", "§4.2"): ("aluminium_guideline", "ipcc_2006_v3"),
+    ("sector", "§4.3"): ("aluminium_guideline",),
+    ("sector", "§4.4"): ("aluminium_guideline", "gb_21346"),
+    ("sector", "§4.5"): ("aluminium_guideline",),
+    **{("sector", f"§4.5 check {n}"): ("aluminium_guideline",) for n in range(1, 7)},
+    ("sector", "§4.6"): ("aluminium_guideline",),
 }
 
-_NOTES = re.compile(r"\b(domain|practices) notes\b")
+_NOTES = re.compile(r"\b(domain|practices|sector) notes\b")
 #: A section reference: ``§1.2``, ``§6``, ``A.1``, optionally ``check 3`` / ``checks 13 and 14``.
 _SECTION = re.compile(r"(§\s*\d+(?:\.\d+)*|\b[A-Z]\.\d+)"
                       r"(?:\s+checks?\s+(\d+(?:\s*(?:,|and)\s*\d+)*))?")

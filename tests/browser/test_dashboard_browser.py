@@ -354,3 +354,27 @@ def test_deep_link_opens_one_enterprise(browser, server, review):
         page.screenshot(path=ARTIFACTS / "deep_link.png", full_page=True)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("sector, facility", [("steel", "钢铁企业层级"), ("cement", "熟料生产线"),
+                                              ("aluminium", "电解系列")])
+def test_deep_link_opens_a_sector_enterprise(browser, server, review, sector, facility):
+    """One steel, one cement and one aluminium enterprise (the demo holds some of each): the
+    detail's card names its facilities and its rank among all screened, and its flags name
+    its facilities."""
+    ents = review.enterprises
+    ids = set(ents.loc[ents["industry_code"] == sector, "enterprise_id"])
+    top = review.risk[review.risk["enterprise_id"].isin(ids)].sort_values("rank").iloc[0]
+    page = _open(browser, f"{server}?enterprise={top.enterprise_id}")
+    try:
+        detail = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=LABELS["dash_drill"][0])
+        playwright.expect(detail).to_have_count(1)
+        card = page.locator(f'.wb-card[data-enterprise="{top.enterprise_id}"]')
+        playwright.expect(card).to_contain_text(facility)
+        playwright.expect(card).to_contain_text(f"风险排名 {top['rank']}/{len(review.risk)}")
+        if len(review.flags_of(top.enterprise_id)):
+            _expect_flags_of(page, review, top.enterprise_id)
+        assert page.get_by_text("javascript error").count() == 0
+        page.screenshot(path=ARTIFACTS / f"deep_link_{sector}.png", full_page=True)
+    finally:
+        page.close()

@@ -1,4 +1,8 @@
-"""The sample generator: physics holds, truth.csv is what was injected, output is deterministic."""
+"""The sample generator: physics holds, truth.csv is what was injected, output is deterministic.
+
+The power physics are checked on the demo's power part (``power_part``); the steel, cement and
+aluminium part has its own tests (test_sector_generator.py, test_generator_sectors.py).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,17 @@ from workbench.accounting import power
 from workbench.dataset import Dataset
 from workbench.samples import problems
 from workbench.samples.generator import generate, write
+from workbench.samples.sectors import KINDS
+
+KINDS_OF_SECTORS = [k for ks in KINDS.values() for k in ks]
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def power_part(demo):
+    """The power enterprises of the demo, every table and the truth."""
+    return demo.subset(["power"])
 
 
 def _wide(gen) -> pd.DataFrame:
@@ -69,14 +82,16 @@ def test_lab_numbers_leave_room_for_other_clients(demo):
     assert (steps.abs() > 1).mean() > 0.99
 
 
-def test_demo_size(demo):
-    assert 55 <= len(demo.tables["enterprises"]) <= 60
+def test_demo_size(demo, power_part):
+    assert 55 <= len(power_part.tables["enterprises"]) <= 60
+    assert len(demo.tables["enterprises"]) == len(power_part.tables["enterprises"]) + 8
+    assert power_part.tables["monthly_parameters"]["period"].nunique() == 24
     assert demo.tables["monthly_parameters"]["period"].nunique() == 24
     assert demo.tables["enterprises"]["province"].nunique() == 1
 
 
-def test_energy_balance_and_operating_limits(demo):
-    w = _clean(_wide(demo), demo.truth)
+def test_energy_balance_and_operating_limits(power_part):
+    w = _clean(_wide(power_part), power_part.truth)
     assert (w["supply_mwh"] - (w["generation_mwh"] - w["own_use_mwh"])).abs().max() < 0.002
     hours = w["period"].map(schema.hours_in_period)
     assert (w["operating_hours_h"] <= hours).all()
@@ -86,8 +101,8 @@ def test_energy_balance_and_operating_limits(demo):
     assert np.abs(lf - w["load_factor"]).max() < 1e-3
 
 
-def test_filed_co2_follows_the_guideline_formula(demo):
-    w = _clean(_wide(demo), demo.truth)
+def test_filed_co2_follows_the_guideline_formula(power_part):
+    w = _clean(_wide(power_part), power_part.truth)
     gas = w["fuel_code"] == "natural_gas"
     fc = np.where(gas, w["gas_consumption_knm3"], w["coal_consumption_t"])
     ncv = np.where(gas, w["ncv_gj_per_knm3"], w["ncv_gj_per_t"])
@@ -98,9 +113,9 @@ def test_filed_co2_follows_the_guideline_formula(demo):
     assert intensity.median() == pytest.approx(0.9, abs=0.1)    # tCO2/MWh, domain notes §6.3
 
 
-def test_same_sample_lab_results_agree(demo):
-    truth = demo.truth.rename(columns={"period": "covered_period"})
-    lab = _clean(demo.tables["lab_reports"], truth, on=("unit_id", "covered_period"))
+def test_same_sample_lab_results_agree(power_part):
+    truth = power_part.truth.rename(columns={"period": "covered_period"})
+    lab = _clean(power_part.tables["lab_reports"], truth, on=("unit_id", "covered_period"))
     c_ar = power.carbon_ar_from_ad(lab["carbon_ad_pct"], lab["total_moisture_pct"],
                                    lab["moisture_ad_pct"])
     assert (c_ar - lab["carbon_ar_pct"]).abs().max() < 0.011
@@ -117,8 +132,8 @@ def test_same_sample_lab_results_agree(demo):
     assert lab["lab_accreditation_no"].notna().all()
 
 
-def test_filed_carbon_matches_its_lab_report(demo):
-    w = _clean(_wide(demo), demo.truth)
+def test_filed_carbon_matches_its_lab_report(power_part):
+    w = _clean(_wide(power_part), power_part.truth)
     measured = w[w["carbon_ar_pct"].notna()]
     identity = 100 * measured["cc_tc_per_gj"] * measured["ncv_gj_per_t"]
     assert (identity - measured["carbon_ar_pct"]).abs().max() < 0.02
@@ -146,10 +161,11 @@ def test_clean_deposits_are_on_time(demo):
     assert (first["submitted_at"] <= month_end + pd.Timedelta(days=40)).all()
 
 
-def test_at_least_ten_kinds_are_injected_and_listed(demo):
-    kinds = set(demo.truth["kind"])
+def test_at_least_ten_kinds_are_injected_and_listed(demo, power_part):
+    kinds = set(power_part.truth["kind"])
     assert len(kinds) >= 10
     assert kinds <= set(problems.KIND_BY_NAME)
+    assert set(demo.truth["kind"]) - kinds == set(KINDS_OF_SECTORS) & set(demo.truth["kind"])
     ents = set(demo.tables["enterprises"]["enterprise_id"])
     assert set(demo.truth["enterprise_id"]) <= ents
     unit_level = demo.truth[demo.truth["unit_id"] != ""]
@@ -157,10 +173,13 @@ def test_at_least_ten_kinds_are_injected_and_listed(demo):
     assert (unit_level["unit_id"].map(units) == unit_level["enterprise_id"]).all()
 
 
-def test_truth_lists_exactly_what_differs_from_the_clean_data(demo):
-    """Same seed without problems: every unit-month that differs is in truth, and vice versa."""
+def test_truth_lists_exactly_what_differs_from_the_clean_data(power_part):
+    """Same seed without problems: every unit-month that differs is in truth, and vice versa.
+
+    (The power part; the sectors' own test is in test_sector_generator.py.)"""
     clean = generate("demo", problem_rate=0.0)
     assert clean.truth.empty
+    clean, demo = clean.subset(["power"]), power_part
     key = ["unit_id", "period", "parameter_code", "revision"]
     a = clean.tables["monthly_parameters"].set_index(key)
     b = demo.tables["monthly_parameters"].set_index(key)

@@ -10,7 +10,8 @@ from importlib import import_module
 from workbench.checks.registry import REGISTRY, Check
 
 FAMILY_MODULES = ("accounting", "ranges", "consistency", "evidence", "timeliness", "timeseries",
-                  "peers", "digits")
+                  "peers", "digits", "steel", "cement", "aluminium", "sector_bands",
+                  "sector_evidence", "sector_history")
 
 
 def load_all() -> None:

@@ -43,7 +43,7 @@ def co2_recompute(x: Inputs, cfg: dict) -> pd.DataFrame:
                      delta_co2_t=(expected - filed)[hit])
 
 
-@check(id="accounting.carbon_identity", family="accounting", subject="monthly_value", value_unit="%", severity="critical",
+@check(id="accounting.carbon_identity", sectors=schema.INDUSTRY_CODES, family="accounting", subject="monthly_value", value_unit="%", severity="critical",
        title_zh="元素碳含量与单位热值含碳量不一致", title_en="C_ar does not equal CC × NCV",
        message_zh="收到基元素碳 {observed:.2f}%，而 100×CC×NCV = {expected:.2f}%",
        message_en="as-received carbon {observed:.2f}%, but 100×CC×NCV = {expected:.2f}%",
@@ -89,7 +89,7 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=rows["report_id"].astype(str))
 
 
-@check(id="accounting.filed_vs_report", family="accounting", subject="monthly_value", severity="critical",
+@check(id="accounting.filed_vs_report", sectors=schema.INDUSTRY_CODES, family="accounting", subject="monthly_value", severity="critical",
        title_zh="填报值与检测报告不符", title_en="Filed value differs from its lab report",
        message_zh="填报 {observed:.3f}，所附检测报告为 {expected:.3f}",
        message_en="filed {observed:.3f}; the attached lab report says {expected:.3f}",

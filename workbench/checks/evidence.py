@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench import schema
 from workbench.checks.inputs import Inputs
 from workbench.checks.registry import check, flag_rows
 
@@ -25,7 +26,7 @@ def _evidence(rows: pd.DataFrame) -> pd.Series:
     return rows["report_id"].astype(str) + " · " + rows["lab_name"].astype(str)
 
 
-@check(id="evidence.date_order", family="evidence", subject="lab_report", value_unit="d", severity="critical",
+@check(id="evidence.date_order", sectors=schema.INDUSTRY_CODES, family="evidence", subject="lab_report", value_unit="d", severity="critical",
        title_zh="检测报告日期顺序不合理", title_en="Lab report dates out of order",
        message_zh="采样、收样、检测、报告日期顺序不成立（{evidence}）",
        message_en="sampling, receipt, test and report dates are out of order ({evidence})",
@@ -47,7 +48,7 @@ def date_order(x: Inputs, cfg: dict) -> pd.DataFrame:
                      + " d / report − sampling end " + lag.astype(str) + " d")
 
 
-@check(id="evidence.report_deadline", family="evidence", subject="lab_report", value_unit="d", severity="critical",
+@check(id="evidence.report_deadline", sectors=schema.INDUSTRY_CODES, family="evidence", subject="lab_report", value_unit="d", severity="critical",
        title_zh="检测报告超过月后40天", title_en="Lab report after the 40-day deadline",
        message_zh="报告在月末后 {observed:.0f} 天出具（期限 {expected_high:.0f} 天）",
        message_en="report issued {observed:.0f} days after month end (deadline "
@@ -211,7 +212,7 @@ def result_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=rows["_other"])
 
 
-@check(id="evidence.sample_id_reused", family="evidence", subject="lab_report", severity="critical",
+@check(id="evidence.sample_id_reused", sectors=schema.INDUSTRY_CODES, family="evidence", subject="lab_report", severity="critical",
        title_zh="样品编号重复", title_en="Sample ID used by several reports",
        message_zh="样品编号被多份报告使用：{evidence}",
        message_en="sample ID used by several reports: {evidence}",
@@ -231,7 +232,7 @@ def sample_id_reused(x: Inputs, cfg: dict) -> pd.DataFrame:
                      evidence=rows["sample_id"].astype(str) + ": " + others)
 
 
-@check(id="evidence.accreditation", family="evidence", subject="lab_report", severity="critical",
+@check(id="evidence.accreditation", sectors=schema.INDUSTRY_CODES, family="evidence", subject="lab_report", severity="critical",
        title_zh="检测机构无有效CMA/CNAS资质编号", title_en="Lab without a valid CMA/CNAS number",
        message_zh="检测机构“{evidence}”未提供有效的CMA/CNAS资质编号",
        message_en="laboratory '{evidence}' gives no valid CMA/CNAS accreditation number",

@@ -25,11 +25,22 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from workbench import schema
+from workbench import schema, sector_contract
 from workbench.dataset import Dataset
 
-#: Monthly parameters whose source code and lab report the checks need.
+#: Monthly parameters whose source code and lab report the checks need: the power sector's
+#: coal quality, and the 2025 sectors' fuel qualities, clinker chemistry and EF, anode
+#: quality and PFC inputs (``source_<code>``, ``report_<code>`` columns where filed).
 SOURCED = ("cc_tc_per_gj", "carbon_ar_pct", "ncv_gj_per_t")
+SECTOR_SOURCED = (
+    *(p.code for p in sector_contract.PARAMETERS
+      if p.code.endswith(("_cc_tc_per_gj", "_ncv_gj_per_t", "_ncv_gj_per_1e4nm3"))),
+    "ef_clinker_tco2_per_t", "cao_clinker_pct", "mgo_clinker_pct", "anode_sulfur_pct",
+    "anode_ash_pct", "anode_net_consumption_t_per_t", "aem_min_per_cell_day",
+    "ef_cf4_kg_per_t", "ef_c2f6_kg_per_t")
+#: A facility attribute (``units``) named like a monthly parameter (a potline's design
+#: line current beside the month's) reads ``<name>_unit`` in the monthly frame.
+UNIT_SUFFIX = "_unit"
 
 
 @dataclass
@@ -136,7 +147,7 @@ def _wide(long: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     latest = long.sort_values("revision").drop_duplicates([*key, "parameter_code"], keep="last")
     wide = latest.pivot(index=key, columns="parameter_code", values="value")
     wide.columns = list(wide.columns)
-    sourced = latest[latest["parameter_code"].isin(SOURCED)]
+    sourced = latest[latest["parameter_code"].isin((*SOURCED, *SECTOR_SOURCED))]
     for what in ("source_code", "report_id"):
         part = sourced.pivot(index=key, columns="parameter_code", values=what)
         part.columns = [f"{what.split('_')[0]}_{c}" for c in part.columns]
@@ -144,7 +155,7 @@ def _wide(long: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     first = long[long["revision"] == 0].groupby(key)["submitted_at"].min().rename("submitted_at")
     revs = long.groupby(key)["revision"].max().rename("max_revision")
     wide = wide.join(first).join(revs).reset_index()
-    wide = wide.merge(units, on="unit_id", how="left")
+    wide = wide.merge(units, on="unit_id", how="left", suffixes=("", UNIT_SUFFIX))
     wide = _complete(wide)
     start = pd.to_datetime(wide["period"] + "-01")
     wide["year"] = start.dt.year

@@ -72,7 +72,8 @@ class Check:
     """One screening check (see the module docstring).
 
     ``message_zh``/``message_en`` are ``str.format`` templates over the flag
-    row's columns (``{observed}``, ``{expected}``, ``{expected_low}``, ...).
+    row's columns (``{observed}``, ``{expected}``, ``{expected_low}``, ...) and
+    ``{parameter}``, the name of the flag's parameter in the message's language.
     ``needs`` names Inputs fields (``"labs"``), monthly columns
     (``"monthly:co2_t"``) or ``"daily"``; all must hold data or the check is
     skipped, and an enterprise lacking one is reported as not checked by it.

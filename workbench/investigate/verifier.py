@@ -18,6 +18,7 @@ from workbench.investigate.case import (
     resolve_id,
 )
 from workbench.review import ReviewData
+from workbench.sector_metrics import counted_co2_t
 
 
 @dataclass
@@ -37,8 +38,8 @@ def verification_differences(review: ReviewData) -> pd.DataFrame:
     """Every annual report: filed (reported) CO2, the sum of the monthly filed CO2, verified
     CO2 (t), and verified − reported in t and as a fraction of reported."""
     x = review.inputs()
-    monthly = x.monthly.groupby(["enterprise_id", "year"])["co2_t"].sum().rename(
-        "monthly_co2_t").reset_index()
+    monthly = counted_co2_t(x.monthly).groupby([x.monthly["enterprise_id"], x.monthly["year"]]
+                                               ).sum().rename("monthly_co2_t").reset_index()
     a = x.annual.merge(monthly.astype({"year": x.annual["year"].dtype}),
                        on=["enterprise_id", "year"], how="left")
     a = a.merge(review.enterprises[["enterprise_id", "enterprise_name"]], on="enterprise_id")

@@ -198,13 +198,15 @@ def enterprise_level(units: pd.DataFrame, w: pd.DataFrame, periods: list[str],
 
 
 def enterprise_co2(e: pd.DataFrame, cfg: dict) -> np.ndarray:
-    """co2_t of the enterprise level (t, 0.01): diesel + limestone + Σ potline anode CO2."""
+    """co2_t of the enterprise level (t CO2e, 0.01): E_ent of §4.2, diesel + limestone + Σ
+    potline anode CO2 + Σ potline PFC."""
     d = fuel_defaults(cfg, "diesel")
     e_fuel = acc.fuel_co2_t(e["diesel_consumption_t"], e["diesel_ncv_gj_per_t"],
                             e["diesel_cc_tc_per_gj"], d["of"])
     carb = acc.carbonate_co2_t({"limestone": e["limestone_t"]},
                                {"limestone": factor(cfg, "carbonates", "limestone")})
-    return np.round(acc.enterprise_co2e_t(e_fuel, e["anode_co2_t"], 0.0, carb), 2).to_numpy()
+    return np.round(acc.enterprise_co2e_t(e_fuel, e["anode_co2_t"], e["pfc_co2e_t"], carb),
+                    2).to_numpy()
 
 
 def inject(w: pd.DataFrame, rate: float, rng: np.random.Generator) -> list[tuple]:

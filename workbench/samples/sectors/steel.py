@@ -238,8 +238,13 @@ def operations(p: pd.DataFrame, ents: pd.DataFrame, periods: list[str],
     bfg["captive_power"] = np.round(bfg_gen - sum(bfg.values()) - bfg_exp - bfg_fl, 2)
     cog["captive_power"] = np.round(cog_gen - sum(cog.values()) - cog_fl, 2)
     ldg["captive_power"] = np.round(ldg_gen - sum(ldg.values()) - ldg_fl, 2)
-    for d in (bfg, cog, ldg):                     # a works without a captive plant
-        d["captive_power"] = np.where(has["captive_power"], d["captive_power"].clip(min=0), 0)
+    # a works without a captive plant flares the surplus (the balance still closes)
+    flared = {"bfg": bfg_fl, "cog": cog_fl, "ldg": ldg_fl}
+    for d, g in ((bfg, "bfg"), (cog, "cog"), (ldg, "ldg")):
+        rest = d["captive_power"].clip(min=0)
+        flared[g] = np.round(flared[g] + np.where(has["captive_power"], 0.0, rest), 2)
+        d["captive_power"] = np.where(has["captive_power"], rest, 0)
+    bfg_fl, cog_fl, ldg_fl = flared["bfg"], flared["cog"], flared["ldg"]
     coal_cp = np.round(np.where(has["captive_power"], (bof + eaf) * _u(rng, 0.13, 0.17, n), 0),
                        1)                                          # assumption: boiler coal
     # fuel qualities of the month (one composite per fuel and works)
