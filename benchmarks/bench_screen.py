@@ -83,7 +83,38 @@ def main() -> None:
             summary[engine] = r
             print(f"screen ({engine}): {r['seconds']:.1f} s, peak {r['peak_rss_mb']:,.0f} MB, "
                   f"{r['flags']:,} flags, {r['ratio_to_duckdb']:.0f}× the DuckDB pass")
+        if len(args.engine) > 1:
+            summary["same_flags"] = same_flags(*(Path(tmp) / f"res-{e}" for e in args.engine))
+            print(f"same flags from {' and '.join(args.engine)}: {summary['same_flags']}")
+        summary["flags_by_sector"] = flags_by_sector(ds, Path(tmp) / f"res-{args.engine[0]}")
+        print("flags by sector:", summary["flags_by_sector"])
         print(json.dumps(summary))
+
+
+#: What makes two flags tables the same: every flag's key, severity and numbers.
+FLAG_KEY = ["check_id", "enterprise_id", "unit_id", "period", "year", "report_id",
+            "parameter_code", "severity", "observed", "expected"]
+
+
+def same_flags(a: Path, b: Path) -> bool:
+    """Whether two screening results hold the same flags (order aside)."""
+    import pandas as pd
+
+    fa, fb = (pd.read_parquet(d / "flags.parquet")[FLAG_KEY].sort_values(FLAG_KEY)
+              .reset_index(drop=True) for d in (a, b))
+    return bool(fa.equals(fb))
+
+
+def flags_by_sector(dataset: Path, results: Path) -> dict[str, dict[str, int]]:
+    """Enterprises and flags (critical, all) per industry of a screened dataset."""
+    import pandas as pd
+
+    ents = pd.read_parquet(dataset / "tables" / "enterprises")[["enterprise_id",
+                                                                "industry_code"]]
+    f = pd.read_parquet(results / "flags.parquet").merge(ents, on="enterprise_id")
+    return {str(k): {"enterprises": int((ents["industry_code"] == k).sum()),
+                     "flags": int(len(g)), "critical": int((g["severity"] == "critical").sum())}
+            for k, g in f.groupby("industry_code")}
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import pandas as pd
 
 from widgets.figures import new_figure_widget, show
 from widgets.grid import EvidenceGrid
-from widgets.labels import label
+from widgets.labels import label, unit_options
 from workbench import plots
 from workbench.i18n import parameter_label
 from workbench.review import ReviewData
@@ -57,10 +57,11 @@ class FilingHistory:
     def show_enterprise(self, enterprise_id: str | None) -> None:
         """Switch to another enterprise (first unit, first key parameter)."""
         self._enterprise = enterprise_id
-        units = self._review.units_of(enterprise_id)["unit_id"].tolist() if enterprise_id else []
+        units = self._review.units_of(enterprise_id) if enterprise_id else None
+        options = unit_options(units, self._locale) if units is not None else []
         with self._quiet():
-            self._w_unit.options = units
-            self._w_unit.value = units[0] if units else None
+            self._w_unit.options = options
+            self._w_unit.value = options[0][1] if options else None
         self._unit_changed()
         self._tables()
 
@@ -108,6 +109,12 @@ class FilingHistory:
     def set_locale(self, locale: str) -> None:
         """Relabel for ``locale``."""
         self._locale = locale
+        if self._enterprise:                     # the facilities' kinds in the new language
+            with self._quiet():
+                current = self._w_unit.value
+                self._w_unit.options = unit_options(self._review.units_of(self._enterprise),
+                                                    locale)
+                self._w_unit.value = current
         self._w_unit.description = label("unit", locale)
         self._w_param.description = label("parameter", locale)
         self.revisions.set_locale(locale)

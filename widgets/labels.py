@@ -6,13 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import ipywidgets as w
+import pandas as pd
 
+from workbench import schema, sector_contract
 from workbench.labels import TEXT, text
 
 #: The phrases on screens (key -> (zh, en)).
 LABELS = TEXT
 #: The phrase of a key in a locale.
 label = text
+
+
+def unit_options(units: pd.DataFrame, locale: str) -> list[tuple[str, str]]:
+    """Dropdown options of an enterprise's units: a facility of the 2025 sectors named with
+    its kind ("ADQU55-BF1 · 炼铁工序"), a power unit by its id."""
+    return [(f"{u} · {schema.code_name('unit_category_code', kind, locale)}"
+             if kind in sector_contract.FACILITY_SECTOR else u, u)
+            for u, kind in zip(units["unit_id"], units["unit_category_code"], strict=True)]
 
 
 class LanguageSwitch:

@@ -117,12 +117,17 @@ def sectors_without_checks(x: Inputs, selected: list[Check]) -> dict[str, int]:
     return {str(k): int(v) for k, v in left.value_counts().sort_index().items()}
 
 
-def run_checks(x: Inputs, cfg: dict, selected: list[Check]) -> tuple[pd.DataFrame, RunLog]:
+SectorInputs = dict[tuple[str, ...], tuple[Inputs, dict[str, pd.Index]]]
+
+
+def run_checks(x: Inputs, cfg: dict, selected: list[Check],
+               by_sectors: SectorInputs | None = None) -> tuple[pd.DataFrame, RunLog]:
     """Run ``selected`` checks over ``x``, each over the enterprises of its sectors;
-    returns raw flag rows and the run log."""
+    returns raw flag rows and the run log.  ``by_sectors`` keeps each sector set's inputs
+    (and the frames derived from them) across calls over the same ``x``."""
     log = RunLog()
     frames = []
-    by_sectors: dict[tuple[str, ...], tuple[Inputs, dict[str, pd.Index]]] = {}
+    by_sectors = {} if by_sectors is None else by_sectors
     for c in selected:
         if c.sectors not in by_sectors:
             by_sectors[c.sectors] = (in_sectors(x, c.sectors), {})
@@ -247,10 +252,11 @@ def screen_pandas(ds: Dataset, cfg: dict, progress: Progress | None = None
     selected = select_checks()
     log = RunLog()
     parts = []
+    by_sectors: SectorInputs = {}
     for i, c in enumerate(selected):
         if progress:
             progress(c.id, i, len(selected))
-        f, lg = run_checks(x, cfg, [c])
+        f, lg = run_checks(x, cfg, [c], by_sectors)
         parts.append(f)
         log.merge(lg)
     flags = pd.concat(parts, ignore_index=True) if parts else empty_flags()

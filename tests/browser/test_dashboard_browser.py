@@ -356,17 +356,24 @@ def test_deep_link_opens_one_enterprise(browser, server, review):
         page.close()
 
 
-@pytest.mark.parametrize("sector, facility", [("steel", "钢铁企业层级"), ("cement", "熟料生产线"),
-                                              ("aluminium", "电解系列")])
-def test_deep_link_opens_a_sector_enterprise(browser, server, review, sector, facility):
+@pytest.mark.parametrize("sector, industry, facility", [
+    ("steel", "钢铁", "钢铁企业层级"), ("cement", "水泥", "熟料生产线"),
+    ("aluminium", "电解铝", "电解系列")])
+def test_a_sector_enterprise_opens_from_its_industry(page, review, sector, industry, facility):
     """One steel, one cement and one aluminium enterprise (the demo holds some of each): the
-    detail's card names its facilities and its rank among all screened, and its flags name
-    its facilities."""
+    industry filter ranks that sector's enterprises only, its table by industry shows that
+    industry, and the top one opens with a card naming its facilities and its rank among
+    all screened, its flags naming its facilities."""
     ents = review.enterprises
     ids = set(ents.loc[ents["industry_code"] == sector, "enterprise_id"])
+    flagged = _flagged(review) & ids
     top = review.risk[review.risk["enterprise_id"].isin(ids)].sort_values("rank").iloc[0]
-    page = _open(browser, f"{server}?enterprise={top.enterprise_id}")
+    _dropdown(page, LABELS["industry"][0]).select_option(label=industry)
     try:
+        assert set(_ranked(page, len(flagged))["统一社会信用代码"]) == flagged
+        table = exported(page, page.locator(".wb-grid-industries"))
+        assert list(table["行业"]) == [industry]
+        _open_row(page, 0)
         detail = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=LABELS["dash_drill"][0])
         playwright.expect(detail).to_have_count(1)
         card = page.locator(f'.wb-card[data-enterprise="{top.enterprise_id}"]')
@@ -375,6 +382,8 @@ def test_deep_link_opens_a_sector_enterprise(browser, server, review, sector, fa
         if len(review.flags_of(top.enterprise_id)):
             _expect_flags_of(page, review, top.enterprise_id)
         assert page.get_by_text("javascript error").count() == 0
-        page.screenshot(path=ARTIFACTS / f"deep_link_{sector}.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / f"sector_{sector}.png", full_page=True)
     finally:
-        page.close()
+        page.get_by_text(LABELS["dash_ranking"][0], exact=True).first.click()
+        _dropdown(page, LABELS["industry"][0]).select_option(label=LABELS["all"][0])
+        assert len(_ranked(page, len(_flagged(review)))) == len(_flagged(review))

@@ -69,12 +69,18 @@ def test_filing_history_lists_the_facilities_and_their_parameters(review, sector
     view = FilingHistory(review)
     view.show_enterprise(ent)
     units = set(review.units_of(ent)["unit_id"])
-    assert set(view._w_unit.options) <= units and len(view._w_unit.options) == len(units)
-    for unit in view._w_unit.options:
+    shown = dict((u, text) for text, u in view._w_unit.options)
+    assert set(shown) == units
+    kinds = {"steel": "钢铁企业层级", "cement": "熟料生产线", "aluminium": "电解系列"}[sector]
+    assert any(kinds in text for text in shown.values()), shown       # named by their kind
+    for unit in shown:
         view._w_unit.value = unit
         assert view._w_param.options, unit
     words = " ".join(text for text, _ in view._w_param.options)
     assert "排放量" in words
+    view.set_locale("en")
+    assert not any("\u4e00" <= ch <= "\u9fff" for text, _ in view._w_unit.options
+                   for ch in text)
 
 
 def test_each_enterprise_counts_its_emissions_once(review):

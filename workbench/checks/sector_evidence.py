@@ -29,9 +29,9 @@ _SECTORS = ("steel", "cement", "aluminium")
        subject="monthly_value", value_unit="%", severity="critical",
        title_zh="填报值与检测报告不符（熟料、炭阳极）",
        title_en="Filed clinker or anode value differs from its lab report",
-       message_zh="填报 {parameter} {observed:.2f}%，所附检测报告为 {expected:.2f}%（{evidence}）",
-       message_en="filed {parameter} {observed:.2f}%; the attached report says "
-                  "{expected:.2f}% ({evidence})",
+       message_zh="填报{parameter} {observed:.2f}，所附检测报告为 {expected:.2f}（{evidence}）",
+       message_en="filed {parameter} {observed:.2f}; the attached report says "
+                  "{expected:.2f} ({evidence})",
        needs=("labs",), uses=tuple(f"monthly:{c}" for c in LAB_COLUMNS),
        config_keys=("checks.sectors.filed_vs_report_abs_pct",),
        rationale="The deposit must carry the lab's result. Clinker CaO from another sample (raw "

@@ -77,9 +77,9 @@ def crude_steel_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
        subject="monthly_value", value_unit="t", severity="critical",
        title_zh="企业层级焦油、粗苯产量与焦化工序不符",
        title_en="Tar or benzene differs from what the coke ovens filed",
-       message_zh="企业层级扣减的 {parameter} 为 {observed:,.1f} t，焦化工序填报 {expected:,.1f} t",
-       message_en="the enterprise level deducts {parameter} {observed:,.1f} t; the coking "
-                  "facility filed {expected:,.1f} t",
+       message_zh="企业层级扣减的{parameter}为 {observed:,.1f}，焦化工序填报 {expected:,.1f}",
+       message_en="the enterprise level deducts {parameter} {observed:,.1f}; the coking "
+                  "facility filed {expected:,.1f}",
        needs=("monthly:coal_tar_output_t",), uses=("monthly:crude_benzene_output_t",),
        config_keys=("checks.sectors.sum_rel_tol",),
        rationale="Carbon products are deducted from the mass balance; more tar or benzene "
@@ -112,9 +112,9 @@ def _differs(w: pd.DataFrame, filed: str, other: str, code: str, tol: float,
        subject="monthly_value", value_unit="t", severity="critical",
        title_zh="企业层级燃料消耗量少于各工序之和",
        title_en="Enterprise fuel use differs from its processes'",
-       message_zh="企业层级填报 {parameter} {observed:,.1f} t，各工序合计 {expected:,.1f} t",
-       message_en="the enterprise level files {parameter} {observed:,.1f} t; its "
-                  "processes burnt {expected:,.1f} t",
+       message_zh="企业层级填报{parameter} {observed:,.1f}，各工序合计 {expected:,.1f}",
+       message_en="the enterprise level files {parameter} {observed:,.1f}; its "
+                  "processes burnt {expected:,.1f}",
        needs=("monthly:crude_steel_output_t",),
        config_keys=("checks.sectors.sum_rel_tol",),
        rationale="A purchased fuel (coal, anthracite, oil) burnt by the processes is counted "
