@@ -17,7 +17,7 @@ from workbench import investigate as inv
 from workbench.checks.registry import REGISTRY
 from workbench.cli import main
 from workbench.exports import find_browser
-from workbench.review import KEY_PARAMETERS, ReviewData
+from workbench.review import KEY_PARAMETERS, ReviewData, key_parameters
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +302,21 @@ def test_report_tables_as_a_bilingual_workbook(review, demo, demo_dir, tmp_path)
     flags = book["预警 Flags"]
     assert flags.max_row - 1 == len(review.flags_of(ent))
     assert "Check" in [c.value for c in flags[1]]
+
+
+@pytest.mark.parametrize("sector", ["steel", "cement", "aluminium"])
+def test_a_sector_enterprise_case_shows_its_facilities_key_parameters(review, sector):
+    """A steel works', a cement plant's or a smelter's case: its industry in words, no power
+    capacity, and the month-by-month series of what each facility kind must file."""
+    ents = review.enterprises
+    eid = sorted(ents.loc[ents["industry_code"] == sector, "enterprise_id"])[0]
+    case = inv.enterprise_case(review, eid)
+    units = review.units_of(eid).set_index("unit_id")["unit_category_code"]
+    assert len(case.series)
+    for unit, codes in case.series.groupby("unit_id")["parameter_code"]:
+        assert set(codes) <= set(key_parameters(units[unit])), unit
+    assert "co2_t" in set(case.series["parameter_code"])
+    assert pd.isna(case.summary["capacity_mw"])
+    words = {"steel": "钢铁", "cement": "水泥", "aluminium": "电解铝"}[sector]
+    page = inv.summary_html(case, "zh-CN")
+    assert f"<td>{words}</td>" in page and "nan" not in page

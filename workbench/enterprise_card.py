@@ -54,7 +54,8 @@ def enterprise_summary(review: ReviewData, enterprise_id: str) -> dict:
     screened = enterprise_id in set(review.risk["enterprise_id"])
     return {"enterprise_id": enterprise_id, **{k: row[k] for k in (
         "enterprise_name", "province", "city", "industry_code", "verifier_name")},
-        "units": len(units), "capacity_mw": float(units["capacity_mw"].sum()),
+        # capacity in MW is a power unit's: a steel works' or a smelter's facilities have none
+        "units": len(units), "capacity_mw": float(units["capacity_mw"].sum(min_count=1)),
         "screened": screened,
         "risk_score": float(row["risk_score"]), "rank": int(row["rank"]),
         "enterprises_ranked": len(review.risk), "n_critical": _count(row["n_critical"]),

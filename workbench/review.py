@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench import schema
+from workbench import schema, sector_contract
 from workbench.config import config_hash, load_config
 from workbench.dataset import Dataset
 from workbench.results import MANIFEST, check_results
@@ -29,6 +29,15 @@ from workbench.results import MANIFEST, check_results
 #: Parameters shown first in the filing history (the rest follow in contract order).
 KEY_PARAMETERS = ("coal_consumption_t", "ncv_gj_per_t", "carbon_ar_pct", "cc_tc_per_gj",
                   "generation_mwh", "supply_mwh", "heat_supply_gj", "co2_t")
+#: The key parameters of every kind of unit: a power unit's above, a steel, cement or
+#: aluminium facility's those its kind must file monthly (``sector_contract.REQUIRED``).
+ALL_KEY_PARAMETERS = tuple(dict.fromkeys(
+    [*KEY_PARAMETERS, *(c for req in sector_contract.REQUIRED.values() for c in req)]))
+
+
+def key_parameters(unit_category_code: str | None) -> tuple[str, ...]:
+    """The key parameters of a unit of this kind (see :data:`ALL_KEY_PARAMETERS`)."""
+    return sector_contract.REQUIRED.get(str(unit_category_code), KEY_PARAMETERS)
 
 
 def checks_fingerprint() -> str:
@@ -386,5 +395,6 @@ class ReviewData:
         """Parameter codes the unit files, key ones first."""
         m = self._rows("monthly", enterprise_id)
         have = set(m.loc[m["unit_id"] == unit_id, "parameter_code"])
-        first = [p for p in KEY_PARAMETERS if p in have]
+        kind = self.units.set_index("unit_id")["unit_category_code"].get(unit_id)
+        first = [p for p in key_parameters(kind) if p in have]
         return first + [p for p in schema.PARAMETERS if p in have and p not in first]

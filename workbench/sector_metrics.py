@@ -273,27 +273,27 @@ def converters(m: pd.DataFrame) -> pd.DataFrame:
 
 
 @derived
-def purchased_fuels(m: pd.DataFrame) -> pd.DataFrame:
-    """One row per steel works, month and purchased fuel its processes burn (every fuel of
-    the fuel block but coke and the by-product gases, which the works makes itself):
+def site_inputs(m: pd.DataFrame) -> pd.DataFrame:
+    """One row per steel works, month and input its processes file: the purchased fuels
+    (every fuel of the fuel block but coke and the by-product gases, which the works makes
+    itself) and the process materials (fluxes, electrodes, pig iron, DRI, scrap).
     ``enterprise_t`` (the enterprise level's consumption), ``processes_t`` (Σ over its
     processes), on the enterprise-level facility (``unit_id``)."""
     ent = of_kind(m, "steel_enterprise")
     procs = of_kind(m, "coking", "sintering", "pelletising", "ironmaking", "bof", "eaf",
                     "lime", "captive_power")
+    codes = [f"{fuel}_consumption_t" for fuel, _, _, gas in FUELS
+             if not gas and fuel != "coke"] + list(STEEL_MATERIALS)
     frames = []
-    for fuel, _, _, gas in FUELS:
-        if gas or fuel == "coke":
-            continue
-        code = f"{fuel}_consumption_t"
-        burnt = _sum_by_works(procs, [code])[code]
-        burnt = burnt[burnt.fillna(0.0) > 0]
-        if burnt.empty:
+    for code in codes:
+        used = _sum_by_works(procs, [code])[code]
+        used = used[used.fillna(0.0) > 0]
+        if used.empty:
             continue
         e = ent[[*KEY, "unit_id"]].assign(enterprise_t=col(ent, code)).set_index(KEY)
-        e = e.join(burnt.rename("processes_t"), how="inner")
-        frames.append(e.reset_index().assign(fuel=fuel, parameter_code=code))
-    cols = [*KEY, "unit_id", "fuel", "parameter_code", "enterprise_t", "processes_t"]
+        e = e.join(used.rename("processes_t"), how="inner")
+        frames.append(e.reset_index().assign(parameter_code=code))
+    cols = [*KEY, "unit_id", "parameter_code", "enterprise_t", "processes_t"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 

@@ -45,6 +45,8 @@ def cell_text(column: str, value: object, locale: str) -> object:
     rounded (:func:`number_text`)."""
     if column in CODED_COLUMNS and value in CODED_COLUMNS[column]:
         return pick(*CODED_COLUMNS[column][value], locale)
+    if column in schema.CODE_NAMES_EN and value in schema.CODE_NAMES_EN[column]:
+        return schema.code_name(column, str(value), locale)       # industry, facility kind…
     if column == "check_id":
         return check_title(str(value), locale)
     if column == "parameter_code" and value in schema.PARAMETERS:

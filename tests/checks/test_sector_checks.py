@@ -196,7 +196,7 @@ CASES = {
     "consistency.crude_steel_sum": _scaled(steel_ent, "crude_steel_output_t", 1.10),
     "consistency.steel_carbon_products": _scaled(coking_ent, "coal_tar_output_t", 2.0),
     "consistency.steel_gas_balance": _gas,
-    "consistency.steel_fuel_sum": _scaled(steel_ent, "bituminous_coal_consumption_t", 0.9),
+    "consistency.steel_inputs_sum": _scaled(steel_ent, "bituminous_coal_consumption_t", 0.9),
     "accounting.sector_default_as_measured": _default_cc,
     "accounting.clinker_line_identity": _scaled(_default_line, "co2_t", 1.05),
     "accounting.clinker_ef_chemistry": _scaled(_measured_line, "ef_clinker_tco2_per_t", 0.93),
@@ -239,7 +239,7 @@ CASES = {
 #: Cases that break a rule outright: their flags must be critical.
 CRITICAL_CASES = {"accounting.steel_enterprise_identity", "consistency.crude_steel_sum",
                   "consistency.steel_carbon_products", "consistency.steel_gas_balance",
-                  "consistency.steel_fuel_sum", "accounting.sector_default_as_measured",
+                  "consistency.steel_inputs_sum", "accounting.sector_default_as_measured",
                   "accounting.clinker_line_identity", "accounting.clinker_ef_chemistry",
                   "accounting.clinker_ef_default", "consistency.clinker_stock_carry",
                   "evidence.sector_filed_vs_report", "accounting.anode_co2_identity",
@@ -313,6 +313,17 @@ def test_one_month_on_the_fuel_default_is_a_warning_three_are_critical(clean, cf
     _set(tables, unit, "bituminous_coal_cc_tc_per_gj", default)
     flags = _run("accounting.sector_default_as_measured", tables, cfg)
     assert flags["severity"].tolist() == ["warning"]
+
+
+def test_a_material_left_out_of_the_enterprise_level_is_critical(clean, cfg):
+    """Scrap the converter charges but the enterprise level files as 0: its carbon is
+    missing from the works' balance."""
+    tables = copy.deepcopy(clean)
+    ent = steel_ent(tables)
+    _set(tables, ent, "scrap_t", 0.0)
+    flags = _run("consistency.steel_inputs_sum", tables, cfg)
+    assert flags[["unit_id", "period", "parameter_code", "severity"]].values.tolist() == [
+        [ent, PERIOD, "scrap_t", "critical"]]
 
 
 def test_a_gas_balance_names_every_facility_of_the_balance(clean, cfg):

@@ -8,7 +8,10 @@ evidence corroborates it (:mod:`workbench.corroboration`).
 * **own history** — robust z of the month against the facility's median of its months
   (1.4826 · MAD), the scale never below ``checks.sectors.history_rel_floor`` of the median
   (process EF is "nearly constant (±2 %)", §3.5 check 7), judged once the facility has
-  ``history_min_months`` months of the quantity;
+  ``history_min_months`` months of the quantity; a quantity a misstatement moves one way
+  (AEM, net anode and intensity lowered, S + ash and the metallic yield raised: the notes'
+  fraud patterns) is judged one-sided against the quartile on the other side, so a year
+  altered in most months still stands out against the months left alone;
 * **peers by product and route** — the facility's median of the year against facilities of
   the same sector and steel route (BF-BOF, EAF, mixed), clinker type, or all potlines, at
   least ``peer_min_units`` of them, scale floor ``peer_rel_floor`` of the peer median.  The
@@ -44,39 +47,45 @@ class Quantity:
     label_en: str
     unit: str
     peer_by: str | None = None
+    #: the way a misstatement moves it (the notes' fraud patterns): −1 lowered, +1 raised,
+    #: 0 either.  A one-sided quantity is judged against the facility's months on the other
+    #: side of its median (its upper quartile when lowered): months altered for most of a
+    #: year then still stand out against the ones left alone.
+    shift: int = 0
 
 
 FRAMES = {"steel_works": sm.steel_works, "converters": lambda m, cfg: sm.converters(m),
           "cement_lines": sm.cement_lines, "potlines": sm.potlines}
 HISTORY: tuple[Quantity, ...] = (
     Quantity("steel_works", "intensity_t_per_t", "co2_t", "吨粗钢排放量", "CO2 per t crude steel",
-             "tCO2/t", "route"),
+             "tCO2/t", "route", -1),
     Quantity("steel_works", "metallic_yield", "crude_steel_output_t", "金属收得率",
-             "metallic yield", "t/t"),
+             "metallic yield", "t/t", shift=1),
     Quantity("converters", "hot_metal_per_bof_steel", "bof_steel_output_t", "转炉钢铁水比",
-             "hot metal per t BOF steel", "t/t"),
+             "hot metal per t BOF steel", "t/t", shift=-1),
     Quantity("cement_lines", "intensity_t_per_t", "co2_t", "吨熟料排放量", "CO2 per t clinker",
-             "tCO2/t", "clinker_type"),
+             "tCO2/t", "clinker_type", -1),
     Quantity("cement_lines", "ef_filed", "ef_clinker_tco2_per_t", "熟料过程排放因子",
-             "clinker process EF", "tCO2/t"),
+             "clinker process EF", "tCO2/t", shift=-1),
     Quantity("cement_lines", "kiln_heat_gj_per_t", "coal_consumption_t", "吨熟料燃料热耗",
-             "kiln heat per t clinker", "GJ/t", "clinker_type"),
+             "kiln heat per t clinker", "GJ/t", "clinker_type", -1),
     Quantity("cement_lines", "raw_meal_ratio", "clinker_output_t", "料耗比", "raw meal ratio",
-             "t/t"),
+             "t/t", shift=-1),
     Quantity("cement_lines", "net_process_ef", "ef_clinker_tco2_per_t",
-             "扣减后吨熟料过程排放", "process CO2 per t clinker net of deductions", "tCO2/t"),
+             "扣减后吨熟料过程排放", "process CO2 per t clinker net of deductions", "tCO2/t",
+             shift=-1),
     Quantity("potlines", "intensity_t_per_t", "co2_t", "吨铝排放量", "CO2e per t aluminium",
-             "tCO2e/t", "all"),
+             "tCO2e/t", "all", -1),
     Quantity("potlines", "ac_kwh_per_t", "electrolysis_ac_electricity_mwh", "铝液交流电耗",
              "AC electricity per t aluminium", "kWh/t", "all"),
     Quantity("potlines", "nc_filed", "anode_net_consumption_t_per_t", "吨铝阳极净耗",
-             "net anode per t aluminium", "t/t", "all"),
+             "net anode per t aluminium", "t/t", "all", -1),
     Quantity("potlines", "aem", "aem_min_per_cell_day", "阳极效应持续时间",
-             "anode-effect minutes", "min/(cell·d)"),
+             "anode-effect minutes", "min/(cell·d)", shift=-1),
     Quantity("potlines", "s_plus_ash_pct", "anode_sulfur_pct", "炭阳极硫分与灰分之和",
-             "anode sulphur + ash", "%"),
+             "anode sulphur + ash", "%", shift=1),
     Quantity("potlines", "ce_implied_pct", "liquid_al_output_t", "按法拉第定律推算的电流效率",
-             "current efficiency by Faraday's law", "%"),
+             "current efficiency by Faraday's law", "%", shift=1),
 )
 _SECTORS = ("steel", "cement", "aluminium")
 
@@ -93,14 +102,18 @@ def _frames(x: Inputs, cfg: dict) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _robust(values: pd.Series, groups: list[pd.Series], floor_share: float
+def _robust(values: pd.Series, groups: list[pd.Series], floor_share: float, shift: int = 0
             ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(z, median, scale) of each value within its group, the scale at least
-    ``floor_share`` × |median|."""
+    """(z, reference, scale) of each value within its group: the reference is the median, or
+    for a one-sided ``shift`` the quartile on the other side (upper when a misstatement lowers
+    the value); the scale is 1.4826 · MAD around the median, at least ``floor_share`` ×
+    |median|."""
     med = values.groupby(groups).transform("median")
     mad = (values - med).abs().groupby(groups).transform("median") * MAD_TO_SD
     scale = np.maximum(mad, floor_share * med.abs())
-    return (values - med) / scale, med, scale
+    ref = med if not shift else values.groupby(groups).transform(
+        "quantile", 0.75 if shift < 0 else 0.25)
+    return (values - ref) / scale, ref, scale
 
 
 @check(id="timeseries.sector_own_history", family="timeseries", sectors=_SECTORS,
@@ -126,10 +139,12 @@ def own_history(x: Inputs, cfg: dict) -> pd.DataFrame:
         f = frames[q.frame]
         v = f[q.column].astype(float).where(lambda v: v > 0)
         n = v.groupby(f["unit_id"]).transform("count")
-        z, med, _ = _robust(v, [f["unit_id"]], s["history_rel_floor"])
-        hit = ((z.abs() > c["robust_z_warning"]) & (n >= s["history_min_months"])).fillna(False)
+        z, ref, _ = _robust(v, [f["unit_id"]], s["history_rel_floor"], q.shift)
+        outside = z * q.shift > c["robust_z_warning"] if q.shift else \
+            z.abs() > c["robust_z_warning"]
+        hit = (outside & (n >= s["history_min_months"])).fillna(False)
         rows = f[hit]
-        out.append(flag_rows(rows, q.parameter_code, v[hit], med[hit], score=z[hit].abs(),
+        out.append(flag_rows(rows, q.parameter_code, v[hit], ref[hit], score=z[hit].abs(),
                              evidence=f"{q.label_zh} / {q.label_en}", value_unit=q.unit))
     return pd.concat(out)
 

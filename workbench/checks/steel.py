@@ -108,28 +108,30 @@ def _differs(w: pd.DataFrame, filed: str, other: str, code: str, tol: float,
     return flag_rows(rows, code, a[hit], b[hit], score=rel[hit] / tol, evidence=evidence[hit])
 
 
-@check(id="consistency.steel_fuel_sum", family="consistency", sectors=_STEEL,
+@check(id="consistency.steel_inputs_sum", family="consistency", sectors=_STEEL,
        subject="monthly_value", value_unit="t", severity="critical",
-       title_zh="企业层级燃料消耗量少于各工序之和",
-       title_en="Enterprise fuel use differs from its processes'",
+       title_zh="企业层级燃料、原料消耗量少于各工序之和",
+       title_en="Enterprise fuel or material use differs from its processes'",
        message_zh="企业层级填报{parameter} {observed:,.1f}，各工序合计 {expected:,.1f}",
        message_en="the enterprise level files {parameter} {observed:,.1f}; its "
-                  "processes burnt {expected:,.1f}",
+                  "processes used {expected:,.1f}",
        needs=("monthly:crude_steel_output_t",),
        config_keys=("checks.sectors.sum_rel_tol",),
-       rationale="A purchased fuel (coal, anthracite, oil) burnt by the processes is counted "
-                 "once more at the enterprise level, whose mass balance gives the works' CO2: "
-                 "less there than the processes burnt leaves emissions out (critical); more "
-                 "is fuel burnt outside the listed processes, to explain (warning).",
-       rationale_zh="各工序燃用的外购燃料（煤、无烟煤、燃料油等）在企业层级碳平衡中再计一次，企业排放量由此算出："
-                    "企业层级少于各工序之和，等于漏算排放（严重）；多于则是在所列工序以外燃用，须说明（预警）。",
+       rationale="A purchased fuel (coal, anthracite, oil) or a process material (fluxes, "
+                 "electrodes, pig iron, DRI, scrap) the processes use is counted once more at "
+                 "the enterprise level, whose mass balance gives the works' CO2: less there "
+                 "than the processes used leaves carbon out (critical); more is use outside "
+                 "the listed processes, to explain (warning).",
+       rationale_zh="各工序使用的外购燃料（煤、无烟煤、燃料油等）和过程原料（熔剂、电极、生铁、直接还原铁、废钢）"
+                    "在企业层级碳平衡中再计一次，企业排放量由此算出：企业层级少于各工序之和，等于漏算碳（严重）；"
+                    "多于则是在所列工序以外使用，须说明（预警）。",
        source="sector notes §1.4 (fuel inventory), §2.2, §2.7")
-def fuel_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
-    f = sm.purchased_fuels(x.monthly)
+def inputs_sum(x: Inputs, cfg: dict) -> pd.DataFrame:
+    f = sm.site_inputs(x.monthly)
     tol = cfg["checks"]["sectors"]["sum_rel_tol"]
     gap = f["enterprise_t"].fillna(0.0) - f["processes_t"]
     rel = gap.abs() / f["processes_t"]
-    # a month one of the works' facilities filed nothing is not judged (its fuel is unknown)
+    # a month one of the works' facilities filed nothing is not judged (its use is unknown)
     hit = (rel > tol).fillna(False) & ~sm.silent_facility(f, x.monthly, x.units)
     rows = f[hit].assign(severity=np.where(gap[hit] < 0, "critical", "warning"))
     return flag_rows(rows, rows["parameter_code"], rows["enterprise_t"], rows["processes_t"],

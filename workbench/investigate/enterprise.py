@@ -15,7 +15,7 @@ from workbench.investigate.case import (
     reports_with_flags,
     resolve_id,
 )
-from workbench.review import KEY_PARAMETERS, ReviewData
+from workbench.review import ReviewData, key_parameters
 
 
 @dataclass
@@ -33,9 +33,11 @@ class EnterpriseCase(Case):
 def key_series(review: ReviewData, enterprise_id: str) -> pd.DataFrame:
     """Monthly series of the key parameters of every unit (``review.history``, long format):
     unit_id, parameter_code, period, value (parameter unit), revisions, flag_severity."""
+    units = review.units_of(enterprise_id)
     frames = [review.history(enterprise_id, unit, code).assign(unit_id=unit, parameter_code=code)
-              for unit in review.units_of(enterprise_id)["unit_id"]
-              for code in review.parameters_of(enterprise_id, unit) if code in KEY_PARAMETERS]
+              for unit, kind in zip(units["unit_id"], units["unit_category_code"], strict=True)
+              for code in review.parameters_of(enterprise_id, unit)
+              if code in key_parameters(kind)]
     cols = ["unit_id", "parameter_code", "period", "value", "revisions", "flag_severity"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 

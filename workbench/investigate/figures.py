@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 from workbench.i18n import parameter_label, pick
 from workbench.labels import header
 from workbench.plots import SEVERITY_COLOURS, TEMPLATE
-from workbench.review import KEY_PARAMETERS
+from workbench.review import ALL_KEY_PARAMETERS
 
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 40}
 
@@ -18,7 +18,7 @@ _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 40}
 def series_figure(series: pd.DataFrame, locale: str) -> go.Figure:
     """Key parameters month by month, one panel per parameter and one line per unit; flagged
     months coloured by their worst severity (:data:`workbench.plots.SEVERITY_COLOURS`)."""
-    codes = [c for c in KEY_PARAMETERS if c in set(series["parameter_code"])]
+    codes = [c for c in ALL_KEY_PARAMETERS if c in set(series["parameter_code"])]
     fig = make_subplots(rows=max(len(codes), 1), cols=1, shared_xaxes=True,
                         vertical_spacing=0.04,
                         subplot_titles=[parameter_label(c, locale) for c in codes])

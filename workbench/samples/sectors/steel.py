@@ -235,6 +235,14 @@ def operations(p: pd.DataFrame, ents: pd.DataFrame, periods: list[str],
     cog_fl = np.round(cog_gen * _u(rng, 0.0, 0.01, n), 2)
     ldg_fl = np.round(ldg_gen * _u(rng, 0.02, 0.08, n), 2)
     ldg = {"lime": np.minimum(ldg["lime"], np.round(ldg_gen - ldg_fl, 2))}
+    # the processes burn no more gas than the works makes (small coke ovens feeding large
+    # sinter strands and lime kilns would otherwise burn more COG than they produce): each
+    # burner's share is scaled down to what is there
+    for d, available in ((cog, cog_gen - cog_fl), (bfg, bfg_gen - bfg_exp - bfg_fl)):
+        demand = sum(d.values())
+        k = np.where(demand > available, available / np.where(demand > 0, demand, 1.0), 1.0)
+        for kind in d:
+            d[kind] = np.floor(d[kind] * k * 100) / 100
     bfg["captive_power"] = np.round(bfg_gen - sum(bfg.values()) - bfg_exp - bfg_fl, 2)
     cog["captive_power"] = np.round(cog_gen - sum(cog.values()) - cog_fl, 2)
     ldg["captive_power"] = np.round(ldg_gen - sum(ldg.values()) - ldg_fl, 2)
