@@ -120,7 +120,7 @@ def generate(real: Path, seed: int = DEFAULT_SEED, enterprises: int = 200,
     return Generated(tables, problems.truth_frame(d), w, omitted, pool)
 
 
-def _import(paths: list[Path], into: Path) -> dict:
+def import_exports(paths: list[Path], into: Path) -> dict:
     """Import the exports; raise :class:`QuarantineError` if anything was not imported."""
     cfg = load_config()
     report = import_files(paths, into, config=cfg)
@@ -165,7 +165,7 @@ def build(real: Path, out: Path, seed: int = DEFAULT_SEED, enterprises: int = 20
         raise FileExistsError(f"{out} already holds a build; choose an empty folder")
     gen = generate(real, seed, enterprises, problem_rate, gas_share)
     paths = export.write(gen.tables, out / "exports", labels)
-    imported = _import(paths, out / "dataset")
+    imported = import_exports(paths, out / "dataset")
     gen.truth.to_csv(out / "dataset" / "truth.csv", index=False)
     summary = _summary(gen, seed, enterprises, problem_rate, gas_share, labels, imported)
     (out / "build.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",

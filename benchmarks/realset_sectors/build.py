@@ -24,20 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.realset.build import QuarantineError, import_exports
 from benchmarks.realset_sectors import aluminium, cement, common, export, steel
 from workbench import schema
 from workbench.config import load_config
-from workbench.ingest import import_files
 
 DEFAULT_REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 DEFAULT_SEED = 7
 DEFAULT_PROBLEM_RATE = 0.4
 DEFAULT_SIZES = {"steel": 40, "cement": 60, "aluminium": 15}
 SOURCES = ("gem_steel_plants_china.csv", "aluminium_capacity_by_province.csv")
-
-
-class QuarantineError(RuntimeError):
-    """The importer quarantined rows of the exports (the message is the import report)."""
 
 
 @dataclass
@@ -108,19 +104,6 @@ def generate(real: Path, seed: int = DEFAULT_SEED, problem_rate: float = DEFAULT
     return Generated(tables, truth.reset_index(drop=True), summary)
 
 
-def _import(paths: list[Path], into: Path) -> dict:
-    cfg = load_config()
-    report = import_files(paths, into, config=cfg)
-    if report.exit_code != 0:
-        lines = report.summary_lines("en")
-        for counts in report.tables.values():
-            if counts.quarantine_file:
-                q = pd.read_csv(counts.quarantine_file, dtype=str, keep_default_na=False)
-                lines += [f"--- {counts.quarantine_file} (first rows)", q.head(8).to_string()]
-        raise QuarantineError("\n".join(lines))
-    return {name: c.imported for name, c in report.tables.items()}
-
-
 def build(real: Path, out: Path, seed: int = DEFAULT_SEED,
           problem_rate: float = DEFAULT_PROBLEM_RATE, sizes: dict[str, int] | None = None
           ) -> dict:
@@ -130,7 +113,7 @@ def build(real: Path, out: Path, seed: int = DEFAULT_SEED,
     sizes = {**DEFAULT_SIZES, **(sizes or {})}
     gen = generate(real, seed, problem_rate, sizes)
     paths = export.write(gen.tables, out / "exports")
-    imported = _import(paths, out / "dataset")
+    imported = import_exports(paths, out / "dataset")
     gen.truth.to_csv(out / "dataset" / "truth.csv", index=False, lineterminator="\n")
     t = gen.tables
     summary = {
