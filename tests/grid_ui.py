@@ -60,15 +60,27 @@ def click_row_at(page, grid, row: int) -> None:
     page.mouse.click(box["x"] + 60, box["y"] + HEADER_Y + ROW_HEIGHT * (row + 1))
 
 
-def exported(page, container) -> pd.DataFrame:
-    """Click the grid's export button and read the workbook its download link holds."""
-    link = container.locator("a.wb-download")
-    before = link.get_attribute("data-export") if link.count() else None
-    container.locator("button").filter(has_text="XLSX").first.click()
-    page.wait_for_function(                       # the link of this export (they are numbered)
-        "([el, old]) => el.querySelector('a.wb-download') && "
-        "el.querySelector('a.wb-download').dataset.export !== old",
-        arg=[container.element_handle(), before])
+def exported(page, container, attempts: int = 3) -> pd.DataFrame:
+    """Click the grid's export button and read the workbook its download link holds.
+
+    A sort or filter the browser sends after the export was made clears its link (it is no
+    longer "as shown"), as the app intends; the reviewer then clicks again, and so does
+    this, up to ``attempts`` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        link = container.locator("a.wb-download")
+        before = link.get_attribute("data-export") if link.count() else None
+        container.locator("button").filter(has_text="XLSX").first.click()
+        try:
+            page.wait_for_function(               # the link of this export (they are numbered)
+                "([el, old]) => el.querySelector('a.wb-download') && "
+                "el.querySelector('a.wb-download').dataset.export !== old",
+                arg=[container.element_handle(), before], timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
     href = container.locator("a.wb-download").get_attribute("href")
     return pd.read_excel(io.BytesIO(base64.b64decode(href.split("base64,", 1)[1])))
 
