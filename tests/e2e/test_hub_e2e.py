@@ -110,8 +110,11 @@ print(json.dumps(out, ensure_ascii=False))
 TITLE = "E2E 煤样复检结果不一致"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hub():
+    """One deployment for the worker's session: with ``--dist loadgroup`` other modules' tests
+    may run between this module's, which would tear a module-scoped hub down and start a
+    fresh one (a fresh database) between the reviewers' write and the supervisor's view."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with deployment(ARTIFACTS) as url:
         yield url
