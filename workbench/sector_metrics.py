@@ -49,7 +49,7 @@ from workbench.accounting import cement as cem
 from workbench.accounting import steel as stl
 from workbench.accounting.common import CO2_PER_C, per
 from workbench.factors import factor, factors, fuel_defaults, gwp
-from workbench.sector_contract import BY_PRODUCT_GASES, FUELS
+from workbench.sector_contract import BY_PRODUCT_GASES, FUELS, STEEL_FACILITIES
 
 KEY = ["enterprise_id", "period"]
 _FRAMES: dict[int, tuple[weakref.ref, dict]] = {}
@@ -100,8 +100,7 @@ def of_kind(m: pd.DataFrame, *kinds: str) -> pd.DataFrame:
 
 #: Facilities whose ``co2_t`` is part of a total filed on their enterprise level (a steel
 #: process's gross CO2, a potline's anode CO2): not counted again in the enterprise's total.
-COUNTED_ON_ENTERPRISE_LEVEL = ("coking", "sintering", "pelletising", "ironmaking", "bof", "eaf",
-                               "lime", "captive_power", "potline")
+COUNTED_ON_ENTERPRISE_LEVEL = (*stl.PROCESSES, "potline")
 
 
 def counted_co2_t(m: pd.DataFrame) -> pd.Series:
@@ -173,8 +172,7 @@ def steel_works(m: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     (cleaned coal to the ovens), ``tar_yield``, ``benzene_yield``.
     """
     ent = of_kind(m, "steel_enterprise")
-    procs = of_kind(m, "coking", "sintering", "pelletising", "ironmaking", "bof", "eaf",
-                    "lime", "captive_power")
+    procs = of_kind(m, *stl.PROCESSES)
     heat, carbon, complete = fuel_heat_and_carbon(ent)
     # a line item the works files in other months, or the tar and benzene of a works with
     # coke ovens, absent this month: E_ent cannot be recomputed (not judged, never a zero)
@@ -280,8 +278,7 @@ def site_inputs(m: pd.DataFrame) -> pd.DataFrame:
     ``enterprise_t`` (the enterprise level's consumption), ``processes_t`` (Σ over its
     processes), on the enterprise-level facility (``unit_id``)."""
     ent = of_kind(m, "steel_enterprise")
-    procs = of_kind(m, "coking", "sintering", "pelletising", "ironmaking", "bof", "eaf",
-                    "lime", "captive_power")
+    procs = of_kind(m, *stl.PROCESSES)
     codes = [f"{fuel}_consumption_t" for fuel, _, _, gas in FUELS
              if not gas and fuel != "coke"] + list(STEEL_MATERIALS)
     frames = []
@@ -302,16 +299,13 @@ def gas_balances(m: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataF
 
     ``generated``, ``consumed`` (burnt by the works' facilities), ``exported``, ``flared``
     (10^4 Nm3) and ``imbalance_rel`` = (generated − consumed − exported − flared) /
-    generated; ``unit_id`` is the facility that generates the gas, ``enterprise_unit_id`` the
-    works' enterprise level (which may file the export too).  Exports are counted once: as
-    the processes file them, else as the enterprise level does.  ``complete`` is False where
-    a facility of the works (``units``) filed nothing that month: the balance then lacks a
-    participant and cannot be judged.
+    generated; ``unit_id`` is the facility that generates the gas.  Exports are counted
+    once: as the processes file them, else as the works' enterprise level does.
+    ``complete`` is False where a facility of the works (``units``) filed nothing that month:
+    the balance then lacks a participant and cannot be judged.
     """
-    steel = of_kind(m, "steel_enterprise", "coking", "sintering", "pelletising", "ironmaking",
-                    "bof", "eaf", "lime", "captive_power")
+    steel = of_kind(m, *STEEL_FACILITIES)
     is_ent = steel["unit_category_code"] == "steel_enterprise"
-    ent_unit = steel.loc[is_ent].drop_duplicates(KEY).set_index(KEY)["unit_id"]
     frames = []
     for gas in BY_PRODUCT_GASES:
         gen_c = f"{gas}_generated_1e4nm3"
@@ -336,11 +330,9 @@ def gas_balances(m: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataF
         g["imbalance"] = g["generated"] - g["consumed"] - g["exported"] - g["flared"]
         g["imbalance_rel"] = per(g["imbalance"], g["generated"])
         g["gas"] = gas
-        g["enterprise_unit_id"] = ent_unit.reindex(g.index)
-        g["enterprise_exported"] = ent_exp.reindex(g.index)
         frames.append(g.reset_index())
-    cols = [*KEY, "gas", "unit_id", "enterprise_unit_id", "generated", "consumed", "exported",
-            "flared", "imbalance", "imbalance_rel", "enterprise_exported", "complete"]
+    cols = [*KEY, "gas", "unit_id", "generated", "consumed", "exported", "flared", "imbalance",
+            "imbalance_rel", "complete"]
     if not frames:
         return pd.DataFrame(columns=cols)
     out = pd.concat(frames, ignore_index=True)
@@ -370,7 +362,8 @@ def cement_lines(m: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     ``ef_filed``, ``ef_source``, ``ef_default`` (of the clinker type), ``cao_pct``, ``mgo_pct``,
     ``ef_chemistry`` (from the filed CaO/MgO and their non-carbonate parts), ``deduction_t``
     (Σ AD × DF),
-    ``deduction_share`` (of Q × EF), ``e_fuel_t``, ``co2_expected_t``, ``co2_filed_t``,
+    ``deduction_share`` (of Q × EF), ``net_process_ef`` (EF less the deductions per t),
+    ``e_fuel_t``, ``co2_expected_t``, ``co2_filed_t``,
     ``intensity_t_per_t``, ``kiln_heat_gj_per_t``, ``raw_meal_ratio``, ``capacity_use``
     (clinker / (rated t/d × operating days)), ``mill_use_t`` (opening + produced + purchased
     − sold − closing), ``clinker_factor`` (mill use / cement), ``carbide_share`` (carbide slag
@@ -397,6 +390,7 @@ def cement_lines(m: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         {f: col(ln, c).fillna(0.0) for c, f in CEMENT_SUBSTITUTES.items()}, df)
     out["deduction_t"] = ded
     out["deduction_share"] = per(ded, q * out["ef_filed"])
+    out["net_process_ef"] = out["ef_filed"] - per(ded, q)
     # the substitutes are deducted unless a measured EF already nets their non-carbonate
     # oxides out (CaO_nc / MgO_nc filed): counted once, never twice or not at all
     measured = out["ef_source"].isin(["measured", "calculated"]).fillna(False)

@@ -102,20 +102,28 @@ def basis_conversion(x: Inputs, cfg: dict) -> pd.DataFrame:
                     "填报之间被改动过。",
        source="环办气候函〔2022〕111号 (monthly deposit of lab reports)")
 def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
-    m = x.monthly
-    lab = x.labs.set_index("report_id")
-    frames = []
     c = cfg["checks"]
-    for param, lab_col, tol in (("carbon_ar_pct", "carbon_ar_pct",
-                                 c["filed_vs_report_abs_carbon_pct"]),
-                                ("ncv_gj_per_t", "ncv_ar_gj_per_t",
-                                 c["filed_vs_report_abs_ncv_gj_per_t"])):
+    return filed_vs_lab(x, (("carbon_ar_pct", "carbon_ar_pct",
+                             c["filed_vs_report_abs_carbon_pct"]),
+                            ("ncv_gj_per_t", "ncv_ar_gj_per_t",
+                             c["filed_vs_report_abs_ncv_gj_per_t"])))
+
+
+def filed_vs_lab(x: Inputs, pairs: tuple[tuple[str, str, float], ...]) -> pd.DataFrame:
+    """Flag rows where a filed monthly value differs from the lab report it names
+    (``report_<code>``) by more than its tolerance; ``pairs`` are (parameter code, lab
+    report column, tolerance in the parameter's unit).  A value without a linked report, or
+    a report without that column, is not judged here."""
+    m = x.monthly
+    lab = x.labs.drop_duplicates("report_id").set_index("report_id")
+    frames = []
+    for param, lab_col, tol in pairs:
         rep = m.get(f"report_{param}")
-        if rep is None:
+        if rep is None or param not in m.columns or lab_col not in lab.columns:
             continue
-        linked = m[rep.notna() & rep.isin(lab.index)]
-        reported = lab.loc[linked[f"report_{param}"], lab_col].to_numpy()
-        diff = (linked[param].to_numpy() - reported)
+        linked = m[rep.notna() & rep.isin(lab.index) & m[param].notna()]
+        reported = lab.loc[linked[f"report_{param}"], lab_col].to_numpy(float)
+        diff = linked[param].to_numpy(float) - reported
         hit = np.abs(diff) > tol
         rows = linked[hit]
         frames.append(flag_rows(rows, param, rows[param], reported[hit],

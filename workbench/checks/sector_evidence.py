@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import sector_metrics as sm
+from workbench.checks.accounting import filed_vs_lab
 from workbench.checks.inputs import Inputs
 from workbench.checks.registry import check, flag_rows
 from workbench.factors import fuel_defaults
@@ -41,23 +42,8 @@ _SECTORS = ("steel", "cement", "aluminium")
                     "虚增炭阳极硫分、灰分会压低阳极排放量。",
        source="sector notes §3.3 (GB/T 176), §3.6, §4.3, §4.6")
 def filed_vs_report(x: Inputs, cfg: dict) -> pd.DataFrame:
-    m = x.monthly
-    lab = x.labs.drop_duplicates("report_id").set_index("report_id")
     tol = cfg["checks"]["sectors"]["filed_vs_report_abs_pct"]
-    frames = []
-    for code, lab_col in LAB_COLUMNS.items():
-        rep = m.get(f"report_{code}")
-        if rep is None or code not in m.columns or lab_col not in lab.columns:
-            continue
-        linked = m[rep.notna() & rep.isin(lab.index) & m[code].notna()]
-        reported = lab.loc[linked[f"report_{code}"], lab_col].to_numpy(float)
-        diff = np.abs(linked[code].to_numpy(float) - reported)
-        hit = diff > tol
-        rows = linked[hit]
-        frames.append(flag_rows(rows, code, rows[code], reported[hit], score=diff[hit] / tol,
-                                evidence=rows[f"report_{code}"].astype(str),
-                                report_id=rows[f"report_{code}"]))
-    return pd.concat(frames) if frames else pd.DataFrame()
+    return filed_vs_lab(x, tuple((code, lab_col, tol) for code, lab_col in LAB_COLUMNS.items()))
 
 
 @check(id="accounting.sector_default_as_measured", family="accounting", sectors=_SECTORS,

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from workbench import sector_metrics as sm
 from workbench.checks.inputs import Inputs
 from workbench.checks.registry import Computed, check, flag_rows
-from workbench.checks.timeseries import MAD_TO_SD
+from workbench.checks.sector_bands import FRAMES
+from workbench.checks.timeseries import robust_z
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,6 @@ class Quantity:
     shift: int = 0
 
 
-FRAMES = {"steel_works": sm.steel_works, "converters": lambda m, cfg: sm.converters(m),
-          "cement_lines": sm.cement_lines, "potlines": sm.potlines}
 HISTORY: tuple[Quantity, ...] = (
     Quantity("steel_works", "intensity_t_per_t", "co2_t", "吨粗钢排放量", "CO2 per t crude steel",
              "tCO2/t", "route", -1),
@@ -91,29 +88,24 @@ _SECTORS = ("steel", "cement", "aluminium")
 
 
 def _frames(x: Inputs, cfg: dict) -> dict[str, pd.DataFrame]:
-    out = {}
-    for name, fn in FRAMES.items():
-        f = fn(x.monthly, cfg)
-        if name == "cement_lines":
-            f = f.assign(net_process_ef=f["ef_filed"] - sm.per(f["deduction_t"], f["clinker_t"]))
-        if name == "potlines":
-            f = f.assign(all="potline")
-        out[name] = f
+    """The derived frames the monitored quantities live in (potlines all one peer group)."""
+    out = {name: FRAMES[name](x.monthly, cfg) for name in {q.frame for q in HISTORY}}
+    out["potlines"] = out["potlines"].assign(all="potline")
     return out
 
 
 def _robust(values: pd.Series, groups: list[pd.Series], floor_share: float, shift: int = 0
             ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(z, reference, scale) of each value within its group: the reference is the median, or
-    for a one-sided ``shift`` the quartile on the other side (upper when a misstatement lowers
-    the value); the scale is 1.4826 · MAD around the median, at least ``floor_share`` ×
-    |median|."""
-    med = values.groupby(groups).transform("median")
-    mad = (values - med).abs().groupby(groups).transform("median") * MAD_TO_SD
-    scale = np.maximum(mad, floor_share * med.abs())
-    ref = med if not shift else values.groupby(groups).transform(
-        "quantile", 0.75 if shift < 0 else 0.25)
-    return (values - ref) / scale, ref, scale
+    """(z, reference, scale) of each value within its group: the robust z of
+    :func:`workbench.checks.timeseries.robust_z` with its scale at least ``floor_share`` ×
+    |median|; for a one-sided ``shift`` the reference is the quartile on the other side
+    (upper when a misstatement lowers the value) instead of the median."""
+    floor = floor_share * values.groupby(groups).transform("median").abs()
+    z, ref, scale = robust_z(values, groups, floor)
+    if shift:
+        ref = values.groupby(groups).transform("quantile", 0.75 if shift < 0 else 0.25)
+        z = (values - ref) / scale
+    return z, ref, scale
 
 
 @check(id="timeseries.sector_own_history", family="timeseries", sectors=_SECTORS,
