@@ -32,6 +32,7 @@ from workbench.checks.inputs import Inputs
 from workbench.checks.registry import Computed, check, flag_rows
 from workbench.checks.sector_bands import FRAMES
 from workbench.checks.timeseries import robust_z
+from workbench.labels import SECTOR_PEER_GROUPS, code_text
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ def _frames(x: Inputs, cfg: dict) -> dict[str, pd.DataFrame]:
     out = {name: FRAMES[name](x.monthly, cfg) for name in {q.frame for q in HISTORY}}
     out["potlines"] = out["potlines"].assign(all="potline")
     return out
+
+
+def _peer_words(code: str) -> str:
+    """A peer group in the evidence's "中文 / English" form."""
+    return (f"同类：{code_text(SECTOR_PEER_GROUPS, code, 'zh-CN')} / "
+            f"peers: {code_text(SECTOR_PEER_GROUPS, code, 'en')}")
 
 
 def _robust(values: pd.Series, groups: list[pd.Series], floor_share: float, shift: int = 0
@@ -182,8 +189,8 @@ def sector_peers(x: Inputs, cfg: dict) -> Computed:
         hit = (z.abs() > c["robust_z_warning"]) & (size >= s["peer_min_units"])
         rows = typical[hit].assign(period=typical.loc[hit, "year"])
         flags.append(flag_rows(rows, q.parameter_code, rows["v"], med[hit], score=z[hit].abs(),
-                               evidence=f"{q.label_zh} / {q.label_en} · peers "
-                               + rows["peer"], value_unit=q.unit))
+                               evidence=f"{q.label_zh} / {q.label_en} · "
+                               + rows["peer"].map(_peer_words), value_unit=q.unit))
     return Computed(pd.concat(flags) if flags else pd.DataFrame(),
                     {"sector_peer_values": pd.concat(tables, ignore_index=True) if tables
                      else pd.DataFrame()})
