@@ -112,9 +112,7 @@ TITLE = "E2E 煤样复检结果不一致"
 
 @pytest.fixture(scope="session")
 def hub():
-    """One deployment for the worker's session: with ``--dist loadgroup`` other modules' tests
-    may run between this module's, which would tear a module-scoped hub down and start a
-    fresh one (a fresh database) between the reviewers' write and the supervisor's view."""
+    """One deployment for the worker's session."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with deployment(ARTIFACTS) as url:
         yield url
@@ -156,12 +154,19 @@ def _kernel_run(browser, hub: str, user: str) -> dict:
     return json.loads(printed.strip().splitlines()[-1])
 
 
-def test_reviewers_write_as_themselves_and_the_database_refuses_the_other_province(
-        hub, browser):
-    jiangsu = _kernel_run(browser, hub, REVIEWER_JS)
+@pytest.fixture(scope="module")
+def writes(hub, browser) -> dict:
+    """Each reviewer's attempt to write the finding, from their own kernel.  A fixture, so
+    the supervisor's test has the finding on its own worker's hub however xdist places the
+    tests (it placed them apart, each worker with a fresh deployment)."""
+    return {user: _kernel_run(browser, hub, user) for user in (REVIEWER_JS, REVIEWER_ZJ)}
+
+
+def test_reviewers_write_as_themselves_and_the_database_refuses_the_other_province(writes):
+    jiangsu = writes[REVIEWER_JS]
     assert jiangsu["secured"] and jiangsu["actor"] == REVIEWER_JS
     assert jiangsu["created"]["by"] == REVIEWER_JS
-    zhejiang = _kernel_run(browser, hub, REVIEWER_ZJ)
+    zhejiang = writes[REVIEWER_ZJ]
     assert zhejiang["actor"] == REVIEWER_ZJ and "created" not in zhejiang
     (zh,), (en,) = zhejiang["refused"]
     assert "未被分配省份 江苏" in zh and "not assigned to province 江苏" in en
@@ -170,7 +175,8 @@ def test_reviewers_write_as_themselves_and_the_database_refuses_the_other_provin
     assert f"role {REVIEWER_ZJ} is not assigned to province 江苏" in en
 
 
-def test_the_supervisor_has_no_server_and_sees_the_finding_read_only(hub, browser):
+def test_the_supervisor_has_no_server_and_sees_the_finding_read_only(hub, browser, writes):
+    assert "created" in writes[REVIEWER_JS]            # the finding the supervisor must see
     context, page = _login(browser, hub, SUPERVISOR)
     response = page.goto(hub + "/hub/spawn")
     assert response.status == 403
